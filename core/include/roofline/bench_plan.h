@@ -1,0 +1,50 @@
+#pragma once
+
+#include "roofline/kernels.h"
+#include "roofline/plugin_abi.h"
+#include "roofline/precision.h"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace roofline {
+
+enum class CacheMode { Cold, Warm };
+std::string_view to_string(CacheMode m);   // "cold", "warm"
+
+struct BenchCase {
+    KernelShape shape;  // GemvShape or GemmShape: the plugins run those two
+    Precision precision = Precision::FP16;
+};
+
+struct BenchPlan {
+    std::string name = "custom";
+    std::vector<BenchCase> cases;
+    CacheMode cache_mode = CacheMode::Cold;
+    double time_budget_per_case_s = 1.0; // sampling stops once spent (and min_samples are in)
+    int min_samples = 10;
+    int max_samples = 2000;
+    double target_rel_spread = 0.01;     // stop early once stdev / median <= this
+    uint64_t seed = 20261124;
+};
+
+// The plan's export shapes and precisions: GEMV 4096x4096 and 8192x8192, GEMM 4096^3 and 8192^3, in
+// FP16, BF16, TF32, FP8_E4M3, INT8 (the plan's list) plus FP32 (what every plugin, the CPU one too, runs).
+BenchPlan default_plan();
+// A sweep for calibration: GEMV and GEMM from tiny to huge, square and skinny, every GPU precision.
+BenchPlan extended_plan();
+// A few small cases that finish in seconds anywhere (tests, smoke runs).
+BenchPlan smoke_plan();
+
+// {"name", "cache_mode", "time_budget_per_case_s", "min_samples", …, "cases": [{kernel_type, shape,
+// precision}] } or the shorthand {"kernels": [...], "shapes": {"gemv": [[N,K]…], "gemm": […]},
+// "precisions": [...]} expanded as shapes × precisions. Throws InputError naming the field.
+BenchPlan parse_plan_json(std::string_view text, const std::string& source);
+std::string plan_to_json(const BenchPlan& plan);
+
+// The ABI struct for one case of a plan.
+rl_case to_rl_case(const BenchCase& c, const BenchPlan& plan);
+
+} // namespace roofline

@@ -1,0 +1,51 @@
+#pragma once
+
+#include "roofline/bench_plan.h"
+#include "roofline/measurements.h"
+#include "roofline/plugin_loader.h"
+
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <string>
+
+namespace roofline {
+
+struct CaseOutcome {
+    std::size_t index = 0;        // position in the plan
+    std::size_t total = 0;        // cases in the plan
+    BenchCase bench_case;
+    Measurement measurement;      // status, reason, median time and the sample statistics in `extra`
+};
+
+struct RunCallbacks {
+    std::function<void(std::size_t index, std::size_t total, const BenchCase&)> case_started;
+    std::function<void(const CaseOutcome&)> case_finished;
+};
+
+// Runs a plan on an open device, one case after another on the calling thread, and saves the run file after
+// every finished case (written to a temporary file and renamed into place, so the file on disk is always a
+// whole, valid results JSON). Setting `stop` ends the run after the current sample: the case in progress is
+// kept as "cancelled" with what it measured, the cases not started are left out.
+class BenchRunner {
+public:
+    BenchRunner(Device& device, BenchPlan plan, std::string hardware_key, std::filesystem::path output_file = {});
+
+    MeasurementSet run(const std::atomic<bool>& stop, const RunCallbacks& callbacks = {});
+
+    const BenchPlan& plan() const { return plan_; }
+    const std::filesystem::path& output_file() const { return output_file_; }
+
+private:
+    Measurement run_case(const BenchCase& c, const std::atomic<bool>& stop);
+
+    Device& device_;
+    BenchPlan plan_;
+    std::string hardware_key_;
+    std::filesystem::path output_file_;
+};
+
+// A new file name in user_data_dir()/runs: "run-20261124-101500-cuda.json" (the folder is created).
+std::filesystem::path new_run_file(std::string_view plugin_name);
+
+} // namespace roofline

@@ -1,0 +1,37 @@
+#pragma once
+
+#include "roofline/plugin_loader.h"
+#include "roofline/precision.h"
+
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+
+namespace roofline {
+
+// What a device really reaches, measured by a plugin: the numbers calibration puts in place of datasheet ones.
+struct MeasuredCeilings {
+    nlohmann::ordered_json device;          // DeviceInfo::to_json() of the device measured
+    std::string timestamp;
+    std::optional<double> dram_read_gb_s;   // one pass over a buffer far larger than L2 [GB/s]
+    std::optional<double> dram_copy_gb_s;   // bytes read + bytes written per second [GB/s]
+    std::optional<double> l2_read_gb_s;     // re-reading a buffer that fits in L2 [GB/s]
+    std::optional<double> launch_overhead_us; // an empty kernel, event-timed [µs]
+    std::map<Precision, double> peak_tflops;  // best large GEMM per precision [TFLOP/s]
+    std::map<Precision, std::string> peak_shapes; // the GEMM shape that reached it
+};
+
+// Runs the ceiling cases on the device (skips what it does not support). `progress` gets a line per step.
+MeasuredCeilings measure_ceilings(Device& device, const std::atomic<bool>& stop,
+                                  const std::function<void(const std::string&)>& progress = {});
+
+std::string ceilings_to_json(const MeasuredCeilings& ceilings);
+MeasuredCeilings parse_ceilings_json(std::string_view text, const std::string& source);
+MeasuredCeilings load_ceilings(const std::filesystem::path& file);
+
+} // namespace roofline

@@ -1,0 +1,45 @@
+#pragma once
+
+#include "roofline/kernels.h"
+#include "roofline/precision.h"
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace roofline {
+
+// One GPU (or host) as the model sees it. Every number carries a source in `sources`, keyed by field path:
+// "peak_bandwidth_gb_s", "peak_tflops.FP16" (or "peak_tflops" for the whole table), "kernel_efficiency.gemv".
+struct HardwareSpec {
+    std::string key;   // "b10", "h100_sxm"
+    std::string name;  // "NVIDIA H100 SXM5 80GB"
+    double peak_bandwidth_gb_s = 0;                 // DRAM [GB/s, 1e9 bytes/s]
+    std::map<Precision, double> peak_tflops;        // dense [TFLOP/s or TOP/s]
+    std::optional<int> sm_count;
+    std::optional<uint64_t> l2_cache_bytes;
+    std::optional<double> l2_bandwidth_gb_s;
+    std::optional<double> memory_gb;
+    std::optional<std::string> compute_capability;  // "9.0", "12.1"
+    double launch_overhead_us = 0;
+    // kernel ("gemv", "gemm", "attention", "ffn") -> precision -> fraction of the attainable roofline reached.
+    std::map<KernelType, std::map<Precision, double>> kernel_efficiency;
+    std::map<std::string, std::string> sources;
+    std::vector<std::string> notes;
+    std::string origin = "preset"; // "preset", or the path of the user profile it came from
+
+    std::optional<double> peak_tflops_for(Precision p) const;
+    // FLOP per byte where the memory slope meets the flat roof: peak FLOP/s ÷ bandwidth.
+    // nullopt when the hardware has no peak for this precision.
+    std::optional<double> critical_ai(Precision p) const;
+    std::optional<double> efficiency(KernelType k, Precision p) const;
+    std::vector<Precision> precisions() const; // those with a peak, in kAllPrecisions order
+
+    // The source recorded for a field path, falling back to its parent ("peak_tflops.FP16" -> "peak_tflops").
+    std::optional<std::string> source_for(const std::string& field_path) const;
+};
+
+} // namespace roofline

@@ -1,0 +1,71 @@
+#pragma once
+
+#include "roofline/kernels.h"
+#include "roofline/precision.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace roofline {
+
+inline constexpr int kMeasurementSchemaVersion = 1;
+
+// What happened to a case. Files from the plan carry no status: every row is Ok.
+enum class RowStatus { Ok, Unsupported, Skipped, Failed, WrongResult, Cancelled };
+std::string_view to_string(RowStatus s);
+std::optional<RowStatus> parse_row_status(std::string_view text);
+
+// One row of the plan's benchmark schema:
+// {kernel_type, shape, precision, measured_time_us, measured_tflops, measured_bandwidth_gb_s, ai}.
+struct Measurement {
+    std::size_t row_index = 0;   // position in the file's benchmarks list (0-based)
+    KernelShape shape;
+    Precision precision = Precision::FP16;
+    RowStatus status = RowStatus::Ok;
+    std::string reason;          // why a row is not Ok
+    double measured_time_us = 0; // median time; 0 when status is not Ok
+    // Given in the file, or derived from the shape and the time when absent.
+    double measured_tflops = 0;
+    double measured_bandwidth_gb_s = 0;
+    double ai = 0;               // [FLOP/byte]
+    std::string cache_mode;      // "cold", "warm" or empty when unknown
+    // Every other field of the row, kept as read (min_time_us, algorithm, samples, …) and written back.
+    nlohmann::ordered_json extra = nlohmann::ordered_json::object();
+
+    KernelType kernel() const { return kernel_of(shape); }
+};
+
+struct MeasurementSet {
+    std::string hardware_key;    // may be empty: the user then picks the hardware
+    std::vector<Measurement> rows;
+    nlohmann::ordered_json meta = nlohmann::ordered_json::object();  // as read, or as to be written
+    nlohmann::ordered_json extra = nlohmann::ordered_json::object(); // unknown top-level fields, kept
+    std::string source;          // file path or a label ("pasted text", "last run")
+};
+
+// Reads the plan's schema leniently: a top-level object with "benchmarks" (or "results") or a bare list;
+// "kernel_type" or "kernel"; shape as a list or "4096x4096"; numbers given as strings are refused.
+// Throws InputError naming source, row and field for anything it cannot accept.
+MeasurementSet parse_measurements(std::string_view text, const std::string& source);
+MeasurementSet load_measurements(const std::filesystem::path& file);
+
+// One row as the plan's schema writes it (derived fields included, extra fields after them).
+nlohmann::ordered_json measurement_to_json(const Measurement& m);
+
+// Meta block for files this tool writes: schema version, tool, version, device, timestamp.
+nlohmann::ordered_json make_meta(const nlohmann::ordered_json& device = nlohmann::ordered_json::object());
+std::string utc_timestamp_now(); // "2026-11-24T10:15:00Z"
+
+// {"meta": …, "hardware_key": …, "benchmarks": […], …extra}. The meta block is written as given.
+std::string measurements_to_json(const MeasurementSet& set, int indent = 2);
+
+// Writes to a temporary file beside `file` and renames it into place, so a reader never sees half a file.
+void write_file_atomically(const std::filesystem::path& file, std::string_view content);
+
+} // namespace roofline

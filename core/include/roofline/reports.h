@@ -1,0 +1,28 @@
+#pragma once
+
+#include "roofline/validation.h"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace roofline {
+
+// RFC 4180: a field with a comma, a double quote, CR or LF is quoted and its quotes doubled.
+std::string csv_field(std::string_view value);
+// One record, fields joined by commas, ended by CRLF.
+std::string csv_record(const std::vector<std::string>& fields);
+
+// Header then one record per row (kernel, shape as 4096x4096x4096, precision, predicted µs, measured µs,
+// error %, band, bottleneck, …). With `with_summary`, a blank line then "metric,value" records follow.
+std::string validation_csv(const ValidationReport& report, bool with_summary = false);
+
+nlohmann::ordered_json validation_json(const ValidationReport& report);
+nlohmann::ordered_json summary_json(const ErrorSummary& summary);
+
+// Number formatting shared by the CLI table and the app: 3 significant decimals without noise.
+std::string format_number(double value, int decimals = 3);
+
+} // namespace roofline

@@ -1,0 +1,64 @@
+#pragma once
+
+#include "roofline/calculator.h"
+#include "roofline/hardware.h"
+#include "roofline/measurements.h"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace roofline {
+
+// The plan's colour bands on |error|: green < 10 %, yellow 10–25 %, red > 25 %.
+enum class Band { Green, Yellow, Red };
+std::string_view to_string(Band b);
+Band band_of(double abs_error_pct);
+
+struct ValidationRow {
+    Measurement measurement;
+    std::optional<Prediction> ideal;      // absent when the row cannot be predicted
+    std::optional<Prediction> realistic;
+    // Against the prediction of the report's mode. error = (predicted - measured) / measured × 100.
+    double error_pct = 0;
+    double abs_error_pct = 0;
+    Band band = Band::Red;
+    // Why the row has no error: it cannot be predicted ("b10 has no peak for FP4") or was not measured
+    // ("unsupported: …"). Empty for a compared row.
+    std::string reason;
+
+    bool compared() const { return reason.empty(); }
+    const Prediction* prediction(Mode mode) const;
+};
+
+struct ErrorSummary {
+    std::size_t count = 0;          // rows compared
+    double mean_abs_error_pct = 0;
+    double median_abs_error_pct = 0;
+    double max_abs_error_pct = 0;
+    double mean_signed_error_pct = 0; // > 0: the model predicts slower than measured on average
+    std::size_t green = 0;
+    std::size_t yellow = 0;
+    std::size_t red = 0;
+};
+
+struct ValidationReport {
+    std::string hardware_key;
+    std::string hardware_name;
+    Mode mode = Mode::Realistic;
+    std::string source;
+    std::vector<ValidationRow> rows;        // every input row, in input order
+    ErrorSummary summary;                   // over compared rows
+    std::size_t not_compared = 0;           // rows with a reason
+    std::map<std::pair<KernelType, Precision>, ErrorSummary> per_group;
+};
+
+// The plan's /api/validate as a core function. Never drops a row.
+ValidationReport validate(const HardwareSpec& hw, const MeasurementSet& set, Mode mode);
+
+ErrorSummary summarize(const std::vector<double>& signed_errors_pct);
+
+} // namespace roofline

@@ -1,0 +1,56 @@
+#include "roofline/hardware.h"
+
+namespace roofline {
+
+std::optional<double> HardwareSpec::peak_tflops_for(Precision p) const
+{
+    const auto it = peak_tflops.find(p);
+    if (it == peak_tflops.end())
+        return std::nullopt;
+    return it->second;
+}
+
+std::optional<double> HardwareSpec::critical_ai(Precision p) const
+{
+    const auto peak = peak_tflops_for(p);
+    if (!peak || peak_bandwidth_gb_s <= 0)
+        return std::nullopt;
+    // [TFLOP/s] / [GB/s] = 1e12 / 1e9 FLOP/byte
+    return *peak * 1e12 / (peak_bandwidth_gb_s * 1e9);
+}
+
+std::optional<double> HardwareSpec::efficiency(KernelType k, Precision p) const
+{
+    const auto kernel = kernel_efficiency.find(k);
+    if (kernel == kernel_efficiency.end())
+        return std::nullopt;
+    const auto factor = kernel->second.find(p);
+    if (factor == kernel->second.end())
+        return std::nullopt;
+    return factor->second;
+}
+
+std::vector<Precision> HardwareSpec::precisions() const
+{
+    std::vector<Precision> out;
+    for (Precision p : kAllPrecisions) {
+        if (peak_tflops.count(p))
+            out.push_back(p);
+    }
+    return out;
+}
+
+std::optional<std::string> HardwareSpec::source_for(const std::string& field_path) const
+{
+    std::string path = field_path;
+    while (true) {
+        if (const auto it = sources.find(path); it != sources.end())
+            return it->second;
+        const auto dot = path.rfind('.');
+        if (dot == std::string::npos)
+            return std::nullopt;
+        path.resize(dot);
+    }
+}
+
+} // namespace roofline

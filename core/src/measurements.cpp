@@ -1,0 +1,322 @@
+#include "roofline/measurements.h"
+
+#include "roofline/errors.h"
+#include "roofline/version.h"
+
+#include "json_util.h"
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <fcntl.h>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <unistd.h>
+
+namespace roofline {
+
+using nlohmann::ordered_json;
+using namespace detail;
+
+namespace {
+
+constexpr std::size_t kMaxReportedProblems = 10;
+
+// Fields this reader understands; everything else in a row is kept in `extra`.
+const std::set<std::string> kRowFields = {"kernel_type", "kernel", "shape", "precision", "status", "reason",
+                                          "measured_time_us", "measured_tflops", "measured_bandwidth_gb_s", "ai",
+                                          "cache_mode", "causal", "gated"};
+
+struct RowReader {
+    const std::string& source;
+    std::size_t row;
+
+    InputLocation at(const std::string& field) const { return InputLocation{source, {}, {}, row, field}; }
+};
+
+Measurement read_row(const ordered_json& item, const RowReader& r)
+{
+    if (!item.is_object())
+        throw InputError(r.at(""), "expected an object, got " + json_type_name(item));
+    Measurement m;
+    m.row_index = r.row;
+
+    const char* kernel_field = item.contains("kernel_type") ? "kernel_type" : "kernel";
+    if (!item.contains(kernel_field))
+        throw InputError(r.at("kernel_type"), "missing (gemv, gemm, attention or ffn)");
+    const std::string kernel_name = read_string(item[kernel_field], r.at(kernel_field));
+    const auto kernel = parse_kernel(kernel_name);
+    if (!kernel)
+        throw InputError(r.at(kernel_field), "unknown kernel '" + kernel_name + "' (known: gemv, gemm, attention, ffn)");
+
+    if (!item.contains("precision"))
+        throw InputError(r.at("precision"), "missing");
+    const std::string precision_name = read_string(item["precision"], r.at("precision"));
+    const auto precision = parse_precision(precision_name);
+    if (!precision)
+        throw InputError(r.at("precision"), "unknown precision '" + precision_name + "' (known: " + precision_names() + ")");
+    m.precision = *precision;
+
+    if (!item.contains("shape"))
+        throw InputError(r.at("shape"), "missing");
+    const auto& shape = item["shape"];
+    std::vector<int64_t> dims;
+    try {
+        if (shape.is_string()) {
+            dims = parse_dims(shape.get<std::string>());
+        } else if (shape.is_array()) {
+            for (std::size_t i = 0; i < shape.size(); ++i)
+                dims.push_back(read_positive_integer(shape[i], r.at("shape[" + std::to_string(i) + "]")));
+        } else {
+            throw InputError("expected a list of dimensions or \"4096x4096\", got " + json_type_name(shape));
+        }
+        bool flag = *kernel == KernelType::FFN; // FFN defaults to gated (SwiGLU)
+        if (*kernel == KernelType::Attention && item.contains("causal"))
+            flag = read_bool(item["causal"], r.at("causal"));
+        if (*kernel == KernelType::FFN && item.contains("gated"))
+            flag = read_bool(item["gated"], r.at("gated"));
+        m.shape = make_shape(*kernel, dims, flag);
+    } catch (const InputError& e) {
+        if (!e.where().field.empty())
+            throw;
+        throw InputError(r.at("shape"), e.problem());
+    }
+
+    Workload work;
+    try {
+        work = workload(m.shape, m.precision);
+    } catch (const InputError& e) {
+        throw InputError(r.at("shape"), e.problem());
+    }
+
+    if (item.contains("status")) {
+        const std::string status = read_string(item["status"], r.at("status"));
+        const auto parsed = parse_row_status(status);
+        if (!parsed)
+            throw InputError(r.at("status"), "unknown status '" + status
+                                                 + "' (known: ok, unsupported, skipped, failed, wrong_result, cancelled)");
+        m.status = *parsed;
+    }
+    if (item.contains("reason"))
+        m.reason = read_string(item["reason"], r.at("reason"));
+    if (item.contains("cache_mode")) {
+        m.cache_mode = read_string(item["cache_mode"], r.at("cache_mode"));
+        if (m.cache_mode != "cold" && m.cache_mode != "warm")
+            throw InputError(r.at("cache_mode"), "expected \"cold\" or \"warm\", got \"" + m.cache_mode + "\"");
+    }
+
+    const bool timed = m.status == RowStatus::Ok || item.contains("measured_time_us");
+    if (timed) {
+        if (!item.contains("measured_time_us"))
+            throw InputError(r.at("measured_time_us"), "missing (the measured time in microseconds)");
+        m.measured_time_us = read_positive_number(item["measured_time_us"], r.at("measured_time_us"));
+        const double seconds = m.measured_time_us * 1e-6;
+        m.measured_tflops = item.contains("measured_tflops")
+            ? read_non_negative_number(item["measured_tflops"], r.at("measured_tflops"))
+            : static_cast<double>(work.flops) / seconds / 1e12;
+        m.measured_bandwidth_gb_s = item.contains("measured_bandwidth_gb_s")
+            ? read_non_negative_number(item["measured_bandwidth_gb_s"], r.at("measured_bandwidth_gb_s"))
+            : work.bytes / seconds / 1e9;
+    }
+    m.ai = item.contains("ai") ? read_positive_number(item["ai"], r.at("ai"))
+                               : static_cast<double>(work.flops) / work.bytes;
+
+    for (const auto& [field, value] : item.items()) {
+        if (!kRowFields.count(field))
+            m.extra[field] = value;
+    }
+    return m;
+}
+
+} // namespace
+
+std::string_view to_string(RowStatus s)
+{
+    switch (s) {
+    case RowStatus::Ok: return "ok";
+    case RowStatus::Unsupported: return "unsupported";
+    case RowStatus::Skipped: return "skipped";
+    case RowStatus::Failed: return "failed";
+    case RowStatus::WrongResult: return "wrong_result";
+    case RowStatus::Cancelled: return "cancelled";
+    }
+    return "?";
+}
+
+std::optional<RowStatus> parse_row_status(std::string_view text)
+{
+    for (RowStatus s : {RowStatus::Ok, RowStatus::Unsupported, RowStatus::Skipped, RowStatus::Failed,
+                        RowStatus::WrongResult, RowStatus::Cancelled}) {
+        if (text == to_string(s))
+            return s;
+    }
+    return std::nullopt;
+}
+
+MeasurementSet parse_measurements(std::string_view text, const std::string& source)
+{
+    const ordered_json doc = parse_json_text(text, source);
+    MeasurementSet set;
+    set.source = source;
+
+    const ordered_json* list = nullptr;
+    std::string list_field = "benchmarks";
+    if (doc.is_array()) {
+        list = &doc;
+    } else if (doc.is_object()) {
+        if (!doc.contains("benchmarks") && doc.contains("results"))
+            list_field = "results";
+        if (!doc.contains(list_field))
+            throw InputError(InputLocation{source, {}, {}, {}, "benchmarks"},
+                             "missing: expected {\"hardware_key\": …, \"benchmarks\": [ … ]}");
+        list = &doc[list_field];
+        if (!list->is_array())
+            throw InputError(InputLocation{source, {}, {}, {}, list_field}, "expected a list, got " + json_type_name(*list));
+        for (const auto& [field, value] : doc.items()) {
+            if (field == list_field)
+                continue;
+            if (field == "hardware_key") {
+                if (!value.is_null())
+                    set.hardware_key = read_string(value, InputLocation{source, {}, {}, {}, "hardware_key"});
+            } else if (field == "meta") {
+                if (!value.is_object())
+                    throw InputError(InputLocation{source, {}, {}, {}, "meta"}, "expected an object, got " + json_type_name(value));
+                set.meta = value;
+            } else {
+                set.extra[field] = value;
+            }
+        }
+    } else {
+        throw InputError(InputLocation{source, {}, {}, {}, {}},
+                         "expected an object with a \"benchmarks\" list, got " + json_type_name(doc));
+    }
+    if (list->empty())
+        throw InputError(InputLocation{source, {}, {}, {}, list_field}, "the list is empty: nothing to validate");
+
+    std::vector<InputError> problems;
+    for (std::size_t row = 0; row < list->size(); ++row) {
+        try {
+            set.rows.push_back(read_row((*list)[row], RowReader{source, row}));
+        } catch (const InputError& e) {
+            problems.push_back(e);
+        }
+    }
+    if (!problems.empty()) {
+        // Report every bad row (up to a limit) at once, located at the first.
+        std::string message = problems.front().problem();
+        if (problems.size() > 1) {
+            message += "\n" + std::to_string(problems.size() - 1) + " more problem(s):";
+            for (std::size_t i = 1; i < problems.size() && i <= kMaxReportedProblems; ++i)
+                message += "\n  " + std::string(problems[i].what());
+            if (problems.size() > kMaxReportedProblems + 1)
+                message += "\n  …";
+        }
+        throw InputError(problems.front().where(), message);
+    }
+    return set;
+}
+
+MeasurementSet load_measurements(const std::filesystem::path& file)
+{
+    std::ifstream in(file, std::ios::binary);
+    if (!in)
+        throw InputError(InputLocation{file.string(), {}, {}, {}, {}},
+                         std::string("cannot open the file: ") + std::strerror(errno));
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parse_measurements(text.str(), file.string());
+}
+
+ordered_json measurement_to_json(const Measurement& m)
+{
+    ordered_json row;
+    row["kernel_type"] = std::string(to_string(m.kernel()));
+    row["shape"] = dims_of(m.shape);
+    if (const auto* a = std::get_if<AttentionShape>(&m.shape))
+        row["causal"] = a->causal;
+    if (const auto* f = std::get_if<FfnShape>(&m.shape))
+        row["gated"] = f->gated;
+    row["precision"] = std::string(to_string(m.precision));
+    if (m.status != RowStatus::Ok) {
+        row["status"] = std::string(to_string(m.status));
+        row["reason"] = m.reason;
+    }
+    if (m.measured_time_us > 0) {
+        row["measured_time_us"] = m.measured_time_us;
+        row["measured_tflops"] = m.measured_tflops;
+        row["measured_bandwidth_gb_s"] = m.measured_bandwidth_gb_s;
+    }
+    row["ai"] = m.ai;
+    if (!m.cache_mode.empty())
+        row["cache_mode"] = m.cache_mode;
+    for (const auto& [field, value] : m.extra.items())
+        row[field] = value;
+    return row;
+}
+
+std::string utc_timestamp_now()
+{
+    const std::time_t now = std::time(nullptr);
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    return text;
+}
+
+ordered_json make_meta(const ordered_json& device)
+{
+    ordered_json meta;
+    meta["schema_version"] = kMeasurementSchemaVersion;
+    meta["tool"] = kToolName;
+    meta["tool_version"] = kVersion;
+    meta["device"] = device;
+    meta["timestamp"] = utc_timestamp_now();
+    return meta;
+}
+
+std::string measurements_to_json(const MeasurementSet& set, int indent)
+{
+    ordered_json doc;
+    doc["meta"] = set.meta.empty() ? make_meta() : set.meta;
+    doc["hardware_key"] = set.hardware_key;
+    ordered_json rows = ordered_json::array();
+    for (const auto& m : set.rows)
+        rows.push_back(measurement_to_json(m));
+    doc["benchmarks"] = rows;
+    for (const auto& [field, value] : set.extra.items())
+        doc[field] = value;
+    return doc.dump(indent) + "\n";
+}
+
+void write_file_atomically(const std::filesystem::path& file, std::string_view content)
+{
+    const std::filesystem::path temp = file.string() + ".tmp-" + std::to_string(::getpid());
+    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        throw InputError(InputLocation{temp.string(), {}, {}, {}, {}}, std::string("cannot create: ") + std::strerror(errno));
+    std::size_t written = 0;
+    while (written < content.size()) {
+        const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            const int err = errno;
+            ::close(fd);
+            ::unlink(temp.c_str());
+            throw InputError(InputLocation{temp.string(), {}, {}, {}, {}}, std::string("cannot write: ") + std::strerror(err));
+        }
+        written += static_cast<std::size_t>(n);
+    }
+    // fsync before rename: after a crash the file is either the old one or the whole new one.
+    ::fsync(fd);
+    ::close(fd);
+    if (::rename(temp.c_str(), file.c_str()) != 0) {
+        const int err = errno;
+        ::unlink(temp.c_str());
+        throw InputError(InputLocation{file.string(), {}, {}, {}, {}}, std::string("cannot rename into place: ") + std::strerror(err));
+    }
+}
+
+} // namespace roofline

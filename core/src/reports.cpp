@@ -1,0 +1,190 @@
+#include "roofline/reports.h"
+
+#include <cmath>
+#include <cstdio>
+
+namespace roofline {
+
+using nlohmann::ordered_json;
+
+std::string csv_field(std::string_view value)
+{
+    if (value.find_first_of(",\"\r\n") == std::string_view::npos)
+        return std::string(value);
+    std::string out = "\"";
+    for (char c : value) {
+        if (c == '"')
+            out += '"';
+        out += c;
+    }
+    out += '"';
+    return out;
+}
+
+std::string csv_record(const std::vector<std::string>& fields)
+{
+    std::string out;
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+        if (i)
+            out += ',';
+        out += csv_field(fields[i]);
+    }
+    out += "\r\n";
+    return out;
+}
+
+std::string format_number(double value, int decimals)
+{
+    if (!std::isfinite(value))
+        return std::isnan(value) ? "nan" : (value > 0 ? "inf" : "-inf");
+    char text[64];
+    std::snprintf(text, sizeof text, "%.*f", decimals, value);
+    std::string out = text;
+    if (out.find('.') != std::string::npos) {
+        while (out.back() == '0')
+            out.pop_back();
+        if (out.back() == '.')
+            out.pop_back();
+    }
+    if (out == "-0")
+        out = "0";
+    return out;
+}
+
+namespace {
+
+std::string integer(double value)
+{
+    return format_number(std::round(value), 0);
+}
+
+} // namespace
+
+std::string validation_csv(const ValidationReport& report, bool with_summary)
+{
+    std::string out = csv_record({"kernel", "shape", "precision", "cache_mode", "mode", "predicted_time_us",
+                                  "measured_time_us", "error_pct", "abs_error_pct", "band", "bottleneck",
+                                  "ideal_time_us", "realistic_time_us", "efficiency_factor", "ai", "critical_ai",
+                                  "flops", "bytes", "predicted_tflops", "measured_tflops", "note"});
+    for (const auto& row : report.rows) {
+        const Measurement& m = row.measurement;
+        const Prediction* p = row.prediction(report.mode);
+        std::vector<std::string> f = {
+            std::string(to_string(m.kernel())), format_shape(m.shape), std::string(to_string(m.precision)),
+            m.cache_mode, std::string(to_string(report.mode)),
+            p ? format_number(p->predicted_time_us) : "",
+            m.measured_time_us > 0 ? format_number(m.measured_time_us) : "",
+            row.compared() ? format_number(row.error_pct, 2) : "",
+            row.compared() ? format_number(row.abs_error_pct, 2) : "",
+            row.compared() ? std::string(to_string(row.band)) : "",
+            p ? std::string(to_string(p->bottleneck)) : "",
+            row.ideal ? format_number(row.ideal->predicted_time_us) : "",
+            row.realistic ? format_number(row.realistic->predicted_time_us) : "",
+            p ? format_number(p->efficiency_factor, 4) : "",
+            p ? format_number(p->ai, 4) : "",
+            p ? format_number(p->critical_ai, 4) : "",
+            p ? integer(static_cast<double>(p->flops)) : "",
+            p ? integer(p->bytes) : "",
+            p ? format_number(p->predicted_tflops, 4) : "",
+            m.measured_time_us > 0 ? format_number(m.measured_tflops, 4) : "",
+            row.reason.empty() && p && p->faster_than_roofline ? "efficiency above 1: faster than the roofline" : row.reason,
+        };
+        out += csv_record(f);
+    }
+    if (with_summary) {
+        const ErrorSummary& s = report.summary;
+        out += "\r\n";
+        out += csv_record({"metric", "value"});
+        out += csv_record({"hardware", report.hardware_key});
+        out += csv_record({"mode", std::string(to_string(report.mode))});
+        out += csv_record({"rows_compared", std::to_string(s.count)});
+        out += csv_record({"rows_not_compared", std::to_string(report.not_compared)});
+        out += csv_record({"mean_abs_error_pct", format_number(s.mean_abs_error_pct, 2)});
+        out += csv_record({"median_abs_error_pct", format_number(s.median_abs_error_pct, 2)});
+        out += csv_record({"max_abs_error_pct", format_number(s.max_abs_error_pct, 2)});
+        out += csv_record({"green_rows", std::to_string(s.green)});
+        out += csv_record({"yellow_rows", std::to_string(s.yellow)});
+        out += csv_record({"red_rows", std::to_string(s.red)});
+    }
+    return out;
+}
+
+ordered_json summary_json(const ErrorSummary& s)
+{
+    ordered_json out;
+    out["count"] = s.count;
+    out["mean_abs_error_pct"] = s.mean_abs_error_pct;
+    out["median_abs_error_pct"] = s.median_abs_error_pct;
+    out["max_abs_error_pct"] = s.max_abs_error_pct;
+    out["mean_signed_error_pct"] = s.mean_signed_error_pct;
+    out["green"] = s.green;
+    out["yellow"] = s.yellow;
+    out["red"] = s.red;
+    return out;
+}
+
+static ordered_json prediction_json(const Prediction& p)
+{
+    ordered_json out;
+    out["predicted_time_us"] = p.predicted_time_us;
+    out["ideal_time_us"] = p.ideal_time_us;
+    out["predicted_tflops"] = p.predicted_tflops;
+    out["effective_tflops"] = p.effective_tflops;
+    out["ai"] = p.ai;
+    out["critical_ai"] = p.critical_ai;
+    out["bottleneck"] = std::string(to_string(p.bottleneck));
+    out["efficiency_factor"] = p.efficiency_factor;
+    out["faster_than_roofline"] = p.faster_than_roofline;
+    out["flops"] = p.flops;
+    out["bytes"] = p.bytes;
+    return out;
+}
+
+ordered_json validation_json(const ValidationReport& report)
+{
+    ordered_json out;
+    out["hardware_key"] = report.hardware_key;
+    out["hardware_name"] = report.hardware_name;
+    out["mode"] = std::string(to_string(report.mode));
+    out["source"] = report.source;
+    ordered_json rows = ordered_json::array();
+    for (const auto& row : report.rows) {
+        const Measurement& m = row.measurement;
+        ordered_json r;
+        r["kernel_type"] = std::string(to_string(m.kernel()));
+        r["shape"] = dims_of(m.shape);
+        r["precision"] = std::string(to_string(m.precision));
+        if (m.measured_time_us > 0)
+            r["measured_time_us"] = m.measured_time_us;
+        if (const Prediction* p = row.prediction(report.mode))
+            r["predicted_time_us"] = p->predicted_time_us;
+        if (row.compared()) {
+            r["error_pct"] = row.error_pct;
+            r["abs_error_pct"] = row.abs_error_pct;
+            r["band"] = std::string(to_string(row.band));
+        } else {
+            r["reason"] = row.reason;
+        }
+        if (row.ideal)
+            r["ideal"] = prediction_json(*row.ideal);
+        if (row.realistic)
+            r["realistic"] = prediction_json(*row.realistic);
+        rows.push_back(r);
+    }
+    out["results"] = rows;
+    ordered_json summary = summary_json(report.summary);
+    summary["not_compared"] = report.not_compared;
+    ordered_json groups = ordered_json::array();
+    for (const auto& [group, s] : report.per_group) {
+        ordered_json g;
+        g["kernel_type"] = std::string(to_string(group.first));
+        g["precision"] = std::string(to_string(group.second));
+        g.update(summary_json(s));
+        groups.push_back(g);
+    }
+    summary["per_kernel_precision"] = groups;
+    out["summary"] = summary;
+    return out;
+}
+
+} // namespace roofline

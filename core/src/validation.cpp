@@ -1,0 +1,103 @@
+#include "roofline/validation.h"
+
+#include "roofline/errors.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace roofline {
+
+std::string_view to_string(Band b)
+{
+    switch (b) {
+    case Band::Green: return "green";
+    case Band::Yellow: return "yellow";
+    case Band::Red: return "red";
+    }
+    return "?";
+}
+
+Band band_of(double abs_error_pct)
+{
+    if (abs_error_pct < 10)
+        return Band::Green;
+    if (abs_error_pct <= 25)
+        return Band::Yellow;
+    return Band::Red;
+}
+
+const Prediction* ValidationRow::prediction(Mode mode) const
+{
+    const auto& p = mode == Mode::Ideal ? ideal : realistic;
+    return p ? &*p : nullptr;
+}
+
+ErrorSummary summarize(const std::vector<double>& signed_errors_pct)
+{
+    ErrorSummary s;
+    s.count = signed_errors_pct.size();
+    if (s.count == 0)
+        return s;
+    std::vector<double> abs_errors;
+    abs_errors.reserve(s.count);
+    for (double e : signed_errors_pct) {
+        abs_errors.push_back(std::fabs(e));
+        switch (band_of(std::fabs(e))) {
+        case Band::Green: ++s.green; break;
+        case Band::Yellow: ++s.yellow; break;
+        case Band::Red: ++s.red; break;
+        }
+    }
+    s.mean_abs_error_pct = std::accumulate(abs_errors.begin(), abs_errors.end(), 0.0) / static_cast<double>(s.count);
+    s.mean_signed_error_pct = std::accumulate(signed_errors_pct.begin(), signed_errors_pct.end(), 0.0) / static_cast<double>(s.count);
+    s.max_abs_error_pct = *std::max_element(abs_errors.begin(), abs_errors.end());
+    std::sort(abs_errors.begin(), abs_errors.end());
+    const std::size_t mid = s.count / 2;
+    s.median_abs_error_pct = s.count % 2 ? abs_errors[mid] : (abs_errors[mid - 1] + abs_errors[mid]) / 2;
+    return s;
+}
+
+ValidationReport validate(const HardwareSpec& hw, const MeasurementSet& set, Mode mode)
+{
+    ValidationReport report;
+    report.hardware_key = hw.key;
+    report.hardware_name = hw.name;
+    report.mode = mode;
+    report.source = set.source;
+    report.rows.reserve(set.rows.size());
+
+    std::vector<double> errors;
+    std::map<std::pair<KernelType, Precision>, std::vector<double>> group_errors;
+    for (const Measurement& m : set.rows) {
+        ValidationRow row;
+        row.measurement = m;
+        try {
+            const Workload work = workload(m.shape, m.precision);
+            row.ideal = compute_roofline(hw, work, m.precision, m.kernel(), Mode::Ideal);
+            row.realistic = compute_roofline(hw, work, m.precision, m.kernel(), Mode::Realistic);
+        } catch (const InputError& e) {
+            row.reason = "cannot predict: " + e.problem();
+        }
+        if (m.status != RowStatus::Ok) {
+            row.reason = "not measured: " + std::string(to_string(m.status)) + (m.reason.empty() ? "" : " (" + m.reason + ")");
+        }
+        if (row.compared()) {
+            const double predicted = row.prediction(mode)->predicted_time_us;
+            row.error_pct = (predicted - m.measured_time_us) / m.measured_time_us * 100;
+            row.abs_error_pct = std::fabs(row.error_pct);
+            row.band = band_of(row.abs_error_pct);
+            errors.push_back(row.error_pct);
+            group_errors[{m.kernel(), m.precision}].push_back(row.error_pct);
+        } else {
+            ++report.not_compared;
+        }
+        report.rows.push_back(std::move(row));
+    }
+    report.summary = summarize(errors);
+    for (const auto& [group, values] : group_errors)
+        report.per_group[group] = summarize(values);
+    return report;
+}
+
+} // namespace roofline
