@@ -21,6 +21,9 @@ struct CaseOutcome {
 struct RunCallbacks {
     std::function<void(std::size_t index, std::size_t total, const BenchCase&)> case_started;
     std::function<void(const CaseOutcome&)> case_finished;
+    // Polled between cases: true ends the run there (the CLI's first Ctrl-C), unlike `stop`, which also
+    // ends the case in progress after its current sample.
+    std::function<bool()> stop_before_next_case;
 };
 
 // Runs a plan on an open device, one case after another on the calling thread, and saves the run file after

@@ -52,9 +52,10 @@ private:
 
 // "libroofline_cuda.so" for "cuda".
 std::string plugin_file_name(std::string_view name);
-// Where plugins are looked for, in order: $ROOFLINE_LAB_PLUGIN_DIR, then beside the running executable
-// (<exe dir>/../lib/roofline-lab, <exe dir>/../lib/<multiarch>/roofline-lab, <exe dir>). Never the current
-// directory. The build tree has the same layout as an install.
+// Where plugins are looked for, in order: $ROOFLINE_LAB_PLUGIN_DIR, then relative to the running executable
+// (the install layout's plugin dir, e.g. <exe dir>/../lib/x86_64-linux-gnu/roofline-lab, then
+// <exe dir>/../lib/roofline-lab, then <exe dir>). Never the current directory. The build tree has the
+// install layout.
 std::vector<std::filesystem::path> plugin_search_dirs();
 // Throws PluginError(NotFound) that lists every directory it looked in.
 std::filesystem::path find_plugin(std::string_view name);

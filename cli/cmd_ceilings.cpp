@@ -1,0 +1,45 @@
+#include "commands.h"
+#include "plugin_choice.h"
+
+#include "roofline/ceilings.h"
+#include "roofline/measurements.h"
+
+#include <atomic>
+#include <iostream>
+
+namespace roofline::cli {
+
+namespace {
+
+int run_ceilings(const ParsedArgs& args)
+{
+    const int index = args.value("device") ? parse_int(*args.value("device"), "device", 0) : 0;
+    auto device = open_plugin_device(args.value("plugin").value_or("cuda"), index);
+    std::cout << "device: " << device->info().summary() << "\n" << std::flush;
+    const std::atomic<bool> stop{false};
+    const MeasuredCeilings ceilings = measure_ceilings(*device, stop, [](const std::string& line) { std::cout << "  " << line << std::endl; });
+    const std::string json = ceilings_to_json(ceilings);
+    if (const auto out = args.value("out")) {
+        write_file_atomically(*out, json);
+        std::cout << "wrote " << *out << '\n';
+    } else {
+        std::cout << json;
+    }
+    return kExitOk;
+}
+
+} // namespace
+
+Command ceilings_command()
+{
+    return {{"ceilings", "roofline ceilings [--plugin cuda|cpu|FILE] [--out FILE]",
+             "Measures what the device really reaches: DRAM read and copy bandwidth, L2 bandwidth, launch overhead\n"
+             "and peak GEMM throughput per precision. The JSON feeds `roofline calibrate`.",
+             {{"plugin", "NAME", "cuda (default), cpu, or a plugin file"},
+              {"device", "INDEX", "device index (default 0)"},
+              {"out", "FILE", "write the ceilings JSON here (default: print it)"}},
+             0, 0},
+            &run_ceilings};
+}
+
+} // namespace roofline::cli

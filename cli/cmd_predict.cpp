@@ -1,0 +1,119 @@
+#include "commands.h"
+#include "text_table.h"
+
+#include "roofline/calculator.h"
+#include "roofline/errors.h"
+#include "roofline/reports.h"
+
+#include <nlohmann/json.hpp>
+
+#include <iostream>
+
+namespace roofline::cli {
+
+namespace {
+
+int run_predict(const ParsedArgs& args)
+{
+    const std::string kernel_name = args.required("kernel");
+    const auto kernel = parse_kernel(kernel_name);
+    if (!kernel)
+        throw UsageError("--kernel: unknown kernel '" + kernel_name + "' (gemv, gemm, attention, ffn)");
+    const std::string precision_name = args.required("precision");
+    const auto precision = parse_precision(precision_name);
+    if (!precision)
+        throw UsageError("--precision: unknown precision '" + precision_name + "' (known: " + precision_names() + ")");
+    if (args.flag("causal") && *kernel != KernelType::Attention)
+        throw UsageError("--causal applies to attention only");
+    if (args.flag("plain") && *kernel != KernelType::FFN)
+        throw UsageError("--plain applies to ffn only");
+
+    KernelShape shape;
+    try {
+        const bool flag = *kernel == KernelType::Attention ? args.flag("causal") : !args.flag("plain");
+        shape = make_shape(*kernel, parse_dims(args.required("shape")), flag);
+    } catch (const InputError& e) {
+        throw UsageError("--shape: " + e.problem());
+    }
+
+    const HardwareRegistry registry = load_registry();
+    const HardwareSpec& hw = registry.get(args.required("hardware"));
+    const Mode mode = args.flag("ideal") ? Mode::Ideal : Mode::Realistic;
+    const Prediction p = predict(hw, shape, *precision, mode);
+
+    if (args.flag("json")) {
+        nlohmann::ordered_json out;
+        out["hardware_key"] = hw.key;
+        out["kernel_type"] = std::string(to_string(*kernel));
+        out["shape"] = dims_of(shape);
+        out["precision"] = std::string(to_string(*precision));
+        out["mode"] = std::string(to_string(mode));
+        out["predicted_time_us"] = p.predicted_time_us;
+        out["ideal_time_us"] = p.ideal_time_us;
+        out["t_math_us"] = p.t_math_us;
+        out["t_mem_us"] = p.t_mem_us;
+        out["predicted_tflops"] = p.predicted_tflops;
+        out["effective_tflops"] = p.effective_tflops;
+        out["ai"] = p.ai;
+        out["critical_ai"] = p.critical_ai;
+        out["bottleneck"] = std::string(to_string(p.bottleneck));
+        out["efficiency_factor"] = p.efficiency_factor;
+        out["faster_than_roofline"] = p.faster_than_roofline;
+        out["flops"] = p.flops;
+        out["bytes"] = p.bytes;
+        std::cout << out.dump(2) << '\n';
+        return kExitOk;
+    }
+
+    std::cout << to_string(*kernel) << ' ' << format_shape(shape) << ' ' << to_string(*precision) << " on " << hw.key
+              << " (" << to_string(mode) << ")\n\n";
+    std::string factor_note;
+    if (mode == Mode::Ideal)
+        factor_note = "ideal mode: no factor";
+    else if (!p.efficiency_from_table)
+        factor_note = hw.key + " has no " + std::string(to_string(*kernel)) + " factor for this precision: 1 assumed";
+    else if (p.faster_than_roofline)
+        factor_note = "above 1: faster than the roofline";
+    else
+        factor_note = "from the " + hw.key + " table";
+    const std::vector<std::vector<std::string>> rows = {
+        {"predicted time", format_number(p.predicted_time_us, 3) + " us", ""},
+        {"ideal time", format_number(p.ideal_time_us, 3) + " us",
+         "memory " + format_number(p.t_mem_us, 3) + " us, math " + format_number(p.t_math_us, 3) + " us"},
+        {"predicted TFLOPS", format_number(p.predicted_tflops, 3), ""},
+        {"effective TFLOPS", format_number(p.effective_tflops, 3),
+         "peak " + format_number(p.peak_tflops, 1) + " x efficiency " + format_number(p.efficiency_factor, 3)},
+        {"arithmetic intensity", format_number(p.ai, 4) + " FLOP/B", ""},
+        {"critical intensity", format_number(p.critical_ai, 2) + " FLOP/B",
+         "peak " + format_number(p.peak_tflops, 1) + " TFLOPS / " + format_number(p.bandwidth_gb_s, 1) + " GB/s"},
+        {"bottleneck", std::string(to_string(p.bottleneck)), ""},
+        {"efficiency factor", format_number(p.efficiency_factor, 3), factor_note},
+        {"FLOPs", format_number(static_cast<double>(p.flops), 0), ""},
+        {"bytes", format_number(p.bytes, 0), ""},
+    };
+    print_table(std::cout, {"quantity", "value", "note"}, rows, {false, true, false});
+    return kExitOk;
+}
+
+} // namespace
+
+Command predict_command()
+{
+    return {{"predict",
+             "roofline predict --hardware KEY --kernel gemv|gemm|attention|ffn --shape DIMS --precision P [options]",
+             "Predicts one kernel's time with the roofline model.\n"
+             "Shapes: gemv NxK, gemm MxNxK, attention BATCHxHEADSxKV_HEADSxQUERY_LENxKV_LENxHEAD_DIM,\n"
+             "ffn TOKENSxHIDDENxINTERMEDIATE (gated SwiGLU unless --plain).",
+             {{"hardware", "KEY", "hardware profile (roofline hardware list)"},
+              {"kernel", "KERNEL", "gemv, gemm, attention or ffn"},
+              {"shape", "DIMS", "dimensions, e.g. 4096x4096"},
+              {"precision", "P", "FP64, FP32, TF32, BF16, FP16, FP8_E4M3, FP8_E5M2, MXFP8, NVFP4, MXFP4, INT8, INT4"},
+              {"ideal", "", "pure roofline (default: realistic, with the kernel efficiency factor)"},
+              {"causal", "", "attention: causal mask"},
+              {"plain", "", "ffn: two matrices (up, down) instead of gated SwiGLU's three"},
+              {"json", "", "print JSON"}},
+             0, 0},
+            &run_predict};
+}
+
+} // namespace roofline::cli

@@ -1,0 +1,95 @@
+#include "commands.h"
+#include "text_table.h"
+
+#include "roofline/measurements.h"
+#include "roofline/reports.h"
+#include "roofline/validation.h"
+
+#include <iostream>
+
+namespace roofline::cli {
+
+namespace {
+
+void print_report(const ValidationReport& report)
+{
+    std::cout << "Validation of " << report.source << " on " << report.hardware_key << " (" << report.hardware_name << "), "
+              << to_string(report.mode) << " mode\n\n";
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& row : report.rows) {
+        const Measurement& m = row.measurement;
+        const Prediction* p = row.prediction(report.mode);
+        rows.push_back({std::string(to_string(m.kernel())), format_shape(m.shape), std::string(to_string(m.precision)),
+                        p ? format_number(p->predicted_time_us, 2) : "-",
+                        m.measured_time_us > 0 ? format_number(m.measured_time_us, 2) : "-",
+                        row.compared() ? format_number(row.error_pct, 1) : "-",
+                        row.compared() ? std::string(to_string(row.band)) : "-",
+                        p ? std::string(to_string(p->bottleneck)) : "-",
+                        row.compared() ? (p && p->faster_than_roofline ? "efficiency > 1: faster than the roofline" : "")
+                                       : row.reason});
+    }
+    print_table(std::cout, {"kernel", "shape", "precision", "predicted us", "measured us", "error %", "band", "bottleneck", "note"},
+                rows, {false, false, false, true, true, true, false, false, false});
+    const ErrorSummary& s = report.summary;
+    std::cout << "\n" << s.count << " compared";
+    if (report.not_compared)
+        std::cout << ", " << report.not_compared << " not compared";
+    if (s.count) {
+        std::cout << ": mean |error| " << format_number(s.mean_abs_error_pct, 1) << " %, median "
+                  << format_number(s.median_abs_error_pct, 1) << " %, max " << format_number(s.max_abs_error_pct, 1)
+                  << " %; green " << s.green << ", yellow " << s.yellow << ", red " << s.red;
+    }
+    std::cout << '\n';
+    if (report.per_group.size() > 1) {
+        std::cout << '\n';
+        std::vector<std::vector<std::string>> groups;
+        for (const auto& [group, g] : report.per_group) {
+            groups.push_back({std::string(to_string(group.first)), std::string(to_string(group.second)), std::to_string(g.count),
+                              format_number(g.mean_abs_error_pct, 1), format_number(g.median_abs_error_pct, 1),
+                              format_number(g.max_abs_error_pct, 1), std::to_string(g.green), std::to_string(g.yellow),
+                              std::to_string(g.red)});
+        }
+        print_table(std::cout, {"kernel", "precision", "rows", "mean |err| %", "median %", "max %", "green", "yellow", "red"},
+                    groups, {false, false, true, true, true, true, true, true, true});
+    }
+}
+
+int run_validate(const ParsedArgs& args)
+{
+    const std::string file = args.positionals().at(0);
+    const MeasurementSet set = load_measurements(file);
+    const HardwareRegistry registry = load_registry();
+    const std::string key = args.value("hardware").value_or(set.hardware_key);
+    if (key.empty())
+        throw UsageError("--hardware is required: " + file + " names no hardware_key");
+    const HardwareSpec& hw = registry.get(key);
+    const Mode mode = args.flag("ideal") ? Mode::Ideal : Mode::Realistic;
+    const ValidationReport report = validate(hw, set, mode);
+
+    if (const auto csv = args.value("csv"))
+        write_file_atomically(*csv, validation_csv(report));
+    if (args.flag("json"))
+        std::cout << validation_json(report).dump(2) << '\n';
+    else
+        print_report(report);
+    if (const auto csv = args.value("csv"); csv && !args.flag("json"))
+        std::cout << "\nwrote " << *csv << '\n';
+    return kExitOk;
+}
+
+} // namespace
+
+Command validate_command()
+{
+    return {{"validate", "roofline validate [--hardware KEY] FILE [--ideal] [--csv OUT] [--json]",
+             "Compares predictions with the measurements in FILE (the benchmark JSON schema):\n"
+             "error % per row, coloured bands (green < 10 %, yellow 10-25 %, red > 25 %) and a summary.",
+             {{"hardware", "KEY", "hardware to predict on (default: the file's hardware_key)"},
+              {"ideal", "", "compare with the pure roofline instead of the realistic model"},
+              {"csv", "OUT", "also write the table as CSV (RFC 4180)"},
+              {"json", "", "print the report as JSON instead of a table"}},
+             1, 1},
+            &run_validate};
+}
+
+} // namespace roofline::cli

@@ -1,0 +1,35 @@
+#pragma once
+
+#include "args.h"
+
+#include "roofline/hardware_registry.h"
+
+#include <string>
+#include <vector>
+
+namespace roofline::cli {
+
+// Exit codes: 0 ok, 1 usage, 2 bad input (files, shapes, keys), 3 no plugin or device, 4 unexpected.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitUsage = 1;
+inline constexpr int kExitBadInput = 2;
+inline constexpr int kExitNoDevice = 3;
+inline constexpr int kExitUnexpected = 4; // a bug or the system (disk full): the message says which
+
+struct Command {
+    CommandSpec spec;
+    int (*run)(const ParsedArgs& args);
+};
+
+Command hardware_list_command();
+Command hardware_show_command();
+Command predict_command();
+Command validate_command();
+Command bench_command();
+Command ceilings_command();
+Command export_script_command();
+
+// The presets plus the user's profiles; a broken user profile is a warning on stderr, not an error.
+HardwareRegistry load_registry();
+
+} // namespace roofline::cli

@@ -1,0 +1,264 @@
+#include "roofline/bench_plan.h"
+
+#include "roofline/errors.h"
+
+#include "json_util.h"
+
+#include <set>
+
+namespace roofline {
+
+using nlohmann::ordered_json;
+using namespace detail;
+
+std::string_view to_string(CacheMode m)
+{
+    return m == CacheMode::Cold ? "cold" : "warm";
+}
+
+namespace {
+
+// The plan's Phase 4 export: these precisions over these shapes.
+constexpr Precision kPlanPrecisions[] = {Precision::FP16, Precision::BF16, Precision::TF32, Precision::FP8_E4M3,
+                                         Precision::INT8, Precision::FP32};
+
+void add_cases(BenchPlan& plan, const std::vector<KernelShape>& shapes, std::initializer_list<Precision> precisions)
+{
+    for (const auto& shape : shapes) {
+        for (Precision p : precisions)
+            plan.cases.push_back({shape, p});
+    }
+}
+
+} // namespace
+
+BenchPlan default_plan()
+{
+    BenchPlan plan;
+    plan.name = "default";
+    const std::vector<KernelShape> shapes = {GemvShape{4096, 4096}, GemvShape{8192, 8192}, GemmShape{4096, 4096, 4096},
+                                             GemmShape{8192, 8192, 8192}};
+    for (const auto& shape : shapes) {
+        for (Precision p : kPlanPrecisions)
+            plan.cases.push_back({shape, p});
+    }
+    return plan;
+}
+
+BenchPlan extended_plan()
+{
+    BenchPlan plan;
+    plan.name = "extended";
+    plan.time_budget_per_case_s = 0.5;
+    std::vector<KernelShape> shapes;
+    // Square GEMMs from launch-bound to peak-bound, and two sizes that do not divide into tiles evenly.
+    for (int64_t n : {256, 512, 1024, 2048, 3072, 4096, 6144, 8192, 16384})
+        shapes.push_back(GemmShape{n, n, n});
+    shapes.push_back(GemmShape{1000, 1000, 1000});
+    shapes.push_back(GemmShape{5000, 5000, 5000});
+    // Skinny GEMMs as LLM layers run them: few tokens (M) against wide weights.
+    for (int64_t m : {16, 64, 128, 512, 2048})
+        shapes.push_back(GemmShape{m, 4096, 4096});
+    shapes.push_back(GemmShape{128, 14336, 4096});
+    shapes.push_back(GemmShape{128, 4096, 14336});
+    shapes.push_back(GemmShape{2048, 14336, 4096});
+    // GEMVs from L2-resident to far larger than any L2.
+    for (int64_t n : {1024, 2048, 4096, 8192, 16384})
+        shapes.push_back(GemvShape{n, n});
+    shapes.push_back(GemvShape{14336, 4096});
+    shapes.push_back(GemvShape{4096, 14336});
+    shapes.push_back(GemvShape{32768, 8192});
+    add_cases(plan, shapes, {Precision::FP32, Precision::TF32, Precision::FP16, Precision::BF16, Precision::FP8_E4M3,
+                             Precision::INT8});
+    add_cases(plan, {GemmShape{4096, 4096, 4096}, GemmShape{8192, 8192, 8192}, GemvShape{8192, 8192}},
+              {Precision::FP64, Precision::FP8_E5M2});
+    return plan;
+}
+
+BenchPlan smoke_plan()
+{
+    BenchPlan plan;
+    plan.name = "smoke";
+    plan.time_budget_per_case_s = 0.2;
+    plan.min_samples = 3;
+    add_cases(plan, {GemvShape{512, 512}, GemmShape{128, 128, 128}, GemmShape{256, 256, 256}},
+              {Precision::FP32, Precision::FP64, Precision::FP16});
+    return plan;
+}
+
+BenchPlan parse_plan_json(std::string_view text, const std::string& source)
+{
+    const ordered_json doc = parse_json_text(text, source);
+    auto at = [&source](const std::string& field, std::optional<std::size_t> row = std::nullopt) {
+        return InputLocation{source, {}, {}, row, field};
+    };
+    if (!doc.is_object())
+        throw InputError(at(""), "expected a plan object, got " + json_type_name(doc));
+    static const std::set<std::string> known = {"name", "cache_mode", "time_budget_per_case_s", "min_samples",
+                                                "max_samples", "target_rel_spread", "seed", "cases",
+                                                "kernels", "shapes", "precisions"};
+    for (const auto& [field, value] : doc.items()) {
+        if (!known.count(field))
+            throw InputError(at(field), "unknown field (known: " + [] {
+                std::string list;
+                for (const auto& k : known)
+                    list += (list.empty() ? "" : ", ") + k;
+                return list;
+            }() + ")");
+    }
+    BenchPlan plan;
+    if (doc.contains("name"))
+        plan.name = read_string(doc["name"], at("name"));
+    if (doc.contains("cache_mode")) {
+        const std::string mode = read_string(doc["cache_mode"], at("cache_mode"));
+        if (mode != "cold" && mode != "warm")
+            throw InputError(at("cache_mode"), "expected \"cold\" or \"warm\", got \"" + mode + "\"");
+        plan.cache_mode = mode == "cold" ? CacheMode::Cold : CacheMode::Warm;
+    }
+    if (doc.contains("time_budget_per_case_s"))
+        plan.time_budget_per_case_s = read_positive_number(doc["time_budget_per_case_s"], at("time_budget_per_case_s"));
+    if (doc.contains("min_samples"))
+        plan.min_samples = static_cast<int>(read_positive_integer(doc["min_samples"], at("min_samples")));
+    if (doc.contains("max_samples"))
+        plan.max_samples = static_cast<int>(read_positive_integer(doc["max_samples"], at("max_samples")));
+    if (plan.max_samples < plan.min_samples)
+        throw InputError(at("max_samples"), "must be at least min_samples (" + std::to_string(plan.min_samples) + ")");
+    if (doc.contains("target_rel_spread"))
+        plan.target_rel_spread = read_positive_number(doc["target_rel_spread"], at("target_rel_spread"));
+    if (doc.contains("seed"))
+        plan.seed = static_cast<uint64_t>(read_positive_integer(doc["seed"], at("seed")));
+
+    auto read_kernel = [](const ordered_json& value, const InputLocation& where) {
+        const std::string name = read_string(value, where);
+        const auto kernel = parse_kernel(name);
+        if (!kernel || (*kernel != KernelType::GEMV && *kernel != KernelType::GEMM))
+            throw InputError(where, "'" + name + "': the plugins benchmark gemv and gemm");
+        return *kernel;
+    };
+    auto read_precision = [](const ordered_json& value, const InputLocation& where) {
+        const std::string name = read_string(value, where);
+        const auto precision = parse_precision(name);
+        if (!precision)
+            throw InputError(where, "unknown precision '" + name + "' (known: " + precision_names() + ")");
+        return *precision;
+    };
+    auto read_dims = [](const ordered_json& value, const InputLocation& where) {
+        if (value.is_string())
+            return parse_dims(value.get<std::string>());
+        if (!value.is_array())
+            throw InputError(where, "expected a list of dimensions or \"4096x4096\", got " + json_type_name(value));
+        std::vector<int64_t> dims;
+        for (const auto& d : value)
+            dims.push_back(read_positive_integer(d, where));
+        return dims;
+    };
+    auto shape_of = [](KernelType kernel, const std::vector<int64_t>& dims, const InputLocation& where) {
+        try {
+            return make_shape(kernel, dims);
+        } catch (const InputError& e) {
+            throw InputError(where, e.problem());
+        }
+    };
+
+    if (doc.contains("cases")) {
+        const auto& cases = doc["cases"];
+        if (!cases.is_array())
+            throw InputError(at("cases"), "expected a list, got " + json_type_name(cases));
+        for (std::size_t i = 0; i < cases.size(); ++i) {
+            const auto& c = cases[i];
+            if (!c.is_object())
+                throw InputError(at("", i), "expected an object, got " + json_type_name(c));
+            for (const char* field : {"kernel_type", "shape", "precision"}) {
+                if (!c.contains(field))
+                    throw InputError(at(field, i), "missing");
+            }
+            const KernelType kernel = read_kernel(c["kernel_type"], at("kernel_type", i));
+            plan.cases.push_back({shape_of(kernel, read_dims(c["shape"], at("shape", i)), at("shape", i)),
+                                  read_precision(c["precision"], at("precision", i))});
+        }
+    }
+    if (doc.contains("shapes")) {
+        const auto& shapes = doc["shapes"];
+        if (!shapes.is_object())
+            throw InputError(at("shapes"), "expected {\"gemv\": [[N, K], …], \"gemm\": [[M, N, K], …]}");
+        if (!doc.contains("precisions") || !doc["precisions"].is_array())
+            throw InputError(at("precisions"), "missing: a list of precisions to run every shape in");
+        std::vector<Precision> precisions;
+        for (std::size_t i = 0; i < doc["precisions"].size(); ++i)
+            precisions.push_back(read_precision(doc["precisions"][i], at("precisions[" + std::to_string(i) + "]")));
+        std::set<KernelType> kernels;
+        if (doc.contains("kernels")) {
+            if (!doc["kernels"].is_array())
+                throw InputError(at("kernels"), "expected a list of kernels");
+            for (std::size_t i = 0; i < doc["kernels"].size(); ++i)
+                kernels.insert(read_kernel(doc["kernels"][i], at("kernels[" + std::to_string(i) + "]")));
+        }
+        for (const auto& [kernel_name, list] : shapes.items()) {
+            const KernelType kernel = read_kernel(kernel_name, at("shapes." + kernel_name));
+            if (!kernels.empty() && !kernels.count(kernel))
+                continue;
+            if (!list.is_array())
+                throw InputError(at("shapes." + kernel_name), "expected a list of shapes");
+            for (std::size_t i = 0; i < list.size(); ++i) {
+                const auto where = at("shapes." + kernel_name + "[" + std::to_string(i) + "]");
+                const KernelShape shape = shape_of(kernel, read_dims(list[i], where), where);
+                for (Precision p : precisions)
+                    plan.cases.push_back({shape, p});
+            }
+        }
+    }
+    if (plan.cases.empty())
+        throw InputError(at("cases"), "the plan has no cases (give \"cases\" or \"shapes\" with \"precisions\")");
+    return plan;
+}
+
+std::string plan_to_json(const BenchPlan& plan)
+{
+    ordered_json doc;
+    doc["name"] = plan.name;
+    doc["cache_mode"] = std::string(to_string(plan.cache_mode));
+    doc["time_budget_per_case_s"] = plan.time_budget_per_case_s;
+    doc["min_samples"] = plan.min_samples;
+    doc["max_samples"] = plan.max_samples;
+    doc["target_rel_spread"] = plan.target_rel_spread;
+    doc["seed"] = plan.seed;
+    ordered_json cases = ordered_json::array();
+    for (const auto& c : plan.cases) {
+        ordered_json item;
+        item["kernel_type"] = std::string(to_string(kernel_of(c.shape)));
+        item["shape"] = dims_of(c.shape);
+        item["precision"] = std::string(to_string(c.precision));
+        cases.push_back(item);
+    }
+    doc["cases"] = cases;
+    return doc.dump(2) + "\n";
+}
+
+rl_case to_rl_case(const BenchCase& c, const BenchPlan& plan)
+{
+    rl_case out{};
+    out.struct_size = sizeof out;
+    out.precision = static_cast<int32_t>(c.precision);
+    out.cache_mode = plan.cache_mode == CacheMode::Cold ? RL_CACHE_COLD : RL_CACHE_WARM;
+    if (const auto* gemv = std::get_if<GemvShape>(&c.shape)) {
+        out.kernel = RL_KERNEL_GEMV;
+        out.m = 1;
+        out.n = gemv->n;
+        out.k = gemv->k;
+    } else if (const auto* gemm = std::get_if<GemmShape>(&c.shape)) {
+        out.kernel = RL_KERNEL_GEMM;
+        out.m = gemm->m;
+        out.n = gemm->n;
+        out.k = gemm->k;
+    } else {
+        throw InputError("the plugins benchmark gemv and gemm, not " + std::string(to_string(kernel_of(c.shape))));
+    }
+    out.time_budget_s = plan.time_budget_per_case_s;
+    out.min_samples = plan.min_samples;
+    out.max_samples = plan.max_samples;
+    out.target_rel_spread = plan.target_rel_spread;
+    out.seed = plan.seed;
+    return out;
+}
+
+} // namespace roofline

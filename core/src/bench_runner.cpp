@@ -1,0 +1,140 @@
+#include "roofline/bench_runner.h"
+
+#include "roofline/errors.h"
+#include "roofline/hardware_registry.h"
+
+#include <cmath>
+#include <ctime>
+
+namespace roofline {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+RowStatus row_status(rl_status status)
+{
+    switch (status) {
+    case RL_STATUS_OK: return RowStatus::Ok;
+    case RL_STATUS_UNSUPPORTED: return RowStatus::Unsupported;
+    case RL_STATUS_SKIPPED: return RowStatus::Skipped;
+    case RL_STATUS_CANCELLED: return RowStatus::Cancelled;
+    case RL_STATUS_WRONG_RESULT: return RowStatus::WrongResult;
+    case RL_STATUS_FAILED:
+    case RL_STATUS_NO_DEVICE:
+    case RL_STATUS_INVALID_ARGUMENT: break;
+    }
+    return RowStatus::Failed;
+}
+
+} // namespace
+
+BenchRunner::BenchRunner(Device& device, BenchPlan plan, std::string hardware_key, fs::path output_file)
+    : device_(device), plan_(std::move(plan)), hardware_key_(std::move(hardware_key)), output_file_(std::move(output_file))
+{
+}
+
+Measurement BenchRunner::run_case(const BenchCase& c, const std::atomic<bool>& stop)
+{
+    Measurement m;
+    m.shape = c.shape;
+    m.precision = c.precision;
+    m.cache_mode = std::string(to_string(plan_.cache_mode));
+    const Workload work = workload(c.shape, c.precision);
+    m.ai = static_cast<double>(work.flops) / work.bytes;
+
+    const rl_case request = to_rl_case(c, plan_);
+    const Device::Support support = device_.supports(request);
+    if (!support.ok()) {
+        m.status = row_status(support.status);
+        m.reason = support.reason.empty() ? std::string(to_string(m.status)) : support.reason;
+        return m;
+    }
+
+    const rl_result r = device_.run(request, [&stop] { return stop.load(std::memory_order_relaxed); });
+    m.status = row_status(static_cast<rl_status>(r.status));
+    if (m.status != RowStatus::Ok)
+        m.reason = r.message;
+    if (r.samples > 0 && r.median_time_us > 0 && (m.status == RowStatus::Ok || m.status == RowStatus::Cancelled)) {
+        m.measured_time_us = r.median_time_us;
+        const double seconds = r.median_time_us * 1e-6;
+        m.measured_tflops = static_cast<double>(work.flops) / seconds / 1e12;
+        m.measured_bandwidth_gb_s = work.bytes / seconds / 1e9;
+        m.extra["min_time_us"] = r.min_time_us;
+        m.extra["max_time_us"] = r.max_time_us;
+        m.extra["mean_time_us"] = r.mean_time_us;
+        m.extra["stdev_time_us"] = r.stdev_time_us;
+        m.extra["rel_spread"] = r.mean_time_us > 0 ? r.stdev_time_us / r.mean_time_us : 0.0;
+    }
+    m.extra["samples"] = r.samples;
+    if (r.sm_clock_mhz > 0)
+        m.extra["sm_clock_mhz"] = r.sm_clock_mhz;
+    m.extra["throttled"] = r.throttled != 0;
+    m.extra["verified"] = r.verified != 0;
+    if (r.verified || r.status == RL_STATUS_WRONG_RESULT) {
+        m.extra["max_rel_error"] = r.max_rel_error;
+        m.extra["tolerance"] = r.tolerance;
+    }
+    if (r.algorithm[0])
+        m.extra["algorithm"] = std::string(r.algorithm);
+    if (m.status == RowStatus::Ok && r.message[0])
+        m.extra["note"] = std::string(r.message);
+    return m;
+}
+
+MeasurementSet BenchRunner::run(const std::atomic<bool>& stop, const RunCallbacks& callbacks)
+{
+    MeasurementSet set;
+    set.hardware_key = hardware_key_;
+    set.source = output_file_.empty() ? std::string("benchmark run") : output_file_.string();
+    set.meta = make_meta(device_.info().to_json());
+    set.meta["plan"] = plan_.name;
+    set.meta["cache_mode"] = std::string(to_string(plan_.cache_mode));
+    set.meta["cases_planned"] = plan_.cases.size();
+    set.meta["complete"] = false;
+
+    auto save = [&] {
+        if (!output_file_.empty())
+            write_file_atomically(output_file_, measurements_to_json(set));
+    };
+
+    const std::size_t total = plan_.cases.size();
+    bool cancelled = false;
+    for (std::size_t i = 0; i < total && !cancelled; ++i) {
+        if (stop.load() || (callbacks.stop_before_next_case && callbacks.stop_before_next_case())) {
+            cancelled = true;
+            break;
+        }
+        const BenchCase& c = plan_.cases[i];
+        if (callbacks.case_started)
+            callbacks.case_started(i, total, c);
+        Measurement m = run_case(c, stop);
+        m.row_index = set.rows.size();
+        cancelled = m.status == RowStatus::Cancelled;
+        set.rows.push_back(m);
+        save();
+        if (callbacks.case_finished)
+            callbacks.case_finished(CaseOutcome{i, total, c, std::move(m)});
+    }
+    set.meta["complete"] = !cancelled && set.rows.size() == total;
+    set.meta["finished"] = utc_timestamp_now();
+    save();
+    return set;
+}
+
+fs::path new_run_file(std::string_view plugin_name)
+{
+    const fs::path dir = user_data_dir() / "runs";
+    fs::create_directories(dir);
+    const std::time_t now = std::time(nullptr);
+    std::tm local{};
+    localtime_r(&now, &local);
+    char stamp[32];
+    std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &local);
+    fs::path file = dir / ("run-" + std::string(stamp) + "-" + std::string(plugin_name) + ".json");
+    for (int n = 2; fs::exists(file); ++n)
+        file = dir / ("run-" + std::string(stamp) + "-" + std::string(plugin_name) + "-" + std::to_string(n) + ".json");
+    return file;
+}
+
+} // namespace roofline

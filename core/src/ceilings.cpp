@@ -1,0 +1,194 @@
+#include "roofline/ceilings.h"
+
+#include "roofline/bench_plan.h"
+#include "roofline/errors.h"
+#include "roofline/measurements.h"
+
+#include "json_util.h"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+namespace roofline {
+
+using nlohmann::ordered_json;
+using namespace detail;
+
+namespace {
+
+constexpr uint64_t kGiB = 1ull << 30;
+
+rl_case ceiling_case(rl_kernel kernel, uint64_t bytes, rl_cache_mode mode)
+{
+    rl_case c{};
+    c.struct_size = sizeof c;
+    c.kernel = kernel;
+    c.cache_mode = mode;
+    c.bytes = bytes;
+    c.time_budget_s = 1.0;
+    c.min_samples = 10;
+    c.max_samples = 1000;
+    c.target_rel_spread = 0.01;
+    c.seed = 20261124;
+    return c;
+}
+
+// A working set well past the last-level cache, small enough for any device: 16 × L2, at least 1 GiB,
+// at most an eighth of memory.
+uint64_t dram_working_set(const DeviceInfo& info)
+{
+    uint64_t bytes = std::max<uint64_t>(16 * info.l2_cache_bytes, kGiB);
+    if (info.memory_bytes > 0)
+        bytes = std::min<uint64_t>(bytes, info.memory_bytes / 8);
+    return bytes & ~uint64_t(4095);
+}
+
+} // namespace
+
+MeasuredCeilings measure_ceilings(Device& device, const std::atomic<bool>& stop,
+                                  const std::function<void(const std::string&)>& progress)
+{
+    MeasuredCeilings out;
+    out.device = device.info().to_json();
+    out.timestamp = utc_timestamp_now();
+    auto say = [&progress](const std::string& line) {
+        if (progress)
+            progress(line);
+    };
+    auto should_stop = [&stop] { return stop.load(); };
+
+    auto bandwidth = [&](rl_kernel kernel, uint64_t bytes, rl_cache_mode mode, const char* what) -> std::optional<double> {
+        if (stop.load())
+            return std::nullopt;
+        const rl_case c = ceiling_case(kernel, bytes, mode);
+        if (const auto support = device.supports(c); !support.ok()) {
+            say(std::string(what) + ": not measured (" + support.reason + ")");
+            return std::nullopt;
+        }
+        const rl_result r = device.run(c, should_stop);
+        if (r.status != RL_STATUS_OK || r.median_time_us <= 0 || r.bytes_moved <= 0) {
+            say(std::string(what) + ": failed (" + r.message + ")");
+            return std::nullopt;
+        }
+        const double gb_s = r.bytes_moved / (r.median_time_us * 1e-6) / 1e9;
+        say(std::string(what) + ": " + std::to_string(static_cast<int>(gb_s + 0.5)) + " GB/s");
+        return gb_s;
+    };
+
+    const DeviceInfo& info = device.info();
+    const uint64_t dram_bytes = dram_working_set(info);
+    out.dram_read_gb_s = bandwidth(RL_KERNEL_DRAM_READ, dram_bytes, RL_CACHE_COLD, "DRAM read");
+    out.dram_copy_gb_s = bandwidth(RL_KERNEL_DRAM_COPY, dram_bytes, RL_CACHE_COLD, "DRAM copy");
+    if (info.l2_cache_bytes > 0)
+        out.l2_read_gb_s = bandwidth(RL_KERNEL_L2_READ, info.l2_cache_bytes / 2, RL_CACHE_WARM, "L2 read");
+
+    if (!stop.load()) {
+        const rl_case c = ceiling_case(RL_KERNEL_LAUNCH, 0, RL_CACHE_WARM);
+        if (device.supports(c).ok()) {
+            const rl_result r = device.run(c, should_stop);
+            if (r.status == RL_STATUS_OK && r.median_time_us > 0) {
+                out.launch_overhead_us = r.median_time_us;
+                say("launch overhead: " + std::to_string(r.median_time_us) + " us");
+            }
+        }
+    }
+
+    // Peak throughput: a GEMM large enough to fill any GPU (a smaller one on a CPU, where 8192^3 takes minutes).
+    const int64_t n = info.backend == "cpu" ? 2048 : 8192;
+    BenchPlan plan;
+    plan.cache_mode = CacheMode::Warm;
+    plan.time_budget_per_case_s = 1.0;
+    for (Precision p : kAllPrecisions) {
+        if (stop.load())
+            break;
+        const BenchCase bench{GemmShape{n, n, n}, p};
+        const rl_case c = to_rl_case(bench, plan);
+        if (!device.supports(c).ok())
+            continue;
+        const rl_result r = device.run(c, should_stop);
+        if (r.status != RL_STATUS_OK || r.median_time_us <= 0)
+            continue;
+        const double tflops = 2.0 * n * n * n / (r.median_time_us * 1e-6) / 1e12;
+        out.peak_tflops[p] = tflops;
+        out.peak_shapes[p] = format_shape(bench.shape);
+        say("peak " + std::string(to_string(p)) + ": " + std::to_string(tflops) + " TFLOPS");
+    }
+    return out;
+}
+
+std::string ceilings_to_json(const MeasuredCeilings& c)
+{
+    ordered_json doc;
+    ordered_json meta = make_meta(c.device);
+    meta["timestamp"] = c.timestamp;
+    meta["kind"] = "measured ceilings";
+    doc["meta"] = meta;
+    if (c.dram_read_gb_s)
+        doc["dram_read_gb_s"] = *c.dram_read_gb_s;
+    if (c.dram_copy_gb_s)
+        doc["dram_copy_gb_s"] = *c.dram_copy_gb_s;
+    if (c.l2_read_gb_s)
+        doc["l2_read_gb_s"] = *c.l2_read_gb_s;
+    if (c.launch_overhead_us)
+        doc["launch_overhead_us"] = *c.launch_overhead_us;
+    ordered_json peaks = ordered_json::object();
+    ordered_json shapes = ordered_json::object();
+    for (const auto& [p, value] : c.peak_tflops) {
+        peaks[std::string(to_string(p))] = value;
+        shapes[std::string(to_string(p))] = c.peak_shapes.count(p) ? c.peak_shapes.at(p) : std::string();
+    }
+    doc["peak_tflops"] = peaks;
+    doc["peak_shapes"] = shapes;
+    return doc.dump(2) + "\n";
+}
+
+MeasuredCeilings parse_ceilings_json(std::string_view text, const std::string& source)
+{
+    const ordered_json doc = parse_json_text(text, source);
+    auto at = [&source](const std::string& field) { return InputLocation{source, {}, {}, {}, field}; };
+    if (!doc.is_object())
+        throw InputError(at(""), "expected a ceilings object, got " + json_type_name(doc));
+    MeasuredCeilings c;
+    if (doc.contains("meta") && doc["meta"].is_object()) {
+        const auto& meta = doc["meta"];
+        if (meta.contains("device"))
+            c.device = meta["device"];
+        if (meta.contains("timestamp") && meta["timestamp"].is_string())
+            c.timestamp = meta["timestamp"].get<std::string>();
+    }
+    for (const auto& [field, target] : {std::pair{"dram_read_gb_s", &c.dram_read_gb_s}, std::pair{"dram_copy_gb_s", &c.dram_copy_gb_s},
+                                        std::pair{"l2_read_gb_s", &c.l2_read_gb_s}, std::pair{"launch_overhead_us", &c.launch_overhead_us}}) {
+        if (doc.contains(field))
+            *target = read_positive_number(doc[field], at(field));
+    }
+    if (doc.contains("peak_tflops")) {
+        if (!doc["peak_tflops"].is_object())
+            throw InputError(at("peak_tflops"), "expected an object of precision -> TFLOP/s");
+        for (const auto& [name, value] : doc["peak_tflops"].items()) {
+            const auto p = parse_precision(name);
+            if (!p)
+                throw InputError(at("peak_tflops." + name), "unknown precision (known: " + precision_names() + ")");
+            c.peak_tflops[*p] = read_positive_number(value, at("peak_tflops." + name));
+        }
+    }
+    if (doc.contains("peak_shapes") && doc["peak_shapes"].is_object()) {
+        for (const auto& [name, value] : doc["peak_shapes"].items()) {
+            if (const auto p = parse_precision(name); p && value.is_string())
+                c.peak_shapes[*p] = value.get<std::string>();
+        }
+    }
+    return c;
+}
+
+MeasuredCeilings load_ceilings(const std::filesystem::path& file)
+{
+    std::ifstream in(file, std::ios::binary);
+    if (!in)
+        throw InputError(InputLocation{file.string(), {}, {}, {}, {}}, "cannot open the file");
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parse_ceilings_json(text.str(), file.string());
+}
+
+} // namespace roofline
