@@ -2,6 +2,7 @@
 #include "plugin_choice.h"
 
 #include "roofline/ceilings.h"
+#include "roofline/hardware_registry.h"
 #include "roofline/measurements.h"
 
 #include <atomic>
@@ -19,12 +20,20 @@ int run_ceilings(const ParsedArgs& args)
     const std::atomic<bool> stop{false};
     const MeasuredCeilings ceilings = measure_ceilings(*device, stop, [](const std::string& line) { std::cout << "  " << line << std::endl; });
     const std::string json = ceilings_to_json(ceilings);
-    if (const auto out = args.value("out")) {
+    const auto out = args.value("out");
+    if (out) {
         write_file_atomically(*out, json);
         std::cout << "wrote " << *out << '\n';
-    } else {
-        std::cout << json;
     }
+    if (const auto key = args.value("save-profile")) {
+        const HardwareSpec profile = profile_from_ceilings(ceilings, *key, out ? *out : "roofline ceilings");
+        std::filesystem::create_directories(user_hardware_dir());
+        const auto file = user_hardware_dir() / (*key + ".json");
+        write_file_atomically(file, hardware_to_json(profile) + "\n");
+        std::cout << "saved profile '" << *key << "' to " << file.string() << '\n';
+    }
+    if (!out && !args.value("save-profile"))
+        std::cout << json;
     return kExitOk;
 }
 
@@ -37,7 +46,8 @@ Command ceilings_command()
              "and peak GEMM throughput per precision. The JSON feeds `roofline calibrate`.",
              {{"plugin", "NAME", "cuda (default), cpu, or a plugin file"},
               {"device", "INDEX", "device index (default 0)"},
-              {"out", "FILE", "write the ceilings JSON here (default: print it)"}},
+              {"out", "FILE", "write the ceilings JSON here (default: print it)"},
+              {"save-profile", "KEY", "also save a hardware profile of the measured numbers as KEY (e.g. host)"}},
              0, 0},
             &run_ceilings};
 }

@@ -192,3 +192,57 @@ MeasuredCeilings load_ceilings(const std::filesystem::path& file)
 }
 
 } // namespace roofline
+
+namespace roofline {
+
+HardwareSpec profile_from_ceilings(const MeasuredCeilings& c, const std::string& key, const std::string& source_label)
+{
+    const std::optional<double> bandwidth = c.dram_read_gb_s ? c.dram_read_gb_s : c.dram_copy_gb_s;
+    if (!bandwidth)
+        throw InputError(InputLocation{source_label, {}, {}, {}, "dram_read_gb_s"}, "no DRAM bandwidth was measured");
+    if (c.peak_tflops.empty())
+        throw InputError(InputLocation{source_label, {}, {}, {}, "peak_tflops"}, "no peak throughput was measured");
+    HardwareSpec spec;
+    spec.key = key;
+    const std::string device_name = c.device.contains("name") && c.device["name"].is_string() ? c.device["name"].get<std::string>() : key;
+    spec.name = device_name + " (measured)";
+    const std::string source = "measured: " + source_label + (c.timestamp.empty() ? "" : " (" + c.timestamp + ")");
+    spec.peak_bandwidth_gb_s = *bandwidth;
+    spec.sources["peak_bandwidth_gb_s"] = source + (c.dram_read_gb_s ? ", DRAM read ceiling" : ", DRAM copy ceiling");
+    spec.peak_tflops = c.peak_tflops;
+    spec.sources["peak_tflops"] = source + ", best large GEMM per precision";
+    if (c.l2_read_gb_s) {
+        spec.l2_bandwidth_gb_s = c.l2_read_gb_s;
+        spec.sources["l2_bandwidth_gb_s"] = source + ", L2 re-read ceiling";
+    }
+    if (c.launch_overhead_us) {
+        spec.launch_overhead_us = *c.launch_overhead_us;
+        spec.sources["launch_overhead_us"] = source + ", empty launch";
+    }
+    auto device_number = [&c](const char* field) -> std::optional<uint64_t> {
+        if (c.device.contains(field) && c.device[field].is_number_unsigned() && c.device[field].get<uint64_t>() > 0)
+            return c.device[field].get<uint64_t>();
+        if (c.device.contains(field) && c.device[field].is_number_integer() && c.device[field].get<int64_t>() > 0)
+            return static_cast<uint64_t>(c.device[field].get<int64_t>());
+        return std::nullopt;
+    };
+    if (const auto sms = device_number("multiprocessor_count")) {
+        spec.sm_count = static_cast<int>(*sms);
+        spec.sources["sm_count"] = "read off the device: " + source_label;
+    }
+    if (const auto l2 = device_number("l2_cache_bytes")) {
+        spec.l2_cache_bytes = *l2;
+        spec.sources["l2_cache_bytes"] = "read off the device: " + source_label;
+    }
+    if (const auto memory = device_number("memory_bytes")) {
+        spec.memory_gb = static_cast<double>(*memory) / 1e9;
+        spec.sources["memory_gb"] = "read off the device: " + source_label;
+    }
+    if (c.device.contains("compute_capability") && c.device["compute_capability"].is_string()
+        && !c.device["compute_capability"].get<std::string>().empty())
+        spec.compute_capability = c.device["compute_capability"].get<std::string>();
+    spec.notes.push_back("Every number measured by `roofline ceilings`; no datasheet figures.");
+    return spec;
+}
+
+} // namespace roofline

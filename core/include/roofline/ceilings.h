@@ -1,5 +1,6 @@
 #pragma once
 
+#include "roofline/hardware.h"
 #include "roofline/plugin_loader.h"
 #include "roofline/precision.h"
 
@@ -33,5 +34,15 @@ MeasuredCeilings measure_ceilings(Device& device, const std::atomic<bool>& stop,
 std::string ceilings_to_json(const MeasuredCeilings& ceilings);
 MeasuredCeilings parse_ceilings_json(std::string_view text, const std::string& source);
 MeasuredCeilings load_ceilings(const std::filesystem::path& file);
+
+} // namespace roofline
+
+namespace roofline {
+
+// A hardware profile made of measured numbers only (the `host` profile of a machine with no GPU, or a GPU
+// with no preset): bandwidth from the DRAM read ceiling (the copy ceiling if read is missing), peaks from the
+// large GEMMs, L2 bandwidth and launch overhead when measured. Every number is sourced to `source_label`.
+// Throws InputError when the ceilings lack a bandwidth or any peak.
+HardwareSpec profile_from_ceilings(const MeasuredCeilings& ceilings, const std::string& key, const std::string& source_label);
 
 } // namespace roofline
