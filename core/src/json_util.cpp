@@ -28,6 +28,12 @@ nlohmann::ordered_json parse_json_text(std::string_view text, const std::string&
         if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
             what = "the text is empty";
         throw InputError(where, "not valid JSON: " + what);
+    } catch (const nlohmann::json::exception& e) {
+        // A number too large for a double ("1e999") is refused by the parser with no position.
+        std::string what = e.what();
+        if (const auto bracket = what.find("] "); bracket != std::string::npos)
+            what = what.substr(bracket + 2);
+        throw InputError(InputLocation{source, {}, {}, {}, {}}, "not valid JSON: " + what);
     }
 }
 
