@@ -36,7 +36,7 @@ Prediction compute_roofline(const HardwareSpec& hw, const Workload& work, Precis
     p.ideal_time_us = std::max(p.t_math_us, p.t_mem_us);
     p.bottleneck = p.t_mem_us >= p.t_math_us ? Bottleneck::Memory : Bottleneck::Compute;
     p.ai = work.bytes > 0 ? static_cast<double>(work.flops) / work.bytes : 0;
-    p.critical_ai = hw.critical_ai(precision).value_or(0);
+    p.critical_ai = *peak * 1e12 / (hw.peak_bandwidth_gb_s * 1e9); // HardwareSpec::critical_ai, without a second lookup
 
     // Realistic: the factor is the fraction of the attainable roofline the kernel reaches, so it divides the
     // ideal time whichever bound limits it. (The plan's snippet scaled only the compute peak, which cannot

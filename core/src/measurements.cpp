@@ -11,7 +11,6 @@
 #include <fcntl.h>
 #include <fstream>
 #include <set>
-#include <sstream>
 #include <unistd.h>
 
 namespace roofline {
@@ -156,11 +155,11 @@ std::optional<RowStatus> parse_row_status(std::string_view text)
 
 MeasurementSet parse_measurements(std::string_view text, const std::string& source)
 {
-    const ordered_json doc = parse_json_text(text, source);
+    ordered_json doc = parse_json_text(text, source);
     MeasurementSet set;
     set.source = source;
 
-    const ordered_json* list = nullptr;
+    ordered_json* list = nullptr;
     std::string list_field = "benchmarks";
     if (doc.is_array()) {
         list = &doc;
@@ -195,12 +194,15 @@ MeasurementSet parse_measurements(std::string_view text, const std::string& sour
         throw InputError(InputLocation{source, {}, {}, {}, list_field}, "the list is empty: nothing to validate");
 
     std::vector<InputError> problems;
+    set.rows.reserve(list->size());
     for (std::size_t row = 0; row < list->size(); ++row) {
         try {
             set.rows.push_back(read_row((*list)[row], RowReader{source, row}));
         } catch (const InputError& e) {
             problems.push_back(e);
         }
+        // Free each row's tree once read: a 100,000-row file then never holds the tree and the rows at once.
+        (*list)[row] = nullptr;
     }
     if (!problems.empty()) {
         // Report every bad row (up to a limit) at once, located at the first.
@@ -219,13 +221,15 @@ MeasurementSet parse_measurements(std::string_view text, const std::string& sour
 
 MeasurementSet load_measurements(const std::filesystem::path& file)
 {
-    std::ifstream in(file, std::ios::binary);
+    std::ifstream in(file, std::ios::binary | std::ios::ate);
     if (!in)
         throw InputError(InputLocation{file.string(), {}, {}, {}, {}},
                          std::string("cannot open the file: ") + std::strerror(errno));
-    std::ostringstream text;
-    text << in.rdbuf();
-    return parse_measurements(text.str(), file.string());
+    // One read into a string of the right size: no second copy of a large file.
+    std::string text(static_cast<std::size_t>(in.tellg()), '\0');
+    in.seekg(0);
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    return parse_measurements(text, file.string());
 }
 
 ordered_json measurement_to_json(const Measurement& m)
