@@ -1,0 +1,128 @@
+#include "case_spec.h"
+
+#include "cuda_check.h"
+#include "gemm_types.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+
+namespace rl_cuda {
+namespace {
+
+constexpr double kDefaultBudgetS = 1.0;
+constexpr int kDefaultMinSamples = 10;
+constexpr int kDefaultMaxSamples = 10000;
+// cuBLASLt takes 64-bit sizes, but M * K and friends must stay countable in bytes.
+constexpr int64_t kMaxDimension = int64_t{1} << 40;
+
+[[noreturn]] void invalid(const std::string& message)
+{
+    throw Error(RL_STATUS_INVALID_ARGUMENT, message);
+}
+
+} // namespace
+
+uint64_t checked_mul(uint64_t a, uint64_t b, const char* what)
+{
+    uint64_t product = 0;
+    if (__builtin_mul_overflow(a, b, &product))
+        invalid(std::string(what) + " overflows 64 bits");
+    return product;
+}
+
+std::string format_gb(uint64_t bytes)
+{
+    char text[32];
+    std::snprintf(text, sizeof(text), "%.1f GB", static_cast<double>(bytes) / 1e9);
+    return text;
+}
+
+std::string CaseSpec::describe() const
+{
+    switch (kernel) {
+    case RL_KERNEL_GEMM:
+        return "GEMM " + std::to_string(m) + "x" + std::to_string(n) + "x" + std::to_string(k) + " "
+               + precision_name(precision) + (cache_mode == RL_CACHE_COLD ? " cold" : " warm");
+    case RL_KERNEL_GEMV:
+        return "GEMV " + std::to_string(m) + "x" + std::to_string(k) + " " + precision_name(precision)
+               + (cache_mode == RL_CACHE_COLD ? " cold" : " warm");
+    case RL_KERNEL_DRAM_READ: return "DRAM read " + format_gb(bytes);
+    case RL_KERNEL_DRAM_COPY: return "DRAM copy " + format_gb(bytes);
+    case RL_KERNEL_L2_READ: return "L2 read " + std::to_string(bytes) + " bytes";
+    case RL_KERNEL_LAUNCH: return "launch";
+    }
+    return "unknown kernel";
+}
+
+CaseSpec read_case(const rl_case* c)
+{
+    if (!c)
+        invalid("case is NULL");
+    // Fields a shorter (older) struct does not carry keep their defaults.
+    rl_case in{};
+    const std::size_t size = std::min<std::size_t>(c->struct_size, sizeof(rl_case));
+    if (size < offsetof(rl_case, bytes))
+        invalid("rl_case.struct_size " + std::to_string(c->struct_size) + " is too small");
+    std::memcpy(&in, c, size);
+
+    CaseSpec s;
+    switch (in.kernel) {
+    case RL_KERNEL_GEMV:
+    case RL_KERNEL_GEMM:
+    case RL_KERNEL_DRAM_READ:
+    case RL_KERNEL_DRAM_COPY:
+    case RL_KERNEL_L2_READ:
+    case RL_KERNEL_LAUNCH: s.kernel = static_cast<rl_kernel>(in.kernel); break;
+    default: invalid("unknown kernel " + std::to_string(in.kernel));
+    }
+    if (in.cache_mode != RL_CACHE_COLD && in.cache_mode != RL_CACHE_WARM)
+        invalid("unknown cache mode " + std::to_string(in.cache_mode));
+    s.cache_mode = static_cast<rl_cache_mode>(in.cache_mode);
+
+    if (s.is_gemm_like()) {
+        if (in.precision < RL_PRECISION_FP64 || in.precision > RL_PRECISION_INT4)
+            invalid("unknown precision " + std::to_string(in.precision));
+        s.precision = static_cast<rl_precision>(in.precision);
+        // A GEMV y[n] = W[n,k] x[k] runs as the product of W (n rows) with one column.
+        s.m = s.kernel == RL_KERNEL_GEMV ? in.n : in.m;
+        s.n = s.kernel == RL_KERNEL_GEMV ? 1 : in.n;
+        s.k = in.k;
+        const char* names = s.kernel == RL_KERNEL_GEMV ? "n and k" : "m, n and k";
+        if (s.m <= 0 || s.n <= 0 || s.k <= 0)
+            invalid(std::string(names) + " must be positive (got m=" + std::to_string(in.m) + " n="
+                    + std::to_string(in.n) + " k=" + std::to_string(in.k) + ")");
+        if (s.m > kMaxDimension || s.n > kMaxDimension || s.k > kMaxDimension)
+            invalid("a dimension above 2^40 overflows the byte counts");
+        checked_mul(checked_mul(static_cast<uint64_t>(s.m), static_cast<uint64_t>(s.k), "m * k"), 8, "A bytes");
+        checked_mul(checked_mul(static_cast<uint64_t>(s.n), static_cast<uint64_t>(s.k), "n * k"), 8, "B bytes");
+        checked_mul(checked_mul(static_cast<uint64_t>(s.m), static_cast<uint64_t>(s.n), "m * n"), 8, "D bytes");
+    }
+    s.bytes = in.bytes;
+
+    if (size > offsetof(rl_case, time_budget_s))
+        s.time_budget_s = in.time_budget_s;
+    if (!std::isfinite(s.time_budget_s) || s.time_budget_s < 0.0)
+        invalid("time_budget_s must be a finite number >= 0");
+    if (s.time_budget_s == 0.0)
+        s.time_budget_s = kDefaultBudgetS;
+    const bool has_min = size > offsetof(rl_case, min_samples) && in.min_samples > 0;
+    const bool has_max = size > offsetof(rl_case, max_samples) && in.max_samples > 0;
+    s.max_samples = has_max ? in.max_samples : kDefaultMaxSamples;
+    s.min_samples = has_min ? in.min_samples : std::min(kDefaultMinSamples, s.max_samples);
+    if (s.max_samples < s.min_samples)
+        invalid("max_samples " + std::to_string(s.max_samples) + " is below min_samples "
+                + std::to_string(s.min_samples));
+    if (size > offsetof(rl_case, target_rel_spread))
+        s.target_rel_spread = in.target_rel_spread;
+    if (!std::isfinite(s.target_rel_spread))
+        invalid("target_rel_spread must be finite");
+    if (size > offsetof(rl_case, seed))
+        s.seed = in.seed;
+    return s;
+}
+
+} // namespace rl_cuda

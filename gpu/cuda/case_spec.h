@@ -1,0 +1,38 @@
+#pragma once
+// An rl_case read safely (a host may pass an older, shorter struct), checked, and with defaults filled in.
+
+#include "roofline/plugin_abi.h"
+
+#include <cstdint>
+#include <string>
+
+namespace rl_cuda {
+
+struct CaseSpec {
+    rl_kernel kernel = RL_KERNEL_GEMM;
+    rl_precision precision = RL_PRECISION_FP32;
+    rl_cache_mode cache_mode = RL_CACHE_COLD;
+    // The product as the plugin runs it: D[m, n] = A[m, k] B[n, k]^T. A GEMV is m = rows of W, n = 1.
+    int64_t m = 0, n = 0, k = 0;
+    uint64_t bytes = 0;
+    double time_budget_s = 0.0;     // 0 in the case: 1 s
+    int min_samples = 0;            // <= 0 in the case: 10 (or max_samples if lower)
+    int max_samples = 0;            // <= 0 in the case: 10000
+    double target_rel_spread = 0.0; // <= 0: no spread criterion
+    uint64_t seed = 0;
+
+    bool is_gemm_like() const { return kernel == RL_KERNEL_GEMM || kernel == RL_KERNEL_GEMV; }
+    std::string describe() const;   // "GEMM 1024x1024x1024 BF16 cold"
+};
+
+// Throws Error(RL_STATUS_INVALID_ARGUMENT) for a null or too-short struct, an unknown kernel, precision or cache
+// mode, a non-positive or overflowing shape, or bad sampling settings.
+CaseSpec read_case(const rl_case* c);
+
+// Checked a * b for sizes [elements or bytes]; throws INVALID_ARGUMENT naming `what` on overflow.
+uint64_t checked_mul(uint64_t a, uint64_t b, const char* what);
+
+// "1.5 GB" (10^9 bytes, as memory sizes are quoted on datasheets).
+std::string format_gb(uint64_t bytes);
+
+} // namespace rl_cuda
