@@ -1,0 +1,249 @@
+// The exported entry point and the ABI table. Every entry point catches everything: an rl_cuda::Error becomes its
+// status and message, anything else RL_STATUS_FAILED.
+
+#include "ceilings.h"
+#include "case_result.h"
+#include "case_spec.h"
+#include "cuda_check.h"
+#include "device_context.h"
+#include "gemm_case.h"
+#include "nvml_clock.h"
+
+#include "roofline/plugin_abi.h"
+
+#include <cuda_runtime_api.h>
+
+#include <algorithm>
+#include <cstring>
+#include <exception>
+#include <memory>
+#include <new>
+#include <string>
+
+#ifndef ROOFLINE_PLUGIN_VERSION
+#define ROOFLINE_PLUGIN_VERSION "0.0.0"
+#endif
+
+struct rl_device {
+    explicit rl_device(int index) : context(index) {}
+    rl_cuda::DeviceContext context;
+};
+
+namespace {
+
+using rl_cuda::Error;
+
+void copy_text(char* dst, size_t size, const std::string& text)
+{
+    if (!dst || size == 0)
+        return;
+    const size_t n = std::min(size - 1, text.size());
+    std::memcpy(dst, text.data(), n);
+    dst[n] = '\0';
+}
+
+template <size_t N> void copy_text(char (&dst)[N], const std::string& text)
+{
+    copy_text(dst, N, text);
+}
+
+// Writes `full` into the host's struct, only as far as the host's struct_size reaches.
+template <typename T> void write_struct(T* out, T full)
+{
+    const uint32_t caller_size = out->struct_size;
+    full.struct_size = caller_size;
+    std::memcpy(out, &full, std::min<size_t>(caller_size, sizeof(T)));
+}
+
+// Runs `body`, mapping exceptions to a status and a message.
+template <typename Body> rl_status guarded(std::string& message, Body&& body)
+{
+    try {
+        return body();
+    } catch (const Error& e) {
+        message = e.what();
+        return e.status();
+    } catch (const std::bad_alloc&) {
+        message = "out of host memory";
+        return RL_STATUS_FAILED;
+    } catch (const std::exception& e) {
+        message = e.what();
+        return RL_STATUS_FAILED;
+    } catch (...) {
+        message = "unknown exception in the CUDA plugin";
+        return RL_STATUS_FAILED;
+    }
+}
+
+std::string version_text(int version)
+{
+    return std::to_string(version / 1000) + "." + std::to_string(version % 1000 / 10);
+}
+
+int32_t device_count(char* message, size_t message_size)
+{
+    std::string text;
+    int count = 0;
+    guarded(text, [&] {
+        const cudaError_t error = cudaGetDeviceCount(&count);
+        if (error == cudaErrorNoDevice) {
+            count = 0;
+            text = "no NVIDIA GPU found (cudaGetDeviceCount: " + rl_cuda::cuda_error_text(error) + ")";
+        } else if (error == cudaErrorInsufficientDriver) {
+            count = 0;
+            int runtime = 0;
+            static_cast<void>(cudaRuntimeGetVersion(&runtime));
+            text = "no usable NVIDIA driver: none is installed, or it is older than CUDA " + version_text(runtime)
+                   + " (cudaGetDeviceCount: " + cudaGetErrorName(error) + ")";
+        } else if (error != cudaSuccess) {
+            count = 0;
+            text = "CUDA is not usable here (cudaGetDeviceCount: " + rl_cuda::cuda_error_text(error) + ")";
+        } else if (count == 0) {
+            text = "no NVIDIA GPU found";
+        } else {
+            text = std::to_string(count) + " CUDA device" + (count > 1 ? "s" : "");
+        }
+        // The failed call's error also sits in the runtime's last-error slot; clear it so no later check trips on it.
+        static_cast<void>(cudaGetLastError());
+        return RL_STATUS_OK;
+    });
+    copy_text(message, message_size, text);
+    return count;
+}
+
+rl_status open_device(int32_t index, rl_device** out_device, char* message, size_t message_size)
+{
+    std::string text;
+    const rl_status status = guarded(text, [&] {
+        if (!out_device)
+            throw Error(RL_STATUS_INVALID_ARGUMENT, "out_device is NULL");
+        *out_device = nullptr;
+        int count = 0;
+        if (cudaGetDeviceCount(&count) != cudaSuccess || index < 0 || index >= count) {
+            static_cast<void>(cudaGetLastError());
+            throw Error(RL_STATUS_NO_DEVICE, "no CUDA device " + std::to_string(index) + " (" + std::to_string(count)
+                                                 + " present)");
+        }
+        try {
+            *out_device = new rl_device(index);
+        } catch (const Error& e) {
+            // A device that cannot even be set up (driver error, busy or prohibited compute mode) is no device.
+            throw Error(e.status() == RL_STATUS_FAILED ? RL_STATUS_NO_DEVICE : e.status(), e.what());
+        }
+        text = (*out_device)->context.props().name;
+        return RL_STATUS_OK;
+    });
+    copy_text(message, message_size, text);
+    return status;
+}
+
+rl_status describe(rl_device* device, rl_device_info* out_info)
+{
+    std::string text;
+    return guarded(text, [&] {
+        if (!device || !out_info)
+            return RL_STATUS_INVALID_ARGUMENT;
+        device->context.make_current();
+        const rl_cuda::DeviceProperties& p = device->context.props();
+        rl_device_info info{};
+        copy_text(info.backend, "cuda");
+        copy_text(info.name, p.name);
+        info.compute_capability_major = p.cc_major;
+        info.compute_capability_minor = p.cc_minor;
+        info.multiprocessor_count = p.multiprocessors;
+        info.memory_bytes = p.memory_bytes;
+        info.l2_cache_bytes = p.l2_bytes;
+        info.max_sm_clock_mhz = p.max_sm_clock_mhz;
+        info.max_memory_clock_mhz = p.max_memory_clock_mhz;
+        info.memory_bus_width_bits = p.memory_bus_width_bits;
+        int driver = 0, runtime = 0;
+        RL_CUDA_CALL(cudaDriverGetVersion(&driver));
+        RL_CUDA_CALL(cudaRuntimeGetVersion(&runtime));
+        const std::string nvidia_driver = rl_cuda::NvmlDevice::driver_version();
+        copy_text(info.driver_version,
+                  (nvidia_driver.empty() ? std::string() : nvidia_driver + " ") + "(CUDA " + version_text(driver) + ")");
+        copy_text(info.runtime_version, "CUDA runtime " + version_text(runtime));
+        const size_t lt_version = cublasLtGetVersion();
+        int major = 0, minor = 0, patch = 0;
+        RL_CUBLAS_CALL(cublasGetProperty(MAJOR_VERSION, &major));
+        RL_CUBLAS_CALL(cublasGetProperty(MINOR_VERSION, &minor));
+        RL_CUBLAS_CALL(cublasGetProperty(PATCH_LEVEL, &patch));
+        copy_text(info.library_version, "cuBLAS " + std::to_string(major) + "." + std::to_string(minor) + "."
+                                            + std::to_string(patch) + ", cuBLASLt " + std::to_string(lt_version));
+        write_struct(out_info, info);
+        return RL_STATUS_OK;
+    });
+}
+
+rl_status supports(rl_device* device, const rl_case* c, char* reason, size_t reason_size)
+{
+    std::string text;
+    const rl_status status = guarded(text, [&] {
+        if (!device)
+            throw Error(RL_STATUS_INVALID_ARGUMENT, "device is NULL");
+        const rl_cuda::CaseSpec spec = rl_cuda::read_case(c);
+        device->context.make_current();
+        return spec.is_gemm_like() ? rl_cuda::gemm_support(device->context, spec, text)
+                                   : rl_cuda::ceiling_support(device->context, spec, text);
+    });
+    copy_text(reason, reason_size, status == RL_STATUS_OK ? std::string() : text);
+    return status;
+}
+
+rl_status run(rl_device* device, const rl_case* c, rl_stop_fn stop, void* stop_user_data, rl_result* out_result)
+{
+    rl_cuda::CaseResult result;
+    std::string text;
+    const rl_status status = guarded(text, [&] {
+        if (!device)
+            throw Error(RL_STATUS_INVALID_ARGUMENT, "device is NULL");
+        const rl_cuda::CaseSpec spec = rl_cuda::read_case(c);
+        device->context.make_current();
+        const rl_cuda::StopPoll poll(stop, stop_user_data);
+        result = spec.is_gemm_like() ? rl_cuda::run_gemm_case(device->context, spec, poll)
+                                     : rl_cuda::run_ceiling_case(device->context, spec, poll);
+        return result.status;
+    });
+    if (!text.empty()) { // an exception ended the run: its status and message replace the partial result
+        result = rl_cuda::CaseResult{};
+        result.message = text;
+    }
+    result.status = status;
+    if (out_result) {
+        rl_result r{};
+        r.status = result.status;
+        r.samples = result.stats.samples;
+        r.median_time_us = result.stats.median_us;
+        r.min_time_us = result.stats.min_us;
+        r.max_time_us = result.stats.max_us;
+        r.mean_time_us = result.stats.mean_us;
+        r.stdev_time_us = result.stats.stdev_us;
+        r.bytes_moved = result.bytes_moved;
+        r.sm_clock_mhz = result.sm_clock_mhz;
+        r.throttled = result.throttled ? 1 : 0;
+        r.verified = result.verified ? 1 : 0;
+        r.max_rel_error = result.max_rel_error;
+        r.tolerance = result.tolerance;
+        copy_text(r.algorithm, result.algorithm);
+        copy_text(r.message, result.message);
+        write_struct(out_result, r);
+    }
+    return status;
+}
+
+void close_device(rl_device* device)
+{
+    delete device; // the destructors do not throw
+}
+
+const rl_plugin_api kApi = {
+    sizeof(rl_plugin_api), ROOFLINE_PLUGIN_ABI_VERSION, "cuda", ROOFLINE_PLUGIN_VERSION,
+    device_count,          open_device,                 describe, supports, run, close_device,
+};
+
+} // namespace
+
+extern "C" ROOFLINE_PLUGIN_EXPORT const rl_plugin_api* roofline_plugin_entry(uint32_t host_abi_version)
+{
+    return host_abi_version == ROOFLINE_PLUGIN_ABI_VERSION ? &kApi : nullptr;
+}
