@@ -1,0 +1,134 @@
+#pragma once
+// The CUDA plugin seen through the raw C ABI (dlopen + roofline_plugin_entry), shared by tst_cuda_plugin and the
+// plain driver cuda_plugin_check. Header-only; needs nothing but plugin_abi.h and libdl.
+
+#include "roofline/plugin_abi.h"
+
+#include <dlfcn.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+
+namespace rl_test {
+
+// The plugin under test: $ROOFLINE_CUDA_PLUGIN if set, else the one the build made.
+inline std::string plugin_path()
+{
+    if (const char* env = std::getenv("ROOFLINE_CUDA_PLUGIN"); env && *env)
+        return env;
+#ifdef ROOFLINE_CUDA_PLUGIN_PATH
+    return ROOFLINE_CUDA_PLUGIN_PATH;
+#else
+    return "libroofline_cuda.so";
+#endif
+}
+
+class PluginLibrary {
+public:
+    PluginLibrary() = default;
+    ~PluginLibrary()
+    {
+        if (handle_)
+            dlclose(handle_);
+    }
+    PluginLibrary(const PluginLibrary&) = delete;
+    PluginLibrary& operator=(const PluginLibrary&) = delete;
+
+    // False with error() saying why (no file, not loadable, no entry point, wrong ABI).
+    bool load(const std::string& path)
+    {
+        handle_ = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+        if (!handle_) {
+            const char* why = dlerror();
+            error_ = "dlopen(" + path + "): " + (why ? why : "unknown error");
+            return false;
+        }
+        auto entry = reinterpret_cast<rl_plugin_entry_fn>(dlsym(handle_, ROOFLINE_PLUGIN_ENTRY_SYMBOL));
+        if (!entry) {
+            error_ = path + " has no " ROOFLINE_PLUGIN_ENTRY_SYMBOL;
+            return false;
+        }
+        api_ = entry(ROOFLINE_PLUGIN_ABI_VERSION);
+        if (!api_ || api_->abi_version != ROOFLINE_PLUGIN_ABI_VERSION) {
+            error_ = path + " does not speak ABI version " + std::to_string(ROOFLINE_PLUGIN_ABI_VERSION);
+            api_ = nullptr;
+            return false;
+        }
+        return true;
+    }
+    const rl_plugin_api* api() const { return api_; }
+    const std::string& error() const { return error_; }
+
+private:
+    void* handle_ = nullptr;
+    const rl_plugin_api* api_ = nullptr;
+    std::string error_;
+};
+
+inline rl_case make_case(rl_kernel kernel, rl_precision precision, int64_t m, int64_t n, int64_t k,
+                         rl_cache_mode cache = RL_CACHE_COLD)
+{
+    rl_case c{};
+    c.struct_size = sizeof(rl_case);
+    c.kernel = kernel;
+    c.precision = precision;
+    c.cache_mode = cache;
+    c.m = m;
+    c.n = n;
+    c.k = k;
+    c.time_budget_s = 0.5;
+    c.min_samples = 10;
+    c.max_samples = 500;
+    c.target_rel_spread = 0.02;
+    c.seed = 1234;
+    return c;
+}
+
+inline rl_case make_ceiling(rl_kernel kernel, uint64_t bytes, rl_cache_mode cache = RL_CACHE_COLD)
+{
+    rl_case c = make_case(kernel, RL_PRECISION_FP32, 0, 0, 0, cache);
+    c.bytes = bytes;
+    return c;
+}
+
+inline rl_result empty_result()
+{
+    rl_result r{};
+    r.struct_size = sizeof(rl_result);
+    return r;
+}
+
+// 2 m n k for a GEMM, 2 n k for a GEMV [FLOP].
+inline double flops(const rl_case& c)
+{
+    const double rows = c.kernel == RL_KERNEL_GEMV ? 1.0 : static_cast<double>(c.m);
+    return 2.0 * rows * static_cast<double>(c.n) * static_cast<double>(c.k);
+}
+
+inline double tflops(const rl_case& c, const rl_result& r)
+{
+    return r.median_time_us > 0.0 ? flops(c) / (r.median_time_us * 1e-6) / 1e12 : 0.0;
+}
+
+inline double gb_per_s(const rl_result& r)
+{
+    return r.median_time_us > 0.0 ? r.bytes_moved / (r.median_time_us * 1e-6) / 1e9 : 0.0;
+}
+
+inline const char* status_name(int status)
+{
+    switch (status) {
+    case RL_STATUS_OK: return "OK";
+    case RL_STATUS_UNSUPPORTED: return "UNSUPPORTED";
+    case RL_STATUS_SKIPPED: return "SKIPPED";
+    case RL_STATUS_FAILED: return "FAILED";
+    case RL_STATUS_CANCELLED: return "CANCELLED";
+    case RL_STATUS_NO_DEVICE: return "NO_DEVICE";
+    case RL_STATUS_INVALID_ARGUMENT: return "INVALID_ARGUMENT";
+    case RL_STATUS_WRONG_RESULT: return "WRONG_RESULT";
+    }
+    return "?";
+}
+
+} // namespace rl_test

@@ -1,0 +1,406 @@
+// The CUDA plugin, loaded by the core's loader (roofline::Plugin) and then driven through its raw C ABI, so the
+// tests see exactly what the plugin writes. Without a GPU every test that needs one skips with the plugin's own
+// reason; the ABI checks run anywhere the plugin loads.
+
+#include "cuda_plugin_client.h"
+
+#include "roofline/plugin_loader.h"
+
+#include <QtTest/QtTest>
+
+#include <cmath>
+#include <cstddef>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+using namespace rl_test;
+
+Q_DECLARE_METATYPE(rl_kernel)
+Q_DECLARE_METATYPE(rl_precision)
+
+namespace {
+
+struct StopAfter {
+    int polls = 0;
+    int stop_on = 0;
+};
+
+int stop_after(void* user)
+{
+    auto* s = static_cast<StopAfter*>(user);
+    return ++s->polls >= s->stop_on ? 1 : 0;
+}
+
+QString text(const char* s)
+{
+    return QString::fromUtf8(s);
+}
+
+} // namespace
+
+#define REQUIRE_DEVICE()                                                                                            \
+    do {                                                                                                            \
+        if (!device_)                                                                                               \
+            QSKIP(qPrintable(no_device_));                                                                          \
+    } while (false)
+
+class TestCudaPlugin : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+
+    void testEntryPoint();
+    void testDeviceCountMessage();
+    void testDescribe();
+    void testProduct_data();
+    void testProduct();
+    void testUnsupportedPrecision_data();
+    void testUnsupportedPrecision();
+    void testHugeCaseSkipped();
+    void testInvalidCase_data();
+    void testInvalidCase();
+    void testStopCancels();
+    void testCeilings_data();
+    void testCeilings();
+    void testOlderHostStructs();
+    void testCoreDevice();
+
+private:
+    rl_result run(const rl_case& c, rl_stop_fn stop = nullptr, void* user = nullptr);
+
+    std::shared_ptr<roofline::Plugin> plugin_;
+    const rl_plugin_api* api_ = nullptr;
+    rl_device* device_ = nullptr;
+    rl_device_info info_{};
+    int device_count_ = 0;
+    QString no_device_;
+};
+
+void TestCudaPlugin::initTestCase()
+{
+    try {
+        plugin_ = roofline::Plugin::load(plugin_path());
+    } catch (const roofline::PluginError& e) {
+        no_device_ = QStringLiteral("plugin not loaded: ") + QString::fromUtf8(e.what());
+        return;
+    }
+    api_ = &plugin_->api();
+    char message[1024] = {};
+    device_count_ = api_->device_count(message, sizeof(message));
+    if (device_count_ <= 0) {
+        no_device_ = text(message);
+        return;
+    }
+    if (api_->open(0, &device_, message, sizeof(message)) != RL_STATUS_OK) {
+        no_device_ = QStringLiteral("open(0) failed: ") + text(message);
+        device_ = nullptr;
+        return;
+    }
+    info_.struct_size = sizeof(info_);
+    QCOMPARE(api_->describe(device_, &info_), RL_STATUS_OK);
+    qInfo("%s sm_%d%d, %s, %s", info_.name, info_.compute_capability_major, info_.compute_capability_minor,
+          info_.driver_version, info_.library_version);
+}
+
+void TestCudaPlugin::cleanupTestCase()
+{
+    if (device_)
+        api_->close(device_);
+    device_ = nullptr;
+}
+
+rl_result TestCudaPlugin::run(const rl_case& c, rl_stop_fn stop, void* user)
+{
+    rl_result r = empty_result();
+    const rl_status status = api_->run(device_, &c, stop, user, &r);
+    if (status != r.status)
+        qWarning("run returned %d but result.status is %d", status, r.status);
+    return r;
+}
+
+void TestCudaPlugin::testEntryPoint()
+{
+    QVERIFY2(api_, qPrintable(no_device_));
+    QCOMPARE(api_->abi_version, ROOFLINE_PLUGIN_ABI_VERSION);
+    QVERIFY(api_->struct_size >= sizeof(rl_plugin_api));
+    QCOMPARE(text(api_->plugin_name), QStringLiteral("cuda"));
+    QVERIFY(std::strlen(api_->plugin_version) > 0);
+    QVERIFY(api_->device_count && api_->open && api_->describe && api_->supports && api_->run && api_->close);
+}
+
+void TestCudaPlugin::testDeviceCountMessage()
+{
+    if (!api_)
+        QSKIP(qPrintable(no_device_));
+    char message[256] = {};
+    const int count = api_->device_count(message, sizeof(message));
+    QVERIFY(count >= 0);
+    QVERIFY2(std::strlen(message) > 0, "device_count gives a message either way");
+    // A tiny buffer is truncated, never overrun.
+    char tiny[4] = {'x', 'x', 'x', 'x'};
+    api_->device_count(tiny, sizeof(tiny));
+    QVERIFY(std::memchr(tiny, '\0', sizeof(tiny)) != nullptr);
+    if (count == 0) {
+        qInfo("no device: %s", message);
+        rl_device* dev = nullptr;
+        char reason[256] = {};
+        QCOMPARE(api_->open(0, &dev, reason, sizeof(reason)), RL_STATUS_NO_DEVICE);
+        QVERIFY(dev == nullptr);
+        QVERIFY(std::strlen(reason) > 0);
+    }
+    rl_device* dev = nullptr;
+    char reason[256] = {};
+    QCOMPARE(api_->open(count + 3, &dev, reason, sizeof(reason)), RL_STATUS_NO_DEVICE);
+    QVERIFY(dev == nullptr);
+}
+
+void TestCudaPlugin::testDescribe()
+{
+    REQUIRE_DEVICE();
+    QCOMPARE(text(info_.backend), QStringLiteral("cuda"));
+    QVERIFY(std::strlen(info_.name) > 0);
+    QVERIFY(info_.compute_capability_major >= 7);
+    QVERIFY(info_.multiprocessor_count > 0);
+    QVERIFY(info_.memory_bytes > (1ull << 30));
+    QVERIFY(info_.l2_cache_bytes >= (1ull << 20));
+    QVERIFY(info_.max_sm_clock_mhz > 500 && info_.max_sm_clock_mhz < 5000);
+    QVERIFY(info_.max_memory_clock_mhz > 0);
+    QVERIFY(info_.memory_bus_width_bits >= 64);
+    QVERIFY(std::strlen(info_.driver_version) > 0);
+    QVERIFY(std::strstr(info_.runtime_version, "CUDA") != nullptr);
+    QVERIFY(std::strstr(info_.library_version, "cuBLAS") != nullptr);
+}
+
+void TestCudaPlugin::testProduct_data()
+{
+    QTest::addColumn<rl_kernel>("kernel");
+    QTest::addColumn<rl_precision>("precision");
+    QTest::addColumn<int>("size");
+    const std::pair<const char*, rl_precision> precisions[] = {
+        {"FP16", RL_PRECISION_FP16},         {"BF16", RL_PRECISION_BF16},         {"FP32", RL_PRECISION_FP32},
+        {"TF32", RL_PRECISION_TF32},         {"FP64", RL_PRECISION_FP64},         {"FP8_E4M3", RL_PRECISION_FP8_E4M3},
+        {"FP8_E5M2", RL_PRECISION_FP8_E5M2}, {"INT8", RL_PRECISION_INT8}};
+    for (const auto& [name, p] : precisions) {
+        QTest::addRow("GEMM 1024^3 %s", name) << RL_KERNEL_GEMM << p << 1024;
+        QTest::addRow("GEMV 4096^2 %s", name) << RL_KERNEL_GEMV << p << 4096;
+    }
+}
+
+void TestCudaPlugin::testProduct()
+{
+    REQUIRE_DEVICE();
+    QFETCH(rl_kernel, kernel);
+    QFETCH(rl_precision, precision);
+    QFETCH(int, size);
+    const rl_case c = make_case(kernel, precision, size, size, size);
+    const rl_result r = run(c);
+    const bool fp8 = precision == RL_PRECISION_FP8_E4M3 || precision == RL_PRECISION_FP8_E5M2;
+    if (fp8 && info_.compute_capability_major * 10 + info_.compute_capability_minor < 89) {
+        QCOMPARE(r.status, RL_STATUS_UNSUPPORTED);
+        QVERIFY(std::strstr(r.message, "sm_89") != nullptr);
+        return;
+    }
+    QVERIFY2(r.status == RL_STATUS_OK, r.message);
+    QVERIFY2(r.verified == 1, r.message);
+    QVERIFY(r.samples >= 10);
+    QVERIFY(r.min_time_us > 0.0);
+    QVERIFY(r.min_time_us <= r.median_time_us && r.median_time_us <= r.max_time_us);
+    QVERIFY(r.stdev_time_us >= 0.0);
+    QVERIFY(r.max_rel_error <= r.tolerance);
+    QVERIFY(std::strlen(r.algorithm) > 0);
+    if (fp8 && precision == RL_PRECISION_FP8_E5M2)
+        QVERIFY(std::strstr(r.algorithm, "E5M2xE5M2 not allowed") != nullptr);
+    qInfo("%8.2f us %8.2f TFLOPS err %.2e (tol %.0e) clock %.0f MHz%s | %s", r.median_time_us, tflops(c, r),
+          r.max_rel_error, r.tolerance, r.sm_clock_mhz, r.throttled ? " throttled" : "", r.algorithm);
+}
+
+void TestCudaPlugin::testUnsupportedPrecision_data()
+{
+    QTest::addColumn<rl_precision>("precision");
+    QTest::addColumn<int>("min_cc"); // the device needs at least this to run it; 0 = never
+    QTest::addColumn<QString>("reason");
+    QTest::newRow("NVFP4") << RL_PRECISION_NVFP4 << 100 << QStringLiteral("sm_100");
+    QTest::newRow("MXFP8") << RL_PRECISION_MXFP8 << 100 << QStringLiteral("sm_100");
+    QTest::newRow("MXFP4") << RL_PRECISION_MXFP4 << 0 << QStringLiteral("MXFP4");
+    QTest::newRow("INT4") << RL_PRECISION_INT4 << 0 << QStringLiteral("INT4");
+}
+
+void TestCudaPlugin::testUnsupportedPrecision()
+{
+    REQUIRE_DEVICE();
+    QFETCH(rl_precision, precision);
+    QFETCH(int, min_cc);
+    QFETCH(QString, reason);
+    const int cc = info_.compute_capability_major * 10 + info_.compute_capability_minor;
+    const rl_case c = make_case(RL_KERNEL_GEMM, precision, 1024, 1024, 1024);
+    char why[512] = {};
+    const rl_status supported = api_->supports(device_, &c, why, sizeof(why));
+    const rl_result r = run(c);
+    if (min_cc > 0 && cc >= min_cc) {
+        QVERIFY2(r.status == RL_STATUS_OK && r.verified, r.message);
+        return;
+    }
+    QCOMPARE(supported, RL_STATUS_UNSUPPORTED);
+    QCOMPARE(r.status, RL_STATUS_UNSUPPORTED);
+    QVERIFY2(text(why).contains(reason), why);
+    QVERIFY2(text(r.message).contains(reason), r.message);
+    QCOMPARE(r.samples, 0);
+    qInfo("%s", r.message);
+}
+
+void TestCudaPlugin::testHugeCaseSkipped()
+{
+    REQUIRE_DEVICE();
+    const rl_case c = make_case(RL_KERNEL_GEMM, RL_PRECISION_FP32, 300000, 300000, 300000);
+    char why[512] = {};
+    QCOMPARE(api_->supports(device_, &c, why, sizeof(why)), RL_STATUS_SKIPPED);
+    QVERIFY2(std::strstr(why, "needs") && std::strstr(why, "GB"), why);
+    const rl_result r = run(c);
+    QCOMPARE(r.status, RL_STATUS_SKIPPED);
+    QVERIFY2(std::strstr(r.message, "needs") && std::strstr(r.message, "GB free"), r.message);
+    qInfo("%s", r.message);
+}
+
+void TestCudaPlugin::testInvalidCase_data()
+{
+    QTest::addColumn<int>("kernel");
+    QTest::addColumn<qint64>("m");
+    QTest::addColumn<qint64>("n");
+    QTest::addColumn<qint64>("k");
+    QTest::newRow("negative m") << int(RL_KERNEL_GEMM) << qint64(-1) << qint64(64) << qint64(64);
+    QTest::newRow("zero k") << int(RL_KERNEL_GEMM) << qint64(64) << qint64(64) << qint64(0);
+    QTest::newRow("GEMV zero n") << int(RL_KERNEL_GEMV) << qint64(64) << qint64(0) << qint64(64);
+    QTest::newRow("overflowing m*n") << int(RL_KERNEL_GEMM) << (qint64(1) << 40) << (qint64(1) << 40) << qint64(8);
+    QTest::newRow("huge dimension") << int(RL_KERNEL_GEMM) << (qint64(1) << 62) << qint64(8) << qint64(8);
+    QTest::newRow("unknown kernel") << 42 << qint64(64) << qint64(64) << qint64(64);
+}
+
+void TestCudaPlugin::testInvalidCase()
+{
+    REQUIRE_DEVICE();
+    QFETCH(int, kernel);
+    QFETCH(qint64, m);
+    QFETCH(qint64, n);
+    QFETCH(qint64, k);
+    rl_case c = make_case(RL_KERNEL_GEMM, RL_PRECISION_BF16, m, n, k);
+    c.kernel = kernel;
+    const rl_result r = run(c);
+    QCOMPARE(r.status, RL_STATUS_INVALID_ARGUMENT);
+    QVERIFY(std::strlen(r.message) > 0);
+    char why[256] = {};
+    QCOMPARE(api_->supports(device_, &c, why, sizeof(why)), RL_STATUS_INVALID_ARGUMENT);
+}
+
+void TestCudaPlugin::testStopCancels()
+{
+    REQUIRE_DEVICE();
+    rl_case c = make_case(RL_KERNEL_GEMM, RL_PRECISION_FP32, 8192, 8192, 8192);
+    c.time_budget_s = 600.0;
+    c.max_samples = 1000000;
+    c.target_rel_spread = 0.0;
+    StopAfter stop{0, 4};
+    QElapsedTimer timer;
+    timer.start();
+    const rl_result r = run(c, stop_after, &stop);
+    QCOMPARE(r.status, RL_STATUS_CANCELLED);
+    QVERIFY(r.samples >= 1 && r.samples <= 4);
+    QVERIFY(r.min_time_us <= r.median_time_us && r.median_time_us <= r.max_time_us);
+    QVERIFY(timer.elapsed() < 60000);
+    QVERIFY2(std::strstr(r.message, "cancel") != nullptr, r.message);
+
+    StopAfter at_once{0, 1};
+    const rl_result none = run(c, stop_after, &at_once);
+    QCOMPARE(none.status, RL_STATUS_CANCELLED);
+    QCOMPARE(none.samples, 0);
+}
+
+void TestCudaPlugin::testCeilings_data()
+{
+    QTest::addColumn<rl_kernel>("kernel");
+    QTest::addColumn<int>("cache");
+    QTest::newRow("DRAM read") << RL_KERNEL_DRAM_READ << int(RL_CACHE_COLD);
+    QTest::newRow("DRAM copy") << RL_KERNEL_DRAM_COPY << int(RL_CACHE_COLD);
+    QTest::newRow("L2 read") << RL_KERNEL_L2_READ << int(RL_CACHE_WARM);
+    QTest::newRow("launch") << RL_KERNEL_LAUNCH << int(RL_CACHE_WARM);
+}
+
+void TestCudaPlugin::testCeilings()
+{
+    REQUIRE_DEVICE();
+    QFETCH(rl_kernel, kernel);
+    QFETCH(int, cache);
+    const uint64_t bytes = kernel == RL_KERNEL_L2_READ ? info_.l2_cache_bytes / 2
+                           : kernel == RL_KERNEL_LAUNCH ? 0
+                                                        : (2ull << 30);
+    const rl_case c = make_ceiling(kernel, bytes, static_cast<rl_cache_mode>(cache));
+    const rl_result r = run(c);
+    QVERIFY2(r.status == RL_STATUS_OK, r.message);
+    QVERIFY(r.samples >= 10);
+    QVERIFY(r.min_time_us <= r.median_time_us && r.median_time_us <= r.max_time_us);
+    const double gbs = gb_per_s(r);
+    qInfo("%10.2f us %10.1f GB/s | %s | %s", r.median_time_us, gbs, r.algorithm, r.message);
+    if (kernel == RL_KERNEL_LAUNCH) {
+        QCOMPARE(r.bytes_moved, 0.0);
+        QVERIFY(r.median_time_us > 0.0 && r.median_time_us < 100.0);
+        return;
+    }
+    QVERIFY2(r.verified == 1, r.message);
+    if (kernel == RL_KERNEL_L2_READ) // re-read `passes` times per sample
+        QVERIFY(r.bytes_moved >= static_cast<double>(bytes) && std::fmod(r.bytes_moved, double(bytes)) == 0.0);
+    else
+        QCOMPARE(r.bytes_moved, static_cast<double>(kernel == RL_KERNEL_DRAM_COPY ? 2 * bytes : bytes));
+    // Hopper HBM moves well over 1 TB/s; other GPUs (GB10's LPDDR5x: ~270 GB/s) far less.
+    const double floor_gbs = info_.compute_capability_major == 9 ? 1000.0 : 50.0;
+    QVERIFY2(gbs > floor_gbs, qPrintable(QString::number(gbs)));
+}
+
+void TestCudaPlugin::testOlderHostStructs()
+{
+    REQUIRE_DEVICE();
+    // A host built against a shorter rl_result (no algorithm, no message): the plugin writes only what fits.
+    constexpr unsigned char kSentinel = 0xAB;
+    std::vector<unsigned char> buffer(sizeof(rl_result) + 64, kSentinel);
+    rl_result* r = reinterpret_cast<rl_result*>(buffer.data());
+    r->struct_size = static_cast<uint32_t>(offsetof(rl_result, algorithm));
+    rl_case c = make_ceiling(RL_KERNEL_LAUNCH, 0, RL_CACHE_WARM);
+    c.max_samples = 20;
+    QCOMPARE(api_->run(device_, &c, nullptr, nullptr, r), RL_STATUS_OK);
+    QCOMPARE(r->struct_size, static_cast<uint32_t>(offsetof(rl_result, algorithm)));
+    QVERIFY(r->samples >= 10);
+    for (size_t i = offsetof(rl_result, algorithm); i < buffer.size(); ++i)
+        QCOMPARE(buffer[i], kSentinel);
+
+    // And a shorter rl_case (an older host without `seed`): defaults fill the rest.
+    rl_case short_case = make_ceiling(RL_KERNEL_LAUNCH, 0, RL_CACHE_WARM);
+    short_case.struct_size = static_cast<uint32_t>(offsetof(rl_case, seed));
+    rl_result full = empty_result();
+    QCOMPARE(api_->run(device_, &short_case, nullptr, nullptr, &full), RL_STATUS_OK);
+
+    std::vector<unsigned char> info_buffer(sizeof(rl_device_info) + 32, kSentinel);
+    auto* info = reinterpret_cast<rl_device_info*>(info_buffer.data());
+    info->struct_size = static_cast<uint32_t>(offsetof(rl_device_info, driver_version));
+    QCOMPARE(api_->describe(device_, info), RL_STATUS_OK);
+    QVERIFY(info->multiprocessor_count > 0);
+    for (size_t i = offsetof(rl_device_info, driver_version); i < info_buffer.size(); ++i)
+        QCOMPARE(info_buffer[i], kSentinel);
+}
+
+void TestCudaPlugin::testCoreDevice()
+{
+    REQUIRE_DEVICE();
+    // The same plugin as the app and the CLI see it: roofline::Device over the ABI.
+    const std::unique_ptr<roofline::Device> device = roofline::Device::open(plugin_, 0);
+    QCOMPARE(QString::fromStdString(device->info().backend), QStringLiteral("cuda"));
+    QCOMPARE(device->info().multiprocessor_count, info_.multiprocessor_count);
+    qInfo("%s", device->info().summary().c_str());
+    rl_case c = make_case(RL_KERNEL_GEMM, RL_PRECISION_BF16, 512, 512, 512, RL_CACHE_WARM);
+    QVERIFY(device->supports(c).ok());
+    const rl_result r = device->run(c, [] { return false; });
+    QVERIFY2(r.status == RL_STATUS_OK && r.verified, r.message);
+}
+
+QTEST_GUILESS_MAIN(TestCudaPlugin)
+#include "tst_cuda_plugin.moc"
