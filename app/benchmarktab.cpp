@@ -1,0 +1,459 @@
+#include "benchmarktab.h"
+
+#include "benchmarkresultsmodel.h"
+#include "chartpoint.h"
+#include "errormessage.h"
+#include "exporters.h"
+#include "hardwarecombobox.h"
+#include "planeditor.h"
+#include "rooflinechart.h"
+#include "settings.h"
+#include "textconv.h"
+
+#include "roofline/errors.h"
+#include "roofline/validation.h"
+
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QTableView>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace {
+
+QString bytesText(uint64_t bytes)
+{
+    if (bytes == 0)
+        return QStringLiteral("—");
+    if (bytes >= (1ull << 30))
+        return formatNumber(static_cast<double>(bytes) / (1ull << 30), 1) + QStringLiteral(" GiB");
+    return formatNumber(static_cast<double>(bytes) / (1ull << 20), 1) + QStringLiteral(" MiB");
+}
+
+QString durationText(double seconds)
+{
+    if (seconds < 60)
+        return BenchmarkTab::tr("%1 s").arg(std::max(1, static_cast<int>(std::lround(seconds))));
+    const int minutes = static_cast<int>(seconds / 60);
+    return BenchmarkTab::tr("%1 min %2 s").arg(minutes).arg(static_cast<int>(seconds) % 60);
+}
+
+} // namespace
+
+BenchmarkTab::BenchmarkTab(std::shared_ptr<const roofline::HardwareRegistry> registry, QWidget* parent)
+    : QWidget(parent)
+    , m_registry(std::move(registry))
+    , m_worker(new BenchWorker)
+    , m_model(new BenchmarkResultsModel(this))
+    , m_proxy(new QSortFilterProxyModel(this))
+{
+    m_thread.setObjectName(QStringLiteral("BenchWorker"));
+    m_worker->moveToThread(&m_thread);
+    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    connect(m_worker, &BenchWorker::probed, this, &BenchmarkTab::onProbed);
+    connect(m_worker, &BenchWorker::runStarted, this, &BenchmarkTab::onRunStarted);
+    connect(m_worker, &BenchWorker::caseStarted, this, &BenchmarkTab::onCaseStarted);
+    connect(m_worker, &BenchWorker::caseFinished, this, &BenchmarkTab::onCaseFinished);
+    connect(m_worker, &BenchWorker::runFailed, this, &BenchmarkTab::onRunFailed);
+    connect(m_worker, &BenchWorker::runFinished, this, &BenchmarkTab::onRunFinished);
+    m_thread.start();
+
+    auto* panel = new QWidget;
+    auto* panelLayout = new QVBoxLayout(panel);
+
+    auto* deviceBox = new QGroupBox(tr("Plugin and device"), panel);
+    auto* deviceLayout = new QVBoxLayout(deviceBox);
+    m_deviceLabel = new QLabel(tr("Looking for a plugin…"), deviceBox);
+    m_deviceLabel->setObjectName(QStringLiteral("deviceInfo"));
+    m_deviceLabel->setWordWrap(true);
+    m_deviceLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_problemLabel = new QLabel(deviceBox);
+    m_problemLabel->setObjectName(QStringLiteral("deviceProblem"));
+    m_problemLabel->setWordWrap(true);
+    m_problemLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_problemLabel->setStyleSheet(QStringLiteral("color: #b00020;"));
+    m_problemLabel->hide();
+    auto* pluginButtons = new QHBoxLayout;
+    m_choosePlugin = new QPushButton(tr("Choose plugin &file…"), deviceBox);
+    m_rescan = new QPushButton(tr("&Search again"), deviceBox);
+    pluginButtons->addWidget(m_choosePlugin);
+    pluginButtons->addWidget(m_rescan);
+    pluginButtons->addStretch();
+    deviceLayout->addWidget(m_deviceLabel);
+    deviceLayout->addWidget(m_problemLabel);
+    deviceLayout->addLayout(pluginButtons);
+    panelLayout->addWidget(deviceBox);
+
+    auto* planBox = new QGroupBox(tr("Plan"), panel);
+    auto* planLayout = new QVBoxLayout(planBox);
+    m_plan = new PlanEditor(planBox);
+    planLayout->addWidget(m_plan);
+    auto* hardwareForm = new QFormLayout;
+    hardwareForm->setContentsMargins(0, 0, 0, 0);
+    m_hardware = new HardwareComboBox(m_registry, planBox);
+    m_hardware->setObjectName(QStringLiteral("hardware"));
+    m_hardware->setCurrentKey(Settings::lastHardware());
+    m_hardware->setToolTip(tr("The hardware profile the results are labelled with and compared against"));
+    hardwareForm->addRow(tr("&Predict with"), m_hardware);
+    planLayout->addLayout(hardwareForm);
+    panelLayout->addWidget(planBox);
+
+    auto* runBox = new QGroupBox(tr("Run"), panel);
+    auto* runLayout = new QVBoxLayout(runBox);
+    auto* runButtons = new QHBoxLayout;
+    m_run = new QPushButton(tr("&Run"), runBox);
+    m_run->setObjectName(QStringLiteral("run"));
+    m_cancel = new QPushButton(tr("&Cancel"), runBox);
+    m_cancel->setObjectName(QStringLiteral("cancel"));
+    runButtons->addWidget(m_run);
+    runButtons->addWidget(m_cancel);
+    runButtons->addStretch();
+    runLayout->addLayout(runButtons);
+    m_progress = new QProgressBar(runBox);
+    m_progress->setObjectName(QStringLiteral("progress"));
+    m_progress->setRange(0, 1);
+    m_progress->setValue(0);
+    m_progress->setFormat(tr("idle"));
+    runLayout->addWidget(m_progress);
+    m_runStatus = new QLabel(runBox);
+    m_runStatus->setObjectName(QStringLiteral("runStatus"));
+    m_runStatus->setWordWrap(true);
+    m_runStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    runLayout->addWidget(m_runStatus);
+    m_validateResults = new QPushButton(tr("&Validate these results"), runBox);
+    m_validateResults->setObjectName(QStringLiteral("validateResults"));
+    runLayout->addWidget(m_validateResults);
+    panelLayout->addWidget(runBox);
+    panelLayout->addStretch();
+
+    auto* scroll = new QScrollArea(this);
+    scroll->setWidget(panel);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll->setMinimumWidth(panel->sizeHint().width() + 24);
+    scroll->setMaximumWidth(500);
+
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setSortRole(BenchmarkResultsModel::SortRole);
+    m_table = new QTableView(this);
+    m_table->setObjectName(QStringLiteral("benchmarkTable"));
+    m_table->setModel(m_proxy);
+    m_table->setSortingEnabled(true);
+    m_table->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setWordWrap(false);
+    m_chart = new RooflineChart(this);
+    m_chart->setObjectName(QStringLiteral("benchmarkChart"));
+    auto* splitter = new QSplitter(Qt::Vertical, this);
+    splitter->addWidget(m_chart);
+    splitter->addWidget(m_table);
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 1);
+    splitter->setChildrenCollapsible(false);
+    splitter->setSizes({640, 300}); // the chart is what people look at; the table scrolls
+
+    auto* layout = new QHBoxLayout(this);
+    layout->addWidget(scroll);
+    layout->addWidget(splitter, 1);
+
+    auto* ticker = new QTimer(this);
+    ticker->setInterval(500);
+    connect(ticker, &QTimer::timeout, this, &BenchmarkTab::updateProgress);
+    ticker->start();
+
+    connect(m_run, &QPushButton::clicked, this, &BenchmarkTab::startRun);
+    connect(m_cancel, &QPushButton::clicked, this, &BenchmarkTab::cancelRun);
+    connect(m_rescan, &QPushButton::clicked, this, [this] { probe(Settings::pluginFile()); });
+    connect(m_choosePlugin, &QPushButton::clicked, this, &BenchmarkTab::choosePluginFile);
+    connect(m_validateResults, &QPushButton::clicked, this, [this] {
+        if (m_results)
+            Q_EMIT validateRequested(*m_results);
+    });
+    connect(m_plan, &PlanEditor::planChanged, this, &BenchmarkTab::updateButtons);
+    connect(m_hardware, &HardwareComboBox::hardwareChanged, this, &BenchmarkTab::updateChart);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
+        QSet<int> ids;
+        for (const QModelIndex& index : m_table->selectionModel()->selectedRows())
+            ids.insert(m_proxy->mapToSource(index).row());
+        m_chart->setHighlightedIds(ids);
+    });
+    connect(m_chart, &RooflineChart::pointActivated, this, [this](int row) {
+        const QModelIndex index = m_proxy->mapFromSource(m_model->index(row, 0));
+        m_table->selectionModel()->select(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        m_table->scrollTo(index);
+    });
+
+    updateChart();
+    updateButtons();
+}
+
+BenchmarkTab::~BenchmarkTab()
+{
+    // The run loop polls the flag between samples, so quit() is served within one sample.
+    m_worker->stop();
+    m_thread.quit();
+    m_thread.wait();
+}
+
+void BenchmarkTab::probe(const QString& pluginFile)
+{
+    if (m_running)
+        return;
+    m_probing = true;
+    const quint64 jobId = ++m_jobId;
+    m_deviceLabel->setText(tr("Looking for a plugin…"));
+    m_problemLabel->hide();
+    updateButtons();
+    QMetaObject::invokeMethod(m_worker, [worker = m_worker, jobId, pluginFile] { worker->probe(jobId, pluginFile); },
+                              Qt::QueuedConnection);
+}
+
+void BenchmarkTab::choosePluginFile()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Choose a benchmark plugin"),
+                                                      Settings::lastFolder(Settings::Folder::Plugin),
+                                                      tr("Roofline Lab plugins (libroofline_*.so);;Shared objects (*.so)"));
+    if (path.isEmpty())
+        return;
+    Settings::rememberFolderOf(Settings::Folder::Plugin, path);
+    Settings::setPluginFile(path);
+    probe(path);
+}
+
+void BenchmarkTab::onProbed(quint64 jobId, const PluginProbe& probe)
+{
+    if (jobId != m_jobId)
+        return;
+    m_probing = false;
+    m_probe = probe;
+    if (probe.device) {
+        const roofline::DeviceInfo& d = *probe.device;
+        const bool cpu = d.backend == "cpu";
+        auto row = [](const QString& name, const QString& value) -> QString {
+            return QStringLiteral("<tr><td style='padding-right:10px'>") + name + QStringLiteral("</td><td>")
+                + value.toHtmlEscaped() + QStringLiteral("</td></tr>");
+        };
+        QString html = QStringLiteral("<table>");
+        html += row(tr("Plugin"), probe.pluginName + QStringLiteral(" ") + probe.pluginVersion);
+        html += row(tr("Device"), toQString(d.name));
+        if (!cpu)
+            html += row(tr("Compute capability"), toQString(d.compute_capability()));
+        html += row(cpu ? tr("Cores") : tr("SMs"), QString::number(d.multiprocessor_count));
+        html += row(tr("Memory"), bytesText(d.memory_bytes));
+        html += row(cpu ? tr("Last-level cache") : tr("L2 cache"), bytesText(d.l2_cache_bytes));
+        if (d.max_sm_clock_mhz > 0 || d.max_memory_clock_mhz > 0)
+            html += row(tr("Clocks"), tr("%1 MHz core, %2 MHz memory").arg(d.max_sm_clock_mhz).arg(d.max_memory_clock_mhz));
+        if (!d.library_version.empty())
+            html += row(tr("Library"), toQString(d.library_version));
+        html += QStringLiteral("</table>");
+        m_deviceLabel->setText(html);
+        m_deviceLabel->setToolTip(probe.pluginFile);
+        m_problemLabel->setVisible(!probe.notes.isEmpty());
+        m_problemLabel->setStyleSheet(QStringLiteral("color: #806000;"));
+        m_problemLabel->setText(probe.notes.join(QStringLiteral("\n")));
+        if (!probe.hardwareKey.isEmpty())
+            m_hardware->setCurrentKey(probe.hardwareKey);
+    } else {
+        m_deviceLabel->setText(tr("No device to benchmark on. The Calculator and Validation tabs work without one."));
+        m_problemLabel->setStyleSheet(QStringLiteral("color: #b00020;"));
+        m_problemLabel->setText(probe.problem);
+        m_problemLabel->show();
+    }
+    updateButtons();
+    Q_EMIT deviceStatusChanged(probe.statusLine());
+}
+
+bool BenchmarkTab::startRun()
+{
+    if (m_running || m_probing)
+        return false;
+    roofline::BenchPlan plan;
+    try {
+        plan = m_plan->plan();
+    } catch (const roofline::InputError& e) {
+        m_lastError = toQString(e.what());
+        showError(this, tr("Cannot run"), m_lastError);
+        return false;
+    }
+    if (plan.cases.empty()) {
+        m_lastError = tr("The plan has no cases: tick a kernel and a precision.");
+        showError(this, tr("Cannot run"), m_lastError);
+        return false;
+    }
+    if (!m_probe || !m_probe->device) {
+        m_lastError = m_probe ? m_probe->statusLine() : tr("Still looking for a plugin.");
+        showError(this, tr("Cannot run"), m_lastError);
+        return false;
+    }
+    m_lastError.clear();
+    const quint64 jobId = ++m_jobId;
+    m_model->setPlan(plan);
+    m_partial = {};
+    m_partial.hardware_key = m_hardware->currentKey().toStdString();
+    m_partial.source = "running benchmark";
+    m_total = static_cast<int>(plan.cases.size());
+    m_currentIndex = -1;
+    m_runClock.start();
+    m_runStatus->setText(tr("Starting…"));
+    setRunning(true);
+    updateChart();
+    m_worker->prepareRun();
+    QMetaObject::invokeMethod(
+        m_worker, [worker = m_worker, jobId, plan, key = m_hardware->currentKey()] { worker->run(jobId, plan, key); },
+        Qt::QueuedConnection);
+    return true;
+}
+
+void BenchmarkTab::cancelRun()
+{
+    if (!m_running)
+        return;
+    m_worker->stop();
+    m_cancel->setEnabled(false);
+    m_runStatus->setText(tr("Cancelling after the current sample…"));
+}
+
+void BenchmarkTab::onRunStarted(quint64 jobId, const QString& runFile, int total)
+{
+    if (jobId != m_jobId)
+        return;
+    m_runFile = runFile;
+    m_total = total;
+    m_runStatus->setText(tr("Saving each case to %1").arg(runFile));
+}
+
+void BenchmarkTab::onCaseStarted(quint64 jobId, int index, int total, const roofline::BenchCase&)
+{
+    if (jobId != m_jobId)
+        return;
+    m_currentIndex = index;
+    m_total = total;
+    m_model->markStarted(index);
+    updateProgress();
+}
+
+void BenchmarkTab::onCaseFinished(quint64 jobId, const roofline::CaseOutcome& outcome)
+{
+    if (jobId != m_jobId)
+        return;
+    m_model->setOutcome(outcome);
+    m_partial.rows.push_back(outcome.measurement);
+    if (outcome.index == 0)
+        m_table->resizeColumnsToContents();
+    updateProgress();
+    updateChart();
+}
+
+void BenchmarkTab::onRunFailed(quint64 jobId, const QString& message)
+{
+    if (jobId != m_jobId)
+        return;
+    setRunning(false);
+    m_model->markUnstartedNotRun();
+    m_lastError = message;
+    m_runStatus->setText(tr("Run failed: %1").arg(message));
+    showError(this, tr("Benchmark failed"), message);
+}
+
+void BenchmarkTab::onRunFinished(quint64 jobId, const roofline::MeasurementSet& results, bool cancelled)
+{
+    if (jobId != m_jobId)
+        return;
+    m_results = results;
+    setRunning(false);
+    m_model->markUnstartedNotRun();
+    m_runStatus->setText((cancelled ? tr("Cancelled: %n case(s) kept in %1", nullptr, static_cast<int>(results.rows.size()))
+                                    : tr("Done: %n case(s) saved to %1", nullptr, static_cast<int>(results.rows.size())))
+                             .arg(m_runFile));
+    m_partial = results;
+    m_table->resizeColumnsToContents();
+    updateChart();
+    Q_EMIT runFinished(results, cancelled);
+}
+
+void BenchmarkTab::setRunning(bool running)
+{
+    m_running = running;
+    if (!running)
+        m_currentIndex = -1;
+    updateProgress();
+    updateButtons();
+}
+
+void BenchmarkTab::updateButtons()
+{
+    const bool device = m_probe && m_probe->device;
+    m_run->setEnabled(!m_running && !m_probing && device && m_plan->caseCount() > 0);
+    m_cancel->setEnabled(m_running);
+    m_plan->setEnabled(!m_running);
+    m_rescan->setEnabled(!m_running && !m_probing);
+    m_choosePlugin->setEnabled(!m_running && !m_probing);
+    m_validateResults->setEnabled(!m_running && m_results && !m_results->rows.empty());
+}
+
+void BenchmarkTab::updateProgress()
+{
+    if (!m_running) {
+        if (m_total > 0) {
+            m_progress->setRange(0, m_total);
+            m_progress->setValue(m_model->finishedCount());
+            m_progress->setFormat(tr("%1 of %2 cases").arg(m_model->finishedCount()).arg(m_total));
+        }
+        return;
+    }
+    const int done = m_model->finishedCount();
+    m_progress->setRange(0, std::max(1, m_total));
+    m_progress->setValue(done);
+    const double elapsed_s = m_runClock.elapsed() / 1000.0;
+    // Until a case has finished, the plan's budget is the best guess of a case's length.
+    const double perCase_s = done > 0 ? elapsed_s / done : m_plan->budgetBox()->value();
+    const double left_s = std::max(0.0, perCase_s * (m_total - done) - (done > 0 ? 0.0 : elapsed_s));
+    m_progress->setFormat(tr("case %1/%2 · about %3 left")
+                              .arg(std::min(m_total, std::max(done, m_currentIndex) + 1))
+                              .arg(m_total)
+                              .arg(durationText(left_s)));
+}
+
+void BenchmarkTab::updateChart()
+{
+    const roofline::HardwareSpec* hw = m_hardware->currentSpec();
+    m_chart->setHardware(hw ? std::optional(*hw) : std::nullopt);
+    if (!hw || m_partial.rows.empty()) {
+        m_chart->setPoints({});
+        return;
+    }
+    const roofline::ValidationReport report = roofline::validate(*hw, m_partial, roofline::Mode::Realistic);
+    std::vector<ChartPoint> points;
+    std::set<roofline::KernelType> kernels;
+    for (std::size_t i = 0; i < report.rows.size(); ++i) {
+        kernels.insert(report.rows[i].measurement.kernel());
+        if (auto point = chartPointFor(report.rows[i], report.mode, static_cast<int>(i)))
+            points.push_back(std::move(*point));
+    }
+    if (!m_chart->selectedPrecision() && !points.empty())
+        m_chart->setSelectedPrecision(points.front().precision);
+    m_chart->setRealisticKernels(kernels);
+    m_chart->setPoints(std::move(points));
+}
+
+std::string BenchmarkTab::csv() const
+{
+    return Exporters::modelToCsv(*m_model);
+}

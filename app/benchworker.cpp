@@ -1,0 +1,137 @@
+#include "benchworker.h"
+
+#include "textconv.h"
+
+#include "roofline/device_match.h"
+
+#include <QFileInfo>
+#include <QThread>
+
+namespace {
+
+QString joinDirs(const std::vector<std::filesystem::path>& dirs)
+{
+    QStringList out;
+    for (const auto& d : dirs)
+        out << toQString(d.string());
+    return out.join(QStringLiteral(", "));
+}
+
+} // namespace
+
+QString PluginProbe::statusLine() const
+{
+    if (device)
+        return QObject::tr("Plugin %1 %2 · %3").arg(pluginName, pluginVersion, toQString(device->summary()));
+    return QObject::tr("No benchmark device: %1").arg(problem);
+}
+
+BenchWorker::BenchWorker(QObject* parent)
+    : QObject(parent)
+{
+    qRegisterMetaType<PluginProbe>();
+    qRegisterMetaType<roofline::BenchCase>();
+    qRegisterMetaType<roofline::BenchPlan>();
+    qRegisterMetaType<roofline::CaseOutcome>();
+    qRegisterMetaType<roofline::MeasurementSet>();
+}
+
+BenchWorker::~BenchWorker()
+{
+    // The device must be closed before the plugin that owns its code is unloaded.
+    m_device.reset();
+    m_plugin.reset();
+}
+
+void BenchWorker::stop()
+{
+    m_stop.store(true);
+}
+
+void BenchWorker::prepareRun()
+{
+    m_stop.store(false);
+}
+
+void BenchWorker::probe(quint64 jobId, const QString& pluginFile)
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    m_device.reset();
+    m_plugin.reset();
+    PluginProbe result;
+
+    std::vector<std::filesystem::path> candidates;
+    if (!pluginFile.isEmpty()) {
+        candidates.push_back(pluginFile.toStdString());
+    } else {
+        candidates = roofline::find_all_plugins();
+        // A GPU first: the CPU plugin is the fallback for machines without one.
+        std::stable_partition(candidates.begin(), candidates.end(), [](const std::filesystem::path& p) {
+            return p.filename().string() == roofline::plugin_file_name("cuda");
+        });
+        if (candidates.empty()) {
+            result.problem = tr("plugin not found — looked in %1").arg(joinDirs(roofline::plugin_search_dirs()));
+            m_probe = result;
+            Q_EMIT probed(jobId, result);
+            return;
+        }
+    }
+
+    for (const auto& file : candidates) {
+        try {
+            auto plugin = roofline::Plugin::load(file);
+            std::string why;
+            if (plugin->device_count(&why) <= 0) {
+                const QString name = toQString(plugin->name());
+                result.notes << tr("%1: no device (%2)").arg(name, toQString(why));
+                if (result.problem.isEmpty())
+                    result.problem = name == QStringLiteral("cuda") ? tr("no CUDA device: %1").arg(toQString(why))
+                                                                    : tr("%1 plugin has no device: %2").arg(name, toQString(why));
+                continue;
+            }
+            auto device = roofline::Device::open(plugin, 0);
+            result.pluginFile = toQString(plugin->path().string());
+            result.pluginName = toQString(plugin->name());
+            result.pluginVersion = toQString(plugin->version());
+            result.device = device->info();
+            result.hardwareKey = toQString(roofline::guess_hardware_key(device->info()));
+            result.problem.clear();
+            m_plugin = std::move(plugin);
+            m_device = std::move(device);
+            break;
+        } catch (const std::exception& e) {
+            result.notes << toQString(e.what());
+            if (result.problem.isEmpty())
+                result.problem = toQString(e.what());
+        }
+    }
+    if (!m_device && result.problem.isEmpty())
+        result.problem = tr("no plugin could open a device");
+    m_probe = result;
+    Q_EMIT probed(jobId, result);
+}
+
+void BenchWorker::run(quint64 jobId, const roofline::BenchPlan& plan, const QString& hardwareKey)
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    if (!m_device) {
+        Q_EMIT runFailed(jobId, m_probe ? m_probe->statusLine() : tr("No benchmark device is open."));
+        return;
+    }
+    try {
+        const std::filesystem::path file = roofline::new_run_file(m_device->info().plugin_name.empty()
+                                                                      ? m_device->info().backend
+                                                                      : m_device->info().plugin_name);
+        roofline::BenchRunner runner(*m_device, plan, hardwareKey.toStdString(), file);
+        Q_EMIT runStarted(jobId, toQString(file.string()), static_cast<int>(plan.cases.size()));
+        roofline::RunCallbacks callbacks;
+        callbacks.case_started = [this, jobId](std::size_t index, std::size_t total, const roofline::BenchCase& c) {
+            Q_EMIT caseStarted(jobId, static_cast<int>(index), static_cast<int>(total), c);
+        };
+        callbacks.case_finished = [this, jobId](const roofline::CaseOutcome& outcome) { Q_EMIT caseFinished(jobId, outcome); };
+        roofline::MeasurementSet results = runner.run(m_stop, callbacks);
+        Q_EMIT runFinished(jobId, results, m_stop.load());
+    } catch (const std::exception& e) {
+        Q_EMIT runFailed(jobId, toQString(e.what()));
+    }
+}

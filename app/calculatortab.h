@@ -1,0 +1,97 @@
+#pragma once
+
+#include "roofline/calculator.h"
+#include "roofline/hardware_registry.h"
+
+#include <QWidget>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+class HardwareComboBox;
+class QComboBox;
+class QGroupBox;
+class QLabel;
+class QRadioButton;
+class QSpinBox;
+class RooflineChart;
+class ShapeEditor;
+
+// Predicts one kernel as you type, and optionally a sweep of one dimension, and puts both on the chart.
+class CalculatorTab : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit CalculatorTab(std::shared_ptr<const roofline::HardwareRegistry> registry, QWidget* parent = nullptr);
+
+    HardwareComboBox* hardwareBox() const { return m_hardware; }
+    QComboBox* kernelBox() const { return m_kernel; }
+    QComboBox* precisionBox() const { return m_precision; }
+    ShapeEditor* shapeEditor() const { return m_shape; }
+    QGroupBox* sweepBox() const { return m_sweep; }
+    QComboBox* sweepDimensionBox() const { return m_sweepDimension; }
+    QSpinBox* sweepFromBox() const { return m_sweepFrom; }
+    QSpinBox* sweepToBox() const { return m_sweepTo; }
+    QSpinBox* sweepPointsBox() const { return m_sweepPoints; }
+    RooflineChart* chart() const { return m_chart; }
+
+    void setMode(roofline::Mode mode);
+    roofline::Mode mode() const;
+    bool setPrecision(roofline::Precision precision);
+    void setKernel(roofline::KernelType kernel);
+    // The last prediction; nullopt when the inputs have none (the error text says why).
+    const std::optional<roofline::Prediction>& prediction() const { return m_prediction; }
+    // Every result field in one line of text, as shown.
+    QString resultText() const;
+    QString errorText() const;
+    // The prediction and the sweep points, one CSV record each.
+    std::string csv() const;
+
+Q_SIGNALS:
+    void hardwareChanged(const QString& key);
+
+private:
+    void onHardwareChanged();
+    void onKernelChanged();
+    void fillSweepDimensions();
+    void recompute();
+    void showResult(const roofline::Prediction& p);
+    void clearResult(const QString& why);
+
+    std::shared_ptr<const roofline::HardwareRegistry> m_registry;
+    HardwareComboBox* m_hardware = nullptr;
+    QComboBox* m_kernel = nullptr;
+    ShapeEditor* m_shape = nullptr;
+    QComboBox* m_precision = nullptr;
+    QRadioButton* m_ideal = nullptr;
+    QRadioButton* m_realistic = nullptr;
+    QGroupBox* m_sweep = nullptr;
+    QComboBox* m_sweepDimension = nullptr;
+    QSpinBox* m_sweepFrom = nullptr;
+    QSpinBox* m_sweepTo = nullptr;
+    QSpinBox* m_sweepPoints = nullptr;
+    QLabel* m_error = nullptr;
+    QLabel* m_sweepNote = nullptr;
+    struct ResultLabels {
+        QLabel* time_us;
+        QLabel* tflops;
+        QLabel* effective_tflops;
+        QLabel* ai;
+        QLabel* critical_ai;
+        QLabel* bottleneck;
+        QLabel* efficiency;
+        QLabel* flops;
+        QLabel* bytes;
+    } m_result{};
+    RooflineChart* m_chart = nullptr;
+    std::optional<roofline::Prediction> m_prediction;
+    struct Row {
+        roofline::KernelShape shape;
+        roofline::Precision precision;
+        roofline::Prediction prediction;
+        bool sweep;
+    };
+    std::vector<Row> m_rows; // what the chart shows, for CSV export
+};

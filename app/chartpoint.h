@@ -1,0 +1,28 @@
+#pragma once
+
+#include "roofline/calculator.h"
+#include "roofline/precision.h"
+#include "roofline/validation.h"
+
+#include <QString>
+
+#include <optional>
+
+// One kernel on the roofline chart: a predicted circle and/or a measured triangle at the same arithmetic
+// intensity, joined by a thin line when both exist.
+struct ChartPoint {
+    int id = -1; // the row it belongs to: selecting the row highlights the point
+    roofline::Precision precision = roofline::Precision::FP16;
+    double ai = 0; // [FLOP/byte]
+    std::optional<double> predicted_tflops;
+    std::optional<double> measured_tflops;
+    bool small = false; // sweep points: many of them, drawn smaller
+    QString tooltip;    // rich text: kernel, shape, precision, times, error
+};
+
+// A validation row as a chart point; nullopt when the row has neither a usable prediction nor a measurement.
+std::optional<ChartPoint> chartPointFor(const roofline::ValidationRow& row, roofline::Mode mode, int id);
+
+// A calculator prediction as a chart point.
+ChartPoint chartPointFor(const roofline::KernelShape& shape, roofline::Precision precision,
+                         const roofline::Prediction& prediction, int id);

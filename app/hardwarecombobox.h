@@ -1,0 +1,27 @@
+#pragma once
+
+#include "roofline/hardware.h"
+#include "roofline/hardware_registry.h"
+
+#include <QComboBox>
+
+#include <memory>
+
+// Presets first, then the user's profiles (marked), keyed by the hardware key in Qt::UserRole.
+class HardwareComboBox : public QComboBox
+{
+    Q_OBJECT
+public:
+    explicit HardwareComboBox(std::shared_ptr<const roofline::HardwareRegistry> registry, QWidget* parent = nullptr);
+
+    QString currentKey() const;
+    // False when the key is unknown; the selection is then left as it was.
+    bool setCurrentKey(const QString& key);
+    const roofline::HardwareSpec* currentSpec() const;
+
+Q_SIGNALS:
+    void hardwareChanged(const QString& key);
+
+private:
+    std::shared_ptr<const roofline::HardwareRegistry> m_registry;
+};

@@ -1,0 +1,460 @@
+#include "rooflinechart.h"
+
+#include "precisioncolors.h"
+#include "textconv.h"
+
+#include <QChart>
+#include <QLegend>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QLogValueAxis>
+#include <QFontMetricsF>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QPainterPath>
+#include <QScatterSeries>
+#include <QToolTip>
+
+#include <algorithm>
+#include <cmath>
+
+namespace {
+
+constexpr qreal kPointRadius = 5.5;       // [px]
+constexpr qreal kSmallPointRadius = 3.5;  // [px]
+constexpr qreal kHitSlack = 3;            // [px] beyond the marker that still counts as hovering it
+
+double decadeBelow(double value)
+{
+    return std::pow(10.0, std::floor(std::log10(value)));
+}
+
+double decadeAbove(double value)
+{
+    return std::pow(10.0, std::ceil(std::log10(value)));
+}
+
+// Attainable throughput at an arithmetic intensity: min(AI × bandwidth, peak). [TFLOP/s]
+double attainable(double ai, double bandwidth_gb_s, double peak_tflops)
+{
+    return std::min(ai * bandwidth_gb_s / 1000.0, peak_tflops);
+}
+
+QPolygonF triangle(const QPointF& center, qreal radius)
+{
+    const qreal h = radius * 1.15;
+    return QPolygonF({QPointF(center.x(), center.y() - h), QPointF(center.x() + h, center.y() + h * 0.8),
+                      QPointF(center.x() - h, center.y() + h * 0.8)});
+}
+
+QPolygonF diamond(const QPointF& center, qreal radius)
+{
+    return QPolygonF({QPointF(center.x(), center.y() - radius), QPointF(center.x() + radius, center.y()),
+                      QPointF(center.x(), center.y() + radius), QPointF(center.x() - radius, center.y())});
+}
+
+QString precisionName(roofline::Precision p)
+{
+    return toQString(roofline::to_string(p));
+}
+
+} // namespace
+
+RooflineChart::RooflineChart(QWidget* parent)
+    : QChartView(new QChart, parent)
+    , m_axisX(new QLogValueAxis(this))
+    , m_axisY(new QLogValueAxis(this))
+{
+    setRenderHint(QPainter::Antialiasing);
+    setMouseTracking(true);
+    viewport()->setMouseTracking(true);
+    setMinimumSize(360, 280);
+
+    QChart* c = chart();
+    c->setAnimationOptions(QChart::NoAnimation);
+    c->setMargins(QMargins(4, 4, 8, 4));
+    c->legend()->setAlignment(Qt::AlignBottom);
+    c->legend()->setMarkerShape(QLegend::MarkerShapeFromSeries);
+    QFont titleFont = c->titleFont();
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.05);
+    titleFont.setBold(true);
+    c->setTitleFont(titleFont);
+
+    for (QLogValueAxis* axis : {m_axisX, m_axisY}) {
+        axis->setBase(10.0);
+        axis->setLabelFormat(QStringLiteral("%g"));
+        axis->setMinorTickCount(8);
+        QPen minor = axis->minorGridLinePen();
+        minor.setColor(QColor(0, 0, 0, 18));
+        axis->setMinorGridLinePen(minor);
+    }
+    m_axisX->setTitleText(tr("Arithmetic intensity [FLOP/byte]"));
+    m_axisY->setTitleText(tr("Performance [TFLOP/s]"));
+    c->addAxis(m_axisX, Qt::AlignBottom);
+    c->addAxis(m_axisY, Qt::AlignLeft);
+    rebuild();
+}
+
+void RooflineChart::setHardware(const std::optional<roofline::HardwareSpec>& hardware)
+{
+    m_hardware = hardware;
+    if (m_selected && m_hardware && !m_hardware->peak_tflops_for(*m_selected))
+        m_selected.reset();
+    rebuild();
+}
+
+void RooflineChart::setSelectedPrecision(std::optional<roofline::Precision> precision)
+{
+    if (m_selected == precision)
+        return;
+    m_selected = precision;
+    rebuild();
+}
+
+void RooflineChart::setRealisticKernels(const std::set<roofline::KernelType>& kernels)
+{
+    if (m_realisticKernels == kernels)
+        return;
+    m_realisticKernels = kernels;
+    rebuild();
+}
+
+void RooflineChart::setShowIdealRoofs(bool show)
+{
+    m_showIdeal = show;
+    rebuild();
+}
+
+void RooflineChart::setShowRealisticRoofs(bool show)
+{
+    m_showRealistic = show;
+    rebuild();
+}
+
+void RooflineChart::setShowAllPrecisions(bool show)
+{
+    m_showAllPrecisions = show;
+    rebuild();
+}
+
+void RooflineChart::setPoints(std::vector<ChartPoint> points)
+{
+    m_points = std::move(points);
+    m_hoveredIndex = -1;
+    rebuild();
+}
+
+void RooflineChart::setHighlightedIds(const QSet<int>& ids)
+{
+    m_highlighted = ids;
+    viewport()->update();
+}
+
+std::vector<RooflineChart::Roof> RooflineChart::shownRoofs() const
+{
+    std::vector<Roof> roofs;
+    if (!m_hardware)
+        return roofs;
+    std::set<roofline::Precision> used;
+    for (const ChartPoint& p : m_points)
+        used.insert(p.precision);
+    for (roofline::Precision p : m_hardware->precisions()) {
+        const bool wanted = m_showAllPrecisions || used.count(p) || m_selected == p;
+        const auto peak = m_hardware->peak_tflops_for(p);
+        const auto ridge = m_hardware->critical_ai(p);
+        if (wanted && peak && ridge && *peak > 0)
+            roofs.push_back({p, *peak, *ridge});
+    }
+    // The selected roof last, so it is drawn on top of the others where they share the memory slope.
+    std::stable_partition(roofs.begin(), roofs.end(), [this](const Roof& r) { return r.precision != m_selected; });
+    return roofs;
+}
+
+void RooflineChart::fitAxes(const std::vector<Roof>& roofs)
+{
+    double xLow = INFINITY, xHigh = 0, yLow = INFINITY, yHigh = 0;
+    auto takeX = [&](double x) {
+        if (x > 0 && std::isfinite(x)) {
+            xLow = std::min(xLow, x);
+            xHigh = std::max(xHigh, x);
+        }
+    };
+    auto takeY = [&](double y) {
+        if (y > 0 && std::isfinite(y)) {
+            yLow = std::min(yLow, y);
+            yHigh = std::max(yHigh, y);
+        }
+    };
+    for (const ChartPoint& p : m_points) {
+        takeX(p.ai);
+        if (p.predicted_tflops)
+            takeY(*p.predicted_tflops);
+        if (p.measured_tflops)
+            takeY(*p.measured_tflops);
+    }
+    for (const Roof& r : roofs) {
+        takeX(r.ridge_ai);
+        takeY(r.peak_tflops);
+    }
+    if (xHigh <= 0) {
+        xLow = 0.1;
+        xHigh = 1000;
+    }
+    // Whole decades with room around the data, so labels read 0.1, 1, 10 … and no point sits on the frame.
+    double xMin = decadeBelow(xLow / 3);
+    double xMax = decadeAbove(xHigh * 3);
+    while (xMax / xMin < 1e3 - 1) {
+        xMin /= 10;
+        if (xMax / xMin < 1e3 - 1)
+            xMax *= 10;
+    }
+    if (m_hardware && m_hardware->peak_bandwidth_gb_s > 0)
+        takeY(attainable(xMin, m_hardware->peak_bandwidth_gb_s, INFINITY) * 1.5);
+    if (yHigh <= 0) {
+        yLow = 0.1;
+        yHigh = 100;
+    }
+    double yMax = decadeAbove(yHigh * 1.6);
+    double yMin = std::max(decadeBelow(yLow / 1.6), yMax / 1e8);
+    if (yMax / yMin < 100)
+        yMin = yMax / 100;
+    // A hair outside the decades: QLogValueAxis drops the label of an end tick that rounding puts outside.
+    m_axisX->setRange(xMin * 0.9999, xMax * 1.0001);
+    m_axisY->setRange(yMin * 0.9999, yMax * 1.0001);
+}
+
+void RooflineChart::rebuild()
+{
+    QChart* c = chart();
+    c->removeAllSeries();
+    const std::vector<Roof> roofs = shownRoofs();
+    fitAxes(roofs);
+    c->setTitle(m_hardware ? toQString(m_hardware->name) : tr("No hardware selected"));
+
+    auto add = [&](QXYSeries* series) {
+        c->addSeries(series);
+        series->attachAxis(m_axisX);
+        series->attachAxis(m_axisY);
+    };
+    const double xMin = m_axisX->min();
+    const double xMax = m_axisX->max();
+    for (const Roof& roof : roofs) {
+        const bool selected = roof.precision == m_selected;
+        const QColor color = precisionColor(roof.precision);
+        const double bw = m_hardware->peak_bandwidth_gb_s;
+        auto roofLine = [&](double factor) {
+            auto* s = new QLineSeries;
+            const double knee = std::clamp(roof.ridge_ai, xMin, xMax);
+            s->append(xMin, attainable(xMin, bw, roof.peak_tflops) * factor);
+            s->append(knee, attainable(knee, bw, roof.peak_tflops) * factor);
+            s->append(xMax, roof.peak_tflops * factor);
+            return s;
+        };
+        if (m_showIdeal) {
+            QLineSeries* s = roofLine(1.0);
+            s->setName(precisionName(roof.precision) + QStringLiteral(" ") + formatSignificant(roof.peak_tflops)
+                       + QStringLiteral(" TFLOPS"));
+            QPen pen(selected ? color : QColor(color.red(), color.green(), color.blue(), 150));
+            pen.setWidthF(selected ? 3.0 : 1.5);
+            s->setPen(pen);
+            add(s);
+        }
+        if (m_showRealistic && selected) {
+            for (roofline::KernelType kernel : m_realisticKernels) {
+                const auto factor = m_hardware->efficiency(kernel, roof.precision);
+                if (!factor)
+                    continue;
+                QLineSeries* s = roofLine(*factor);
+                s->setName(precisionName(roof.precision) + QStringLiteral(" ")
+                           + toQString(roofline::to_string(kernel)) + QStringLiteral(" realistic ×")
+                           + formatNumber(*factor, 3));
+                QPen pen(color, 2.0, kernel == roofline::KernelType::GEMV ? Qt::DotLine : Qt::DashLine);
+                s->setPen(pen);
+                add(s);
+            }
+        }
+    }
+    const bool anyPredicted = std::any_of(m_points.begin(), m_points.end(), [](const ChartPoint& p) { return p.predicted_tflops.has_value(); });
+    const bool anyMeasured = std::any_of(m_points.begin(), m_points.end(), [](const ChartPoint& p) { return p.measured_tflops.has_value(); });
+    // Empty series that only put the marker shapes into the legend; the points themselves are painted.
+    auto legendShape = [&](const QString& name, QScatterSeries::MarkerShape shape) {
+        auto* s = new QScatterSeries;
+        s->setName(name);
+        s->setMarkerShape(shape);
+        s->setMarkerSize(11);
+        s->setColor(QColor(0x70, 0x70, 0x70));
+        s->setBorderColor(QColor(0x40, 0x40, 0x40));
+        add(s);
+    };
+    if (anyPredicted)
+        legendShape(tr("Predicted"), QScatterSeries::MarkerShapeCircle);
+    if (anyMeasured)
+        legendShape(tr("Measured"), QScatterSeries::MarkerShapeTriangle);
+    c->legend()->setVisible(!c->series().isEmpty());
+    viewport()->update();
+}
+
+QPointF RooflineChart::xRange() const
+{
+    return {m_axisX->min(), m_axisX->max()};
+}
+
+QPointF RooflineChart::yRange() const
+{
+    return {m_axisY->min(), m_axisY->max()};
+}
+
+QPointF RooflineChart::toScene(double ai, double tflops) const
+{
+    const QRectF plot = chart()->plotArea();
+    const double lx0 = std::log10(m_axisX->min()), lx1 = std::log10(m_axisX->max());
+    const double ly0 = std::log10(m_axisY->min()), ly1 = std::log10(m_axisY->max());
+    const double fx = (std::log10(ai) - lx0) / (lx1 - lx0);
+    const double fy = (std::log10(tflops) - ly0) / (ly1 - ly0);
+    return chart()->mapToScene(QPointF(plot.left() + fx * plot.width(), plot.bottom() - fy * plot.height()));
+}
+
+QPointF RooflineChart::viewPositionOf(double ai, double tflops) const
+{
+    return mapFromScene(toScene(ai, tflops));
+}
+
+const ChartPoint* RooflineChart::pointAt(const QPointF& viewPos) const
+{
+    const ChartPoint* best = nullptr;
+    double bestDistance = INFINITY;
+    for (const ChartPoint& p : m_points) {
+        const double reach = (p.small ? kSmallPointRadius : kPointRadius) + kHitSlack;
+        for (const auto& value : {p.predicted_tflops, p.measured_tflops}) {
+            if (!value || *value <= 0)
+                continue;
+            const QPointF d = viewPositionOf(p.ai, *value) - viewPos;
+            const double distance = std::hypot(d.x(), d.y());
+            if (distance <= reach && distance < bestDistance) {
+                bestDistance = distance;
+                best = &p;
+            }
+        }
+    }
+    return best;
+}
+
+QString RooflineChart::tooltipAt(const QPointF& viewPos) const
+{
+    const ChartPoint* p = pointAt(viewPos);
+    return p ? p->tooltip : QString();
+}
+
+void RooflineChart::drawForeground(QPainter* painter, const QRectF& rect)
+{
+    QChartView::drawForeground(painter, rect);
+    painter->save();
+    painter->setRenderHint(QPainter::Antialiasing);
+    const QRectF plot = chart()->mapRectToScene(chart()->plotArea());
+    painter->setClipRect(plot.adjusted(-kPointRadius, -kPointRadius, kPointRadius, kPointRadius));
+    drawRidge(painter);
+    drawPoints(painter);
+    painter->restore();
+}
+
+void RooflineChart::drawRidge(QPainter* painter) const
+{
+    if (!m_hardware || !m_selected || !(m_showIdeal || m_showRealistic))
+        return;
+    const auto peak = m_hardware->peak_tflops_for(*m_selected);
+    const auto ridge = m_hardware->critical_ai(*m_selected);
+    if (!peak || !ridge || *ridge <= m_axisX->min() || *ridge >= m_axisX->max())
+        return;
+    const QPointF at = toScene(*ridge, *peak);
+    const QColor color = precisionColor(*m_selected).darker(130);
+    painter->setPen(QPen(Qt::white, 1.5));
+    painter->setBrush(color);
+    painter->drawPolygon(diamond(at, 6));
+    const QString label = tr("ridge %1 FLOP/B").arg(formatSignificant(*ridge));
+    QFont font = painter->font();
+    font.setPointSizeF(font.pointSizeF() * 0.9);
+    painter->setFont(font);
+    painter->setPen(color);
+    // Above and left of the knee: the slope runs below that corner and the roofs to its right, so it stays clear.
+    const QFontMetricsF metrics(font);
+    painter->drawText(at + QPointF(-metrics.horizontalAdvance(label) - 10, -6), label);
+}
+
+void RooflineChart::drawPoints(QPainter* painter) const
+{
+    // Lines first, markers over them, highlights over everything.
+    for (const ChartPoint& p : m_points) {
+        if (!p.predicted_tflops || !p.measured_tflops)
+            continue;
+        QColor color = precisionColor(p.precision);
+        color.setAlpha(150);
+        painter->setPen(QPen(color, m_highlighted.contains(p.id) ? 2.0 : 1.0));
+        painter->drawLine(toScene(p.ai, *p.predicted_tflops), toScene(p.ai, *p.measured_tflops));
+    }
+    for (const ChartPoint& p : m_points) {
+        const QColor color = precisionColor(p.precision);
+        const qreal r = p.small ? kSmallPointRadius : kPointRadius;
+        if (p.predicted_tflops) {
+            QColor fill = color;
+            fill.setAlpha(110);
+            painter->setPen(QPen(color, 1.6));
+            painter->setBrush(fill);
+            painter->drawEllipse(toScene(p.ai, *p.predicted_tflops), r, r);
+        }
+        if (p.measured_tflops) {
+            painter->setPen(QPen(color.darker(150), 1.0));
+            painter->setBrush(color);
+            painter->drawPolygon(triangle(toScene(p.ai, *p.measured_tflops), r));
+        }
+    }
+    if (m_highlighted.isEmpty() && m_hoveredIndex < 0)
+        return;
+    painter->setBrush(Qt::NoBrush);
+    for (int i = 0; i < static_cast<int>(m_points.size()); ++i) {
+        const ChartPoint& p = m_points[static_cast<std::size_t>(i)];
+        const bool highlighted = m_highlighted.contains(p.id);
+        if (!highlighted && i != m_hoveredIndex)
+            continue;
+        painter->setPen(QPen(highlighted ? QColor(Qt::black) : QColor(0x60, 0x60, 0x60), 2.0));
+        const qreal r = (p.small ? kSmallPointRadius : kPointRadius) + 4;
+        for (const auto& value : {p.predicted_tflops, p.measured_tflops}) {
+            if (value)
+                painter->drawEllipse(toScene(p.ai, *value), r, r);
+        }
+    }
+}
+
+void RooflineChart::mouseMoveEvent(QMouseEvent* event)
+{
+    QChartView::mouseMoveEvent(event);
+    const ChartPoint* p = pointAt(event->position());
+    const int index = p ? static_cast<int>(p - m_points.data()) : -1;
+    if (index != m_hoveredIndex) {
+        m_hoveredIndex = index;
+        viewport()->update();
+    }
+    if (p)
+        QToolTip::showText(event->globalPosition().toPoint(), p->tooltip, viewport());
+    else
+        QToolTip::hideText();
+}
+
+void RooflineChart::mousePressEvent(QMouseEvent* event)
+{
+    if (event->button() == Qt::LeftButton) {
+        if (const ChartPoint* p = pointAt(event->position()); p && p->id >= 0) {
+            Q_EMIT pointActivated(p->id);
+            return;
+        }
+    }
+    QChartView::mousePressEvent(event);
+}
+
+void RooflineChart::leaveEvent(QEvent* event)
+{
+    if (m_hoveredIndex >= 0) {
+        m_hoveredIndex = -1;
+        viewport()->update();
+    }
+    QChartView::leaveEvent(event);
+}

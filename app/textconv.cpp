@@ -1,0 +1,25 @@
+#include "textconv.h"
+
+#include <QLocale>
+
+#include <cmath>
+
+QString formatCount(double value)
+{
+    return QLocale(QLocale::English).toString(std::round(value), 'f', 0);
+}
+
+QString formatSignificant(double value)
+{
+    const double magnitude = std::fabs(value);
+    int decimals = 3;
+    if (magnitude >= 1000)
+        decimals = 0;
+    else if (magnitude >= 100)
+        decimals = 1;
+    else if (magnitude >= 10)
+        decimals = 2;
+    else if (magnitude > 0 && magnitude < 0.01)
+        decimals = 5;
+    return formatNumber(value, decimals);
+}

@@ -1,0 +1,32 @@
+#pragma once
+
+// The core speaks std::string (UTF-8); the widgets speak QString. These are the only crossings.
+
+#include "roofline/reports.h"
+
+#include <QString>
+
+#include <string>
+#include <string_view>
+
+inline QString toQString(std::string_view text)
+{
+    return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
+}
+
+inline std::string toStdString(const QString& text)
+{
+    return text.toStdString();
+}
+
+// roofline::format_number as a QString: trailing zeros dropped, the same text the CLI prints.
+inline QString formatNumber(double value, int decimals = 3)
+{
+    return toQString(roofline::format_number(value, decimals));
+}
+
+// 1234567 -> "1,234,567": FLOP and byte counts are read by eye, not parsed.
+QString formatCount(double value);
+
+// Picks decimals so small and large values both show about four significant digits.
+QString formatSignificant(double value);
