@@ -109,6 +109,9 @@ std::vector<Row> full_plan(int cc, uint64_t l2_bytes)
                     Expectation{RL_STATUS_INVALID_ARGUMENT, false, 0, nullptr}});
     rows.push_back({"overflow", make_case(RL_KERNEL_GEMM, RL_PRECISION_FP32, int64_t{1} << 40, int64_t{1} << 40, 8),
                     Expectation{RL_STATUS_INVALID_ARGUMENT, false, 0, nullptr}});
+    rl_case one_sample = make_case(RL_KERNEL_GEMM, RL_PRECISION_FP64, 4096, 4096, 4096);
+    one_sample.time_budget_s = 0.001; // one FP64 4096^3 product takes ~2.6 ms on an H100
+    rows.push_back({"sample > budget", one_sample, Expectation{RL_STATUS_OK, true, 1, "longer than the whole time budget"}});
     rl_case long_case = make_case(RL_KERNEL_GEMM, RL_PRECISION_FP32, 8192, 8192, 8192);
     long_case.time_budget_s = 120.0;
     long_case.max_samples = 100000;

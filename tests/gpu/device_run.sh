@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the CUDA plugin on a GPU machine and checks it there, writing logs to $OUT (default ./device-out).
-#   tests/gpu/device_run.sh STEP...     STEP: env build check quick sanitize cuobjdump qt
+#   tests/gpu/device_run.sh STEP...     STEP: env build check quick sanitize cuobjdump qt qtcarried
 # ROOFLINE_CUDA_ARCHITECTURES narrows the build (default 90 for quick iterations; "all" = the release list).
 set -u
 OUT=${OUT:-$PWD/device-out}
@@ -50,6 +50,12 @@ run_step() {
             { tail -20 "$OUT/qt-build.log"; return 1; }
         /tmp/rl-full/bin/tst_cuda_plugin > "$OUT/tst_cuda_plugin.txt" 2>&1; local rc=$?
         grep -E "^(FAIL|QINFO|Totals)" "$OUT/tst_cuda_plugin.txt"; return $rc ;;
+    qtcarried)
+        # tst_cuda_plugin built on a machine with Qt, carried with its Qt libraries in .qtcarry/ (not committed).
+        [ -x .qtcarry/tst_cuda_plugin ] || { echo "no .qtcarry/tst_cuda_plugin"; return 0; }
+        LD_LIBRARY_PATH=$PWD/.qtcarry/lib ROOFLINE_CUDA_PLUGIN=$PLUGIN .qtcarry/tst_cuda_plugin \
+            > "$OUT/tst_cuda_plugin.txt" 2>&1; local rc=$?
+        grep -E "^(FAIL|SKIP|Totals)|QINFO.*testProduct" "$OUT/tst_cuda_plugin.txt" | cut -c1-200; return $rc ;;
     *) echo "unknown step $1"; return 2 ;;
     esac
 }

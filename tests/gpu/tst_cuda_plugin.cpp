@@ -63,6 +63,7 @@ private slots:
     void testInvalidCase_data();
     void testInvalidCase();
     void testStopCancels();
+    void testLongSampleEndsEarly();
     void testCeilings_data();
     void testCeilings();
     void testOlderHostStructs();
@@ -315,6 +316,17 @@ void TestCudaPlugin::testStopCancels()
     const rl_result none = run(c, stop_after, &at_once);
     QCOMPARE(none.status, RL_STATUS_CANCELLED);
     QCOMPARE(none.samples, 0);
+}
+
+void TestCudaPlugin::testLongSampleEndsEarly()
+{
+    REQUIRE_DEVICE();
+    rl_case c = make_case(RL_KERNEL_GEMM, RL_PRECISION_FP64, 4096, 4096, 4096);
+    c.time_budget_s = 1e-4; // far below one FP64 4096^3 product on any GPU
+    const rl_result r = run(c);
+    QVERIFY2(r.status == RL_STATUS_OK && r.verified, r.message);
+    QCOMPARE(r.samples, 1);
+    QVERIFY2(std::strstr(r.message, "longer than the whole time budget") != nullptr, r.message);
 }
 
 void TestCudaPlugin::testCeilings_data()
