@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The GPU measurements behind resources/measurements/ and docs/, in batches for the device machine:
+#   bench/device_batch.sh build          configure and build roofline + the CUDA plugin (fat binary) in $BUILD
+#   bench/device_batch.sh plugin-checks  cuobjdump archs, compute-sanitizer on a smoke plan
+#   bench/device_batch.sh default        the plan's default shapes (cold) and the measured ceilings
+#   bench/device_batch.sh sweep          the extended sweep (cold) and the L2-resident plan (warm)
+#   bench/device_batch.sh torch          PyTorch comparison of the default and extended results
+# Results and logs go to $OUT (default ./device-out). Leaves the GPU's clocks and settings alone.
+set -u
+OUT=${OUT:-$PWD/device-out}
+BUILD=${BUILD:-/tmp/roofline-build}
+PREFIX=${PREFIX:-h100}
+mkdir -p "$OUT"
+export PATH=/usr/local/cuda/bin:$PATH
+ROOFLINE=$BUILD/bin/roofline
+PLUGIN=$BUILD/lib/roofline-lab/libroofline_cuda.so
+status=0
+
+step() {
+    case $1 in
+    build)
+        nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.max.sm,power.limit --format=csv
+        { cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DROOFLINE_BUILD_APP=OFF -DBUILD_TESTING=OFF &&
+          time ninja -C "$BUILD" roofline roofline_cuda; } > "$OUT/build.log" 2>&1 || { tail -30 "$OUT/build.log"; return 1; }
+        tail -3 "$OUT/build.log" ;;
+    plugin-checks)
+        cuobjdump --list-elf "$PLUGIN" | sed -E 's/.*(sm_[0-9]+a?).*/\1/' | sort | uniq -c
+        cuobjdump --list-ptx "$PLUGIN" | sed -E 's/.*(sm_[0-9]+a?).*/\1/' | sort | uniq -c | sed 's/$/ (PTX)/'
+        timeout 400 compute-sanitizer --tool memcheck --error-exitcode 9 "$ROOFLINE" bench --plan smoke \
+            --out "$OUT/sanitizer_smoke.json" > "$OUT/sanitizer.txt" 2>&1
+        echo "compute-sanitizer exit $?"; grep -E "ERROR SUMMARY|cases measured" "$OUT/sanitizer.txt" ;;
+    default)
+        "$ROOFLINE" bench --plan default --out "$OUT/${PREFIX}_default.json" | tail -30
+        "$ROOFLINE" ceilings --out "$OUT/${PREFIX}_ceilings.json" ;;
+    sweep)
+        "$ROOFLINE" bench --plan extended --out "$OUT/${PREFIX}_extended_cold.json" | tail -8
+        "$ROOFLINE" bench --plan bench/plans/l2_warm.json --out "$OUT/${PREFIX}_l2_warm.json" | tail -8 ;;
+    torch)
+        PYTHONUNBUFFERED=1 python3 bench/compare_torch.py "$OUT/${PREFIX}_default.json" "$OUT/${PREFIX}_extended_cold.json" \
+            --markdown "$OUT/torch_comparison.md" --json "$OUT/torch_comparison.json" | tail -60 ;;
+    *) echo "unknown step $1"; return 2 ;;
+    esac
+}
+
+for s in "$@"; do
+    echo "=== $s ($(date +%T))"
+    SECONDS=0
+    step "$s" || { echo "=== $s failed"; status=1; }
+    echo "=== $s took ${SECONDS}s"
+done
+exit $status
