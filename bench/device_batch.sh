@@ -36,8 +36,14 @@ step() {
         "$ROOFLINE" bench --plan extended --out "$OUT/${PREFIX}_extended_cold.json" | tail -8
         "$ROOFLINE" bench --plan bench/plans/l2_warm.json --out "$OUT/${PREFIX}_l2_warm.json" | tail -8 ;;
     torch)
-        PYTHONUNBUFFERED=1 python3 bench/compare_torch.py "$OUT/${PREFIX}_default.json" "$OUT/${PREFIX}_extended_cold.json" \
-            --markdown "$OUT/torch_comparison.md" --json "$OUT/torch_comparison.json" | tail -60 ;;
+        # This call's results where it made them, else the committed ones (the device empties $OUT between calls).
+        local inputs=()
+        for name in default extended_cold; do
+            if [ -f "$OUT/${PREFIX}_$name.json" ]; then inputs+=("$OUT/${PREFIX}_$name.json")
+            else inputs+=("resources/measurements/${PREFIX}_$name.json"); fi
+        done
+        PYTHONUNBUFFERED=1 python3 bench/compare_torch.py "${inputs[@]}" \
+            --markdown "$OUT/torch_comparison.md" --json "$OUT/torch_comparison.json" | tail -70 ;;
     *) echo "unknown step $1"; return 2 ;;
     esac
 }
