@@ -1,0 +1,119 @@
+/*
+ * Broken and minimal plugins for tst_plugin_loader: one source, one behaviour per FAKE_* definition
+ * (see CMakeLists.txt). Each is a real shared object, so the loader meets them exactly as it meets a plugin.
+ */
+#include "roofline/plugin_abi.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct rl_device {
+    int index;
+};
+
+static struct rl_device g_device;
+
+static void write_text(char* buffer, size_t size, const char* text)
+{
+    if (buffer && size > 0)
+        snprintf(buffer, size, "%s", text);
+}
+
+static int32_t fake_device_count(char* message, size_t message_size)
+{
+#if defined(FAKE_NO_DEVICE)
+    write_text(message, message_size, "no fake device");
+    return 0;
+#else
+    write_text(message, message_size, "");
+    return 1;
+#endif
+}
+
+static rl_status fake_open(int32_t device_index, rl_device** out_device, char* message, size_t message_size)
+{
+    if (device_index != 0) {
+        write_text(message, message_size, "the fake plugin has one device");
+        return RL_STATUS_NO_DEVICE;
+    }
+    g_device.index = device_index;
+    *out_device = &g_device;
+    return RL_STATUS_OK;
+}
+
+static rl_status fake_describe(rl_device* device, rl_device_info* out)
+{
+    if (!device || !out || out->struct_size < sizeof(rl_device_info))
+        return RL_STATUS_INVALID_ARGUMENT;
+    write_text(out->backend, sizeof out->backend, "fake");
+    write_text(out->name, sizeof out->name, "Fake Device");
+    out->multiprocessor_count = 1;
+    out->memory_bytes = 1u << 20;
+    return RL_STATUS_OK;
+}
+
+__attribute__((unused)) static rl_status fake_supports(rl_device* device, const rl_case* c, char* reason, size_t reason_size)
+{
+    (void)device;
+    (void)c;
+    write_text(reason, reason_size, "the fake plugin runs nothing");
+    return RL_STATUS_UNSUPPORTED;
+}
+
+static rl_status fake_run(rl_device* device, const rl_case* c, rl_stop_fn stop, void* stop_user_data, rl_result* out)
+{
+    (void)device;
+    (void)c;
+    (void)stop;
+    (void)stop_user_data;
+    if (out)
+        write_text(out->message, sizeof out->message, "the fake plugin runs nothing");
+    return RL_STATUS_UNSUPPORTED;
+}
+
+static void fake_close(rl_device* device)
+{
+    (void)device;
+}
+
+#if defined(FAKE_ABI_999)
+#define FAKE_ABI 999u
+#else
+#define FAKE_ABI ROOFLINE_PLUGIN_ABI_VERSION
+#endif
+
+#if defined(FAKE_SHORT_TABLE)
+/* A table from an "older" ABI: it claims to end before `close`. */
+#define FAKE_TABLE_SIZE ((uint32_t)offsetof(rl_plugin_api, close))
+#else
+#define FAKE_TABLE_SIZE ((uint32_t)sizeof(rl_plugin_api))
+#endif
+
+static const rl_plugin_api kFakeApi = {
+    FAKE_TABLE_SIZE, FAKE_ABI, "fake", "0.0-test",
+    &fake_device_count, &fake_open, &fake_describe,
+#if defined(FAKE_NULL_FUNCTION)
+    NULL, /* supports */
+#else
+    &fake_supports,
+#endif
+    &fake_run, &fake_close,
+};
+
+#if defined(FAKE_NO_ENTRY)
+/* Exports a symbol, just not the entry point. */
+ROOFLINE_PLUGIN_EXPORT int roofline_plugin_entry_misspelt(void)
+{
+    return kFakeApi.abi_version != 0;
+}
+#else
+ROOFLINE_PLUGIN_EXPORT const rl_plugin_api* roofline_plugin_entry(uint32_t host_abi_version)
+{
+    (void)host_abi_version;
+#if defined(FAKE_NULL_TABLE)
+    return NULL;
+#else
+    return &kFakeApi;
+#endif
+}
+#endif
