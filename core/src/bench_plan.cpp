@@ -11,12 +11,9 @@ namespace roofline {
 using nlohmann::ordered_json;
 using namespace detail;
 
-std::string_view to_string(CacheMode m)
-{
-    return m == CacheMode::Cold ? "cold" : "warm";
-}
-
 namespace {
+
+constexpr int64_t kMaxSamples = 1000000;
 
 // The plan's Phase 4 export: these precisions over these shapes.
 constexpr Precision kPlanPrecisions[] = {Precision::FP16, Precision::BF16, Precision::TF32, Precision::FP8_E4M3,
@@ -117,10 +114,16 @@ BenchPlan parse_plan_json(std::string_view text, const std::string& source)
     }
     if (doc.contains("time_budget_per_case_s"))
         plan.time_budget_per_case_s = read_positive_number(doc["time_budget_per_case_s"], at("time_budget_per_case_s"));
+    auto read_count = [&](const char* field) {
+        const int64_t value = read_positive_integer(doc[field], at(field));
+        if (value > kMaxSamples)
+            throw InputError(at(field), "must be at most " + std::to_string(kMaxSamples) + ", got " + std::to_string(value));
+        return static_cast<int>(value);
+    };
     if (doc.contains("min_samples"))
-        plan.min_samples = static_cast<int>(read_positive_integer(doc["min_samples"], at("min_samples")));
+        plan.min_samples = read_count("min_samples");
     if (doc.contains("max_samples"))
-        plan.max_samples = static_cast<int>(read_positive_integer(doc["max_samples"], at("max_samples")));
+        plan.max_samples = read_count("max_samples");
     if (plan.max_samples < plan.min_samples)
         throw InputError(at("max_samples"), "must be at least min_samples (" + std::to_string(plan.min_samples) + ")");
     if (doc.contains("target_rel_spread"))
@@ -152,10 +155,15 @@ BenchPlan parse_plan_json(std::string_view text, const std::string& source)
             dims.push_back(read_positive_integer(d, where));
         return dims;
     };
-    auto shape_of = [](KernelType kernel, const std::vector<int64_t>& dims, const InputLocation& where) {
+    // Dimensions, shape and work are all checked here, so a bad case is refused with its place before any runs.
+    auto shape_of = [&read_dims](KernelType kernel, const ordered_json& value, const InputLocation& where) {
         try {
-            return make_shape(kernel, dims);
+            const KernelShape shape = make_shape(kernel, read_dims(value, where));
+            workload(shape, Precision::FP64);
+            return shape;
         } catch (const InputError& e) {
+            if (!e.where().file.empty())
+                throw;
             throw InputError(where, e.problem());
         }
     };
@@ -173,7 +181,7 @@ BenchPlan parse_plan_json(std::string_view text, const std::string& source)
                     throw InputError(at(field, i), "missing");
             }
             const KernelType kernel = read_kernel(c["kernel_type"], at("kernel_type", i));
-            plan.cases.push_back({shape_of(kernel, read_dims(c["shape"], at("shape", i)), at("shape", i)),
+            plan.cases.push_back({shape_of(kernel, c["shape"], at("shape", i)),
                                   read_precision(c["precision"], at("precision", i))});
         }
     }
@@ -201,7 +209,7 @@ BenchPlan parse_plan_json(std::string_view text, const std::string& source)
                 throw InputError(at("shapes." + kernel_name), "expected a list of shapes");
             for (std::size_t i = 0; i < list.size(); ++i) {
                 const auto where = at("shapes." + kernel_name + "[" + std::to_string(i) + "]");
-                const KernelShape shape = shape_of(kernel, read_dims(list[i], where), where);
+                const KernelShape shape = shape_of(kernel, list[i], where);
                 for (Precision p : precisions)
                     plan.cases.push_back({shape, p});
             }

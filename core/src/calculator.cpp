@@ -1,20 +1,59 @@
 #include "roofline/calculator.h"
 
 #include "roofline/errors.h"
+#include "roofline/reports.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace roofline {
 
 std::string_view to_string(Mode m)
 {
-    return m == Mode::Ideal ? "ideal" : "realistic";
+    switch (m) {
+    case Mode::Ideal: return "ideal";
+    case Mode::Realistic: return "realistic";
+    case Mode::Refined: return "refined";
+    }
+    return "?";
+}
+
+std::optional<Mode> parse_mode(std::string_view text)
+{
+    for (Mode m : {Mode::Ideal, Mode::Realistic, Mode::Refined}) {
+        if (text == to_string(m))
+            return m;
+    }
+    if (text == "plan")
+        return Mode::Realistic;
+    return std::nullopt;
+}
+
+std::string_view to_string(CacheMode m)
+{
+    return m == CacheMode::Cold ? "cold" : "warm";
 }
 
 std::string_view to_string(Bottleneck b)
 {
-    return b == Bottleneck::Memory ? "memory" : "compute";
+    switch (b) {
+    case Bottleneck::Memory: return "memory";
+    case Bottleneck::Compute: return "compute";
+    case Bottleneck::Latency: return "latency";
+    }
+    return "?";
 }
+
+namespace {
+
+constexpr int kDefaultTile = 128;
+
+std::string megabytes(double bytes)
+{
+    return format_number(bytes / 1e6, 2) + " MB";
+}
+
+} // namespace
 
 Prediction compute_roofline(const HardwareSpec& hw, const Workload& work, Precision precision, KernelType kernel,
                             Mode mode)
@@ -56,9 +95,100 @@ Prediction compute_roofline(const HardwareSpec& hw, const Workload& work, Precis
     return p;
 }
 
+double wave_efficiency(const HardwareSpec& hw, const KernelShape& shape)
+{
+    const auto* gemm = std::get_if<GemmShape>(&shape);
+    if (!gemm || !hw.sm_count || *hw.sm_count <= 0)
+        return 1;
+    const int64_t tile_m = hw.gemm_tile_m.value_or(kDefaultTile), tile_n = hw.gemm_tile_n.value_or(kDefaultTile);
+    const double tiles = static_cast<double>((gemm->m + tile_m - 1) / tile_m) * static_cast<double>((gemm->n + tile_n - 1) / tile_n);
+    const double sms = *hw.sm_count;
+    const double waves = std::ceil(tiles / sms);
+    return tiles / (waves * sms);
+}
+
+namespace {
+
+// Refined mode: the same roofline, with each term of ModelTerms applied on top and written into the breakdown.
+Prediction refined(const HardwareSpec& hw, const KernelShape& shape, Precision precision, const ModelOptions& options)
+{
+    const KernelType kernel = kernel_of(shape);
+    const Workload work = workload(shape, precision);
+    Prediction p = compute_roofline(hw, work, precision, kernel, Mode::Ideal);
+    p.mode = Mode::Refined;
+    const ModelTerms& terms = options.terms;
+
+    // Efficiencies: fitted apart where the profile has them, else the plan's single factor for both bounds.
+    const auto plan_factor = hw.efficiency(kernel, precision);
+    double compute_eff = plan_factor.value_or(1), memory_eff = plan_factor.value_or(1);
+    bool from_table = plan_factor.has_value();
+    if (terms.split_efficiency) {
+        const auto c = hw.compute_efficiency_for(kernel, precision);
+        const auto m = hw.memory_efficiency_for(kernel, precision);
+        if (c || m) {
+            compute_eff = c.value_or(compute_eff);
+            memory_eff = m.value_or(memory_eff);
+            from_table = true;
+        }
+    }
+    p.compute_efficiency = compute_eff;
+    p.memory_efficiency = memory_eff;
+    p.efficiency_from_table = from_table;
+
+    p.wave_efficiency = terms.wave_quantization ? wave_efficiency(hw, shape) : 1;
+    const double t_math_us = p.t_math_us / p.wave_efficiency / compute_eff;
+    std::string math_detail;
+    if (options.explain) {
+        math_detail = format_number(static_cast<double>(work.flops) / 1e9, 3) + " GFLOP at " + format_number(p.peak_tflops, 1)
+            + " TFLOP/s × compute efficiency " + format_number(compute_eff, 3);
+        if (p.wave_efficiency < 1) {
+            const auto& g = std::get<GemmShape>(shape);
+            const int64_t tm = hw.gemm_tile_m.value_or(kDefaultTile), tn = hw.gemm_tile_n.value_or(kDefaultTile);
+            const int64_t tiles = ((g.m + tm - 1) / tm) * ((g.n + tn - 1) / tn);
+            math_detail += " × wave efficiency " + format_number(p.wave_efficiency, 3) + " (" + std::to_string(tiles) + " tiles of "
+                + std::to_string(tm) + "×" + std::to_string(tn) + " on " + std::to_string(*hw.sm_count) + " SMs)";
+        }
+    }
+
+    const bool fits_l2 = hw.l2_cache_bytes && hw.l2_bandwidth_gb_s && work.bytes <= static_cast<double>(*hw.l2_cache_bytes);
+    p.l2_resident = terms.cache_aware && options.cache == CacheMode::Warm && fits_l2;
+    p.bandwidth_gb_s = p.l2_resident ? *hw.l2_bandwidth_gb_s : hw.peak_bandwidth_gb_s;
+    const double t_mem_us = work.bytes / (p.bandwidth_gb_s * 1e9) * 1e6 / memory_eff;
+
+    p.launch_us = terms.launch_floor ? hw.launch_overhead_us : 0;
+    p.t_math_us = t_math_us;
+    p.t_mem_us = t_mem_us;
+    const double roof_us = std::max(t_math_us, t_mem_us);
+    p.predicted_time_us = roof_us + p.launch_us;
+    p.bottleneck = p.launch_us > roof_us ? Bottleneck::Latency : (t_mem_us >= t_math_us ? Bottleneck::Memory : Bottleneck::Compute);
+    p.efficiency_factor = t_mem_us >= t_math_us ? memory_eff : compute_eff;
+    p.faster_than_roofline = p.efficiency_factor > 1;
+    p.effective_tflops = p.peak_tflops * compute_eff * p.wave_efficiency;
+    p.predicted_tflops = static_cast<double>(work.flops) / (p.predicted_time_us * 1e-6) / 1e12;
+    if (options.explain) {
+        const std::string mem_detail = megabytes(work.bytes) + " at " + format_number(p.bandwidth_gb_s, 0) + " GB/s ("
+            + (p.l2_resident ? "L2: warm, fits in " + megabytes(static_cast<double>(*hw.l2_cache_bytes)) : std::string("DRAM"))
+            + ") × memory efficiency " + format_number(memory_eff, 3);
+        p.breakdown.push_back({"math", t_math_us, math_detail});
+        p.breakdown.push_back({"memory", t_mem_us, mem_detail});
+        if (p.launch_us > 0)
+            p.breakdown.push_back({"launch floor", p.launch_us, "fixed cost of a launch, added to max(math, memory)"});
+    }
+    return p;
+}
+
+} // namespace
+
+Prediction predict(const HardwareSpec& hw, const KernelShape& shape, Precision precision, const ModelOptions& options)
+{
+    if (options.mode == Mode::Refined)
+        return refined(hw, shape, precision, options);
+    return compute_roofline(hw, workload(shape, precision), precision, kernel_of(shape), options.mode);
+}
+
 Prediction predict(const HardwareSpec& hw, const KernelShape& shape, Precision precision, Mode mode)
 {
-    return compute_roofline(hw, workload(shape, precision), precision, kernel_of(shape), mode);
+    return predict(hw, shape, precision, ModelOptions{mode, {}, CacheMode::Cold});
 }
 
 } // namespace roofline

@@ -19,15 +19,34 @@ std::optional<double> HardwareSpec::critical_ai(Precision p) const
     return *peak * 1e12 / (peak_bandwidth_gb_s * 1e9);
 }
 
-std::optional<double> HardwareSpec::efficiency(KernelType k, Precision p) const
+namespace {
+
+std::optional<double> lookup(const std::map<KernelType, std::map<Precision, double>>& table, KernelType k, Precision p)
 {
-    const auto kernel = kernel_efficiency.find(k);
-    if (kernel == kernel_efficiency.end())
+    const auto kernel = table.find(k);
+    if (kernel == table.end())
         return std::nullopt;
     const auto factor = kernel->second.find(p);
     if (factor == kernel->second.end())
         return std::nullopt;
     return factor->second;
+}
+
+} // namespace
+
+std::optional<double> HardwareSpec::efficiency(KernelType k, Precision p) const
+{
+    return lookup(kernel_efficiency, k, p);
+}
+
+std::optional<double> HardwareSpec::compute_efficiency_for(KernelType k, Precision p) const
+{
+    return lookup(compute_efficiency, k, p);
+}
+
+std::optional<double> HardwareSpec::memory_efficiency_for(KernelType k, Precision p) const
+{
+    return lookup(memory_efficiency, k, p);
 }
 
 std::vector<Precision> HardwareSpec::precisions() const

@@ -15,8 +15,21 @@ constexpr int kHardwareSchemaVersion = 1;
 
 const std::set<std::string> kKnownFields = {
     "schema_version", "key", "name", "base", "peak_bandwidth_gb_s", "peak_tflops", "sm_count", "l2_cache_bytes",
-    "l2_bandwidth_gb_s", "memory_gb", "compute_capability", "launch_overhead_us", "kernel_efficiency", "sources",
-    "notes", "calibration"};
+    "l2_bandwidth_gb_s", "memory_gb", "compute_capability", "launch_overhead_us", "kernel_efficiency",
+    "compute_efficiency", "memory_efficiency", "gemm_tile", "sources", "notes", "calibration"};
+
+const char* const kEfficiencyTables[] = {"kernel_efficiency", "compute_efficiency", "memory_efficiency"};
+
+// Spec is HardwareSpec or const HardwareSpec: the table comes back with the same constness.
+template <class Spec>
+auto& table_of(Spec& spec, const std::string& name)
+{
+    if (name == "compute_efficiency")
+        return spec.compute_efficiency;
+    if (name == "memory_efficiency")
+        return spec.memory_efficiency;
+    return spec.kernel_efficiency;
+}
 
 InputLocation at(const std::string& source, const std::string& field)
 {
@@ -60,7 +73,9 @@ std::vector<std::string> numeric_field_paths(const nlohmann::ordered_json& doc)
             continue;
         if (value.is_number()) {
             paths.push_back(field);
-        } else if (value.is_object() && (field == "peak_tflops" || field == "kernel_efficiency")) {
+        } else if (value.is_array() && field == "gemm_tile") {
+            paths.push_back(field);
+        } else if (value.is_object() && field != "sources" && field != "calibration") {
             for (const auto& [inner, inner_value] : value.items()) {
                 if (inner_value.is_object()) {
                     for (const auto& [leaf, leaf_value] : inner_value.items()) {
@@ -94,7 +109,8 @@ HardwareSpec parse_hardware_json(std::string_view text, const std::string& sourc
             throw InputError(at(source, field), "unknown field (check the spelling; known fields: key, name, base, "
                                                 "peak_bandwidth_gb_s, peak_tflops, sm_count, l2_cache_bytes, "
                                                 "l2_bandwidth_gb_s, memory_gb, compute_capability, "
-                                                "launch_overhead_us, kernel_efficiency, sources, notes)");
+                                                "launch_overhead_us, kernel_efficiency, compute_efficiency, "
+                                                "memory_efficiency, gemm_tile, sources, notes, calibration)");
     }
     if (doc.contains("schema_version")) {
         const int64_t version = read_positive_integer(doc["schema_version"], at(source, "schema_version"));
@@ -155,20 +171,35 @@ HardwareSpec parse_hardware_json(std::string_view text, const std::string& sourc
         spec.compute_capability = read_string(doc["compute_capability"], at(source, "compute_capability"));
     if (doc.contains("launch_overhead_us"))
         spec.launch_overhead_us = read_non_negative_number(doc["launch_overhead_us"], at(source, "launch_overhead_us"));
-    if (doc.contains("kernel_efficiency")) {
-        const auto& table = doc["kernel_efficiency"];
-        require_object(table, at(source, "kernel_efficiency"));
+    for (const std::string table_name : kEfficiencyTables) {
+        if (!doc.contains(table_name))
+            continue;
+        const auto& table = doc[table_name];
+        require_object(table, at(source, table_name));
         for (const auto& [kernel_name, factors] : table.items()) {
-            const auto kernel_where = at(source, "kernel_efficiency." + kernel_name);
+            const auto kernel_where = at(source, table_name + "." + kernel_name);
             const auto kernel = parse_kernel(kernel_name);
             if (!kernel)
                 throw InputError(kernel_where, "unknown kernel (known: gemv, gemm, attention, ffn)");
             require_object(factors, kernel_where);
             for (const auto& [name, value] : factors.items()) {
-                const auto where = at(source, "kernel_efficiency." + kernel_name + "." + name);
-                spec.kernel_efficiency[*kernel][read_precision_key(name, where)] = read_positive_number(value, where);
+                const auto where = at(source, table_name + "." + kernel_name + "." + name);
+                table_of(spec, table_name)[*kernel][read_precision_key(name, where)] = read_positive_number(value, where);
             }
         }
+    }
+    if (doc.contains("gemm_tile")) {
+        const auto& tile = doc["gemm_tile"];
+        if (!tile.is_array() || tile.size() != 2)
+            throw InputError(at(source, "gemm_tile"), "expected [tile_m, tile_n], got " + json_type_name(tile));
+        spec.gemm_tile_m = static_cast<int>(read_positive_integer(tile[0], at(source, "gemm_tile[0]")));
+        spec.gemm_tile_n = static_cast<int>(read_positive_integer(tile[1], at(source, "gemm_tile[1]")));
+    }
+    if (doc.contains("calibration")) {
+        const auto& calibration = doc["calibration"];
+        require_object(calibration, at(source, "calibration"));
+        for (const auto& [field, value] : calibration.items())
+            spec.calibration[field] = read_string(value, at(source, "calibration." + field));
     }
     if (doc.contains("sources")) {
         const auto& sources = doc["sources"];
@@ -228,9 +259,12 @@ std::string hardware_to_json(const HardwareSpec& spec, int indent)
         doc["compute_capability"] = *spec.compute_capability;
     if (spec.launch_overhead_us > 0)
         doc["launch_overhead_us"] = spec.launch_overhead_us;
-    if (!spec.kernel_efficiency.empty()) {
+    for (const std::string table_name : kEfficiencyTables) {
+        const auto& factors_by_kernel = table_of(spec, table_name);
+        if (factors_by_kernel.empty())
+            continue;
         ordered_json table = ordered_json::object();
-        for (const auto& [kernel, factors] : spec.kernel_efficiency) {
+        for (const auto& [kernel, factors] : factors_by_kernel) {
             ordered_json row = ordered_json::object();
             for (Precision p : kAllPrecisions) {
                 if (const auto it = factors.find(p); it != factors.end())
@@ -238,7 +272,15 @@ std::string hardware_to_json(const HardwareSpec& spec, int indent)
             }
             table[std::string(to_string(kernel))] = row;
         }
-        doc["kernel_efficiency"] = table;
+        doc[table_name] = table;
+    }
+    if (spec.gemm_tile_m && spec.gemm_tile_n)
+        doc["gemm_tile"] = {*spec.gemm_tile_m, *spec.gemm_tile_n};
+    if (!spec.calibration.empty()) {
+        ordered_json calibration = ordered_json::object();
+        for (const auto& [field, text] : spec.calibration)
+            calibration[field] = text;
+        doc["calibration"] = calibration;
     }
     ordered_json sources = ordered_json::object();
     for (const auto& [field, text] : spec.sources)

@@ -99,10 +99,11 @@ std::shared_ptr<Plugin> Plugin::load(const fs::path& file)
                               + std::to_string(ROOFLINE_PLUGIN_ABI_VERSION) + " (rebuild the plugin with this version)");
     }
     if (!table_complete(*api)) {
+        const uint32_t size = api->struct_size; // the table lives in the plugin: read it before unloading
         close_on_error();
         throw PluginError(PluginError::Kind::WrongVersion,
                           absolute.string() + " returned an incomplete function table (struct_size "
-                              + std::to_string(api->struct_size) + ", expected " + std::to_string(sizeof(rl_plugin_api)) + ")");
+                              + std::to_string(size) + ", expected " + std::to_string(sizeof(rl_plugin_api)) + ")");
     }
     return std::shared_ptr<Plugin>(new Plugin(handle, api, absolute));
 }

@@ -29,7 +29,7 @@ Band band_of(double abs_error_pct)
 
 const Prediction* ValidationRow::prediction(Mode mode) const
 {
-    const auto& p = mode == Mode::Ideal ? ideal : realistic;
+    const auto& p = mode == Mode::Ideal ? ideal : mode == Mode::Realistic ? realistic : refined;
     return p ? &*p : nullptr;
 }
 
@@ -58,12 +58,13 @@ ErrorSummary summarize(const std::vector<double>& signed_errors_pct)
     return s;
 }
 
-ValidationReport validate(const HardwareSpec& hw, const MeasurementSet& set, Mode mode)
+ValidationReport validate(const HardwareSpec& hw, const MeasurementSet& set, Mode mode, const ModelTerms& terms)
 {
     ValidationReport report;
     report.hardware_key = hw.key;
     report.hardware_name = hw.name;
     report.mode = mode;
+    report.terms = terms;
     report.source = set.source;
     report.rows.reserve(set.rows.size());
 
@@ -76,6 +77,8 @@ ValidationReport validate(const HardwareSpec& hw, const MeasurementSet& set, Mod
             const Workload work = workload(m.shape, m.precision);
             row.ideal = compute_roofline(hw, work, m.precision, m.kernel(), Mode::Ideal);
             row.realistic = compute_roofline(hw, work, m.precision, m.kernel(), Mode::Realistic);
+            const CacheMode cache = m.cache_mode == "warm" ? CacheMode::Warm : CacheMode::Cold;
+            row.refined = predict(hw, m.shape, m.precision, ModelOptions{Mode::Refined, terms, cache, false});
         } catch (const InputError& e) {
             row.reason = "cannot predict: " + e.problem();
         }

@@ -163,7 +163,9 @@ uint64_t blas_case_bytes(const rl_case& c, uint64_t cache_bytes)
     if (__builtin_add_overflow(mk, nk, &inputs) || !checked_mul(inputs, element, &inputs))
         return 0;
     const int copies = rotation_copies(c, inputs, cache_bytes);
-    if (!checked_mul(inputs, static_cast<uint64_t>(copies), &total) || __builtin_add_overflow(total, mn * element, &total))
+    uint64_t outputs = 0;
+    if (!checked_mul(mn, element, &outputs) || !checked_mul(inputs, static_cast<uint64_t>(copies), &total)
+        || __builtin_add_overflow(total, outputs, &total))
         return 0;
     return total;
 }

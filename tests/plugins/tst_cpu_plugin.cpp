@@ -227,10 +227,6 @@ private Q_SLOTS:
         const auto needed = QRegularExpression(QStringLiteral("^needs ([0-9.]+) GB")).match(why);
         if (needed.hasMatch()) {
             const double outputGb = double(kernel == RL_KERNEL_GEMV ? 1 : m) * double(n) * (precision == RL_PRECISION_FP64 ? 8 : 4) / 1e9;
-            // BUG (gpu/cpu/blas_cases.cpp, blas_case_bytes): `mn * element` is not overflow-checked, so M·N·8 wraps
-            // and the plugin asks for 34 GB where the output alone is 1.8e10 GB (on a host with > 46 GB free it
-            // would even try to run it).
-            QEXPECT_FAIL("gemm output wraps 64 bits", "blas_case_bytes: unchecked M*N*element wraps round 64 bits", Continue);
             QVERIFY2(needed.captured(1).toDouble() >= outputGb * 0.99,
                      qPrintable(QStringLiteral("%1, but the output alone is %2 GB").arg(why).arg(outputGb)));
         }

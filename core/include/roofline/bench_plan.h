@@ -1,5 +1,6 @@
 #pragma once
 
+#include "roofline/calculator.h"
 #include "roofline/kernels.h"
 #include "roofline/plugin_abi.h"
 #include "roofline/precision.h"
@@ -10,9 +11,6 @@
 #include <vector>
 
 namespace roofline {
-
-enum class CacheMode { Cold, Warm };
-std::string_view to_string(CacheMode m);   // "cold", "warm"
 
 struct BenchCase {
     KernelShape shape;  // GemvShape or GemmShape: the plugins run those two

@@ -5,45 +5,92 @@
 #include "roofline/precision.h"
 
 #include <cstdint>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace roofline {
 
 enum class Mode {
     Ideal,     // the pure roofline: max(t_math, t_mem)
-    Realistic, // the ideal time divided by the kernel's efficiency factor
+    Realistic, // the plan's: the ideal time divided by the kernel's one efficiency factor
+    Refined,   // the roofline with the switchable terms of ModelTerms, each shown in the breakdown
 };
 std::string_view to_string(Mode m);
+std::optional<Mode> parse_mode(std::string_view text);
 
-enum class Bottleneck { Memory, Compute };
+enum class CacheMode {
+    Cold, // caches flushed before the kernel: inputs come from DRAM
+    Warm, // the kernel ran just before on the same inputs: what fits in L2 is still there
+};
+std::string_view to_string(CacheMode m); // "cold", "warm"
+
+// Refinements a performance engineer can read, each switchable. Used in Refined mode only.
+struct ModelTerms {
+    bool launch_floor = true;      // + the hardware's launch overhead: tiny kernels cost at least that
+    bool cache_aware = true;       // warm mode: a working set that fits in L2 streams at L2 bandwidth
+    bool wave_quantization = true; // GEMM: output tiles run in whole waves over the SMs
+    bool split_efficiency = true;  // separate compute and memory efficiencies, not one factor for both
+};
+
+struct ModelOptions {
+    Mode mode = Mode::Realistic;
+    ModelTerms terms;
+    CacheMode cache = CacheMode::Cold;
+    bool explain = true; // fill Prediction::breakdown (text); bulk validation turns it off for speed
+};
+
+enum class Bottleneck {
+    Memory,
+    Compute,
+    Latency, // Refined mode: the launch floor is larger than both the math and the memory time
+};
 std::string_view to_string(Bottleneck b);
+
+// One line of a prediction's breakdown: "memory 116.97 µs: 33.6 MB at 287 GB/s (DRAM) × efficiency 0.91".
+struct Term {
+    std::string name;   // "math", "memory", "launch floor"
+    double time_us = 0;
+    std::string detail;
+};
 
 struct Prediction {
     double predicted_time_us = 0;  // in the requested mode
     double ideal_time_us = 0;      // the pure roofline, whatever the mode
-    double t_math_us = 0;          // flops / peak
-    double t_mem_us = 0;           // bytes / bandwidth
+    double t_math_us = 0;          // flops / peak (Refined: with wave quantization and compute efficiency)
+    double t_mem_us = 0;           // bytes / bandwidth (Refined: L2 or DRAM, with memory efficiency)
+    double launch_us = 0;          // Refined with the launch floor: the fixed cost added
     double predicted_tflops = 0;   // flops / predicted time [TFLOP/s]
-    double effective_tflops = 0;   // the compute ceiling in this mode: peak × efficiency [TFLOP/s]
+    double effective_tflops = 0;   // the compute ceiling in this mode: peak × efficiency (× wave efficiency) [TFLOP/s]
     double peak_tflops = 0;        // the hardware's dense peak for the precision [TFLOP/s]
     double bandwidth_gb_s = 0;     // the bandwidth used for t_mem [GB/s]
     double ai = 0;                 // arithmetic intensity [FLOP/byte]
     double critical_ai = 0;        // ridge point [FLOP/byte]
     Bottleneck bottleneck = Bottleneck::Memory;
-    double efficiency_factor = 1;  // 1 in ideal mode
+    double efficiency_factor = 1;  // the factor applied to the limiting bound; 1 in ideal mode
     bool efficiency_from_table = false; // false: the hardware has no factor for this kernel × precision
     bool faster_than_roofline = false;  // a factor above 1: the kernel beats the DRAM/peak roofline
+    double compute_efficiency = 1; // Refined: applied to t_math
+    double memory_efficiency = 1;  // Refined: applied to t_mem
+    double wave_efficiency = 1;    // Refined GEMM: tiles / (waves × SMs)
+    bool l2_resident = false;      // Refined, warm: the working set streamed from L2
     uint64_t flops = 0;            // [FLOP]
     double bytes = 0;              // [bytes]
     Mode mode = Mode::Realistic;
+    std::vector<Term> breakdown;   // how the time was put together, for tooltips and reports
 };
 
-// The one roofline that every kernel shares (the plan's `_compute_roofline`).
+// The one roofline that every kernel shares (the plan's `_compute_roofline`), in Ideal or Realistic mode.
 // Throws InputError when the hardware has no peak for the precision.
 Prediction compute_roofline(const HardwareSpec& hw, const Workload& work, Precision precision,
                             KernelType kernel, Mode mode);
 
-// workload() then compute_roofline().
+// workload() then the roofline of the options' mode (Refined applies the terms on top of the same roofline).
+Prediction predict(const HardwareSpec& hw, const KernelShape& shape, Precision precision, const ModelOptions& options);
 Prediction predict(const HardwareSpec& hw, const KernelShape& shape, Precision precision, Mode mode);
+
+// GEMM output tiles per wave: tiles = ceil(M / tile_m) · ceil(N / tile_n), waves = ceil(tiles / SMs),
+// efficiency = tiles / (waves · SMs). 1 for other kernels or when the SM count is unknown.
+double wave_efficiency(const HardwareSpec& hw, const KernelShape& shape);
 
 } // namespace roofline

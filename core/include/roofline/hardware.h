@@ -27,6 +27,15 @@ struct HardwareSpec {
     double launch_overhead_us = 0;
     // kernel ("gemv", "gemm", "attention", "ffn") -> precision -> fraction of the attainable roofline reached.
     std::map<KernelType, std::map<Precision, double>> kernel_efficiency;
+    // Refined mode: the fraction of the compute peak and of the bandwidth a kernel reaches, fitted apart.
+    std::map<KernelType, std::map<Precision, double>> compute_efficiency;
+    std::map<KernelType, std::map<Precision, double>> memory_efficiency;
+    // Refined mode: the GEMM output tile that wave quantization counts (cuBLAS picks per shape; this is the
+    // one that explained a calibration run best). Unset: 128 x 128.
+    std::optional<int> gemm_tile_m;
+    std::optional<int> gemm_tile_n;
+    // Where a calibrated profile came from: device, date, run file, ceilings file, held-out error.
+    std::map<std::string, std::string> calibration;
     std::map<std::string, std::string> sources;
     std::vector<std::string> notes;
     std::string origin = "preset"; // "preset", or the path of the user profile it came from
@@ -36,6 +45,8 @@ struct HardwareSpec {
     // nullopt when the hardware has no peak for this precision.
     std::optional<double> critical_ai(Precision p) const;
     std::optional<double> efficiency(KernelType k, Precision p) const;
+    std::optional<double> compute_efficiency_for(KernelType k, Precision p) const;
+    std::optional<double> memory_efficiency_for(KernelType k, Precision p) const;
     std::vector<Precision> precisions() const; // those with a peak, in kAllPrecisions order
 
     // The source recorded for a field path, falling back to its parent ("peak_tflops.FP16" -> "peak_tflops").

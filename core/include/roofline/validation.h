@@ -22,6 +22,7 @@ struct ValidationRow {
     Measurement measurement;
     std::optional<Prediction> ideal;      // absent when the row cannot be predicted
     std::optional<Prediction> realistic;
+    std::optional<Prediction> refined;    // with the report's terms, for the row's cache mode
     // Against the prediction of the report's mode. error = (predicted - measured) / measured × 100.
     double error_pct = 0;
     double abs_error_pct = 0;
@@ -49,6 +50,7 @@ struct ValidationReport {
     std::string hardware_key;
     std::string hardware_name;
     Mode mode = Mode::Realistic;
+    ModelTerms terms;                       // the Refined mode's terms
     std::string source;
     std::vector<ValidationRow> rows;        // every input row, in input order
     ErrorSummary summary;                   // over compared rows
@@ -56,8 +58,9 @@ struct ValidationReport {
     std::map<std::pair<KernelType, Precision>, ErrorSummary> per_group;
 };
 
-// The plan's /api/validate as a core function. Never drops a row.
-ValidationReport validate(const HardwareSpec& hw, const MeasurementSet& set, Mode mode);
+// The plan's /api/validate as a core function. Never drops a row. Each row is predicted in all three modes
+// (Refined with `terms` and the row's own cache mode); errors and bands are against `mode`.
+ValidationReport validate(const HardwareSpec& hw, const MeasurementSet& set, Mode mode, const ModelTerms& terms = {});
 
 ErrorSummary summarize(const std::vector<double>& signed_errors_pct);
 
