@@ -379,9 +379,8 @@ void BenchmarkTab::onRunFinished(quint64 jobId, const roofline::MeasurementSet& 
     m_results = results;
     setRunning(false);
     m_model->markUnstartedNotRun();
-    m_runStatus->setText((cancelled ? tr("Cancelled: %n case(s) kept in %1", nullptr, static_cast<int>(results.rows.size()))
-                                    : tr("Done: %n case(s) saved to %1", nullptr, static_cast<int>(results.rows.size())))
-                             .arg(m_runFile));
+    const QString cases = countOf(static_cast<qsizetype>(results.rows.size()), tr("case"), tr("cases"));
+    m_runStatus->setText((cancelled ? tr("Cancelled: %1 kept in %2") : tr("Done: %1 saved to %2")).arg(cases, m_runFile));
     m_partial = results;
     m_table->resizeColumnsToContents();
     updateChart();

@@ -295,9 +295,11 @@ void CalculatorTab::recompute()
             }
         }
         if (m_sweepNote->text().isEmpty())
-            m_sweepNote->setText(tr("%n point(s) on the chart", nullptr, static_cast<int>(points.size()) - 1));
+            m_sweepNote->setText(tr("%1 on the chart").arg(countOf(static_cast<qsizetype>(points.size()) - 1, tr("point"), tr("points"))));
     }
     m_chart->setPoints(std::move(points));
+    // The prediction itself is ringed, so it stands out among the sweep points.
+    m_chart->setHighlightedIds(m_prediction ? QSet<int>{0} : QSet<int>{});
 }
 
 void CalculatorTab::showResult(const roofline::Prediction& p)

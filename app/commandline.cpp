@@ -130,6 +130,8 @@ void applyOptions(MainWindow& window, const AppOptions& options, const QElapsedT
         // the memory slope and onto the compute roof.
         CalculatorTab* calc = window.calculatorTab();
         calc->setKernel(roofline::KernelType::GEMM);
+        calc->setPrecision(roofline::Precision::FP16);
+        calc->setMode(roofline::Mode::Realistic);
         calc->sweepDimensionBox()->setCurrentIndex(0);
         calc->sweepFromBox()->setValue(1);
         calc->sweepToBox()->setValue(16384);

@@ -200,8 +200,9 @@ void PlanEditor::updateCount()
     try {
         const roofline::BenchPlan p = plan();
         m_count->setStyleSheet(QString());
-        m_count->setText(tr("%n case(s), at most about %1 s", nullptr, static_cast<int>(p.cases.size()))
-                             .arg(formatNumber(static_cast<double>(p.cases.size()) * p.time_budget_per_case_s, 0)));
+        m_count->setText(tr("%1, at most about %2 s")
+                             .arg(countOf(static_cast<qsizetype>(p.cases.size()), tr("case"), tr("cases")),
+                                  formatNumber(static_cast<double>(p.cases.size()) * p.time_budget_per_case_s, 0)));
     } catch (const roofline::InputError& e) {
         m_count->setStyleSheet(QStringLiteral("color: #b00020;"));
         m_count->setText(toQString(e.what()));

@@ -12,10 +12,13 @@
 #include <QMouseEvent>
 #include <QPainter>
 #include <QPainterPath>
+#include <QPixmap>
+#include <QtMath>
 #include <QScatterSeries>
 #include <QToolTip>
 
 #include <algorithm>
+#include <map>
 #include <cmath>
 
 namespace {
@@ -226,16 +229,13 @@ void RooflineChart::fitAxes(const std::vector<Roof>& roofs)
 void RooflineChart::rebuild()
 {
     QChart* c = chart();
-    c->removeAllSeries();
     const std::vector<Roof> roofs = shownRoofs();
     fitAxes(roofs);
-    c->setTitle(m_hardware ? toQString(m_hardware->name) : tr("No hardware selected"));
+    const QString title = m_hardware ? toQString(m_hardware->name) : tr("No hardware selected");
+    if (c->title() != title)
+        c->setTitle(title);
 
-    auto add = [&](QXYSeries* series) {
-        c->addSeries(series);
-        series->attachAxis(m_axisX);
-        series->attachAxis(m_axisY);
-    };
+    std::vector<SeriesSpec> specs;
     const double xMin = m_axisX->min();
     const double xMax = m_axisX->max();
     for (const Roof& roof : roofs) {
@@ -243,55 +243,98 @@ void RooflineChart::rebuild()
         const QColor color = precisionColor(roof.precision);
         const double bw = m_hardware->peak_bandwidth_gb_s;
         auto roofLine = [&](double factor) {
-            auto* s = new QLineSeries;
             const double knee = std::clamp(roof.ridge_ai, xMin, xMax);
-            s->append(xMin, attainable(xMin, bw, roof.peak_tflops) * factor);
-            s->append(knee, attainable(knee, bw, roof.peak_tflops) * factor);
-            s->append(xMax, roof.peak_tflops * factor);
-            return s;
+            return QList<QPointF>{{xMin, attainable(xMin, bw, roof.peak_tflops) * factor},
+                                  {knee, attainable(knee, bw, roof.peak_tflops) * factor},
+                                  {xMax, roof.peak_tflops * factor}};
         };
         if (m_showIdeal) {
-            QLineSeries* s = roofLine(1.0);
-            s->setName(precisionName(roof.precision) + QStringLiteral(" ") + formatSignificant(roof.peak_tflops)
-                       + QStringLiteral(" TFLOPS"));
             QPen pen(selected ? color : QColor(color.red(), color.green(), color.blue(), 150));
             pen.setWidthF(selected ? 3.0 : 1.5);
-            s->setPen(pen);
-            add(s);
+            specs.push_back({precisionName(roof.precision) + QStringLiteral(" ") + formatSignificant(roof.peak_tflops)
+                                 + QStringLiteral(" TFLOPS"),
+                             pen, roofLine(1.0), -1});
         }
         if (m_showRealistic && selected) {
             for (roofline::KernelType kernel : m_realisticKernels) {
                 const auto factor = m_hardware->efficiency(kernel, roof.precision);
                 if (!factor)
                     continue;
-                QLineSeries* s = roofLine(*factor);
-                s->setName(precisionName(roof.precision) + QStringLiteral(" ")
-                           + toQString(roofline::to_string(kernel)) + QStringLiteral(" realistic ×")
-                           + formatNumber(*factor, 3));
-                QPen pen(color, 2.0, kernel == roofline::KernelType::GEMV ? Qt::DotLine : Qt::DashLine);
-                s->setPen(pen);
-                add(s);
+                specs.push_back({precisionName(roof.precision) + QStringLiteral(" ") + toQString(roofline::to_string(kernel))
+                                     + QStringLiteral(" realistic ×") + formatNumber(*factor, 3),
+                                 QPen(color, 2.0, kernel == roofline::KernelType::GEMV ? Qt::DotLine : Qt::DashLine),
+                                 roofLine(*factor), -1});
             }
         }
     }
-    const bool anyPredicted = std::any_of(m_points.begin(), m_points.end(), [](const ChartPoint& p) { return p.predicted_tflops.has_value(); });
-    const bool anyMeasured = std::any_of(m_points.begin(), m_points.end(), [](const ChartPoint& p) { return p.measured_tflops.has_value(); });
     // Empty series that only put the marker shapes into the legend; the points themselves are painted.
-    auto legendShape = [&](const QString& name, QScatterSeries::MarkerShape shape) {
-        auto* s = new QScatterSeries;
-        s->setName(name);
-        s->setMarkerShape(shape);
-        s->setMarkerSize(11);
-        s->setColor(QColor(0x70, 0x70, 0x70));
-        s->setBorderColor(QColor(0x40, 0x40, 0x40));
-        add(s);
-    };
-    if (anyPredicted)
-        legendShape(tr("Predicted"), QScatterSeries::MarkerShapeCircle);
-    if (anyMeasured)
-        legendShape(tr("Measured"), QScatterSeries::MarkerShapeTriangle);
-    c->legend()->setVisible(!c->series().isEmpty());
+    if (std::any_of(m_points.begin(), m_points.end(), [](const ChartPoint& p) { return p.predicted_tflops.has_value(); }))
+        specs.push_back({tr("Predicted"), QPen(), {}, QScatterSeries::MarkerShapeCircle});
+    if (std::any_of(m_points.begin(), m_points.end(), [](const ChartPoint& p) { return p.measured_tflops.has_value(); }))
+        specs.push_back({tr("Measured"), QPen(), {}, QScatterSeries::MarkerShapeTriangle});
+
+    // Points arrive one case at a time during a run: when the roofs stay the same, move their ends instead of
+    // rebuilding every series and the legend.
+    const QList<QAbstractSeries*> current = c->series();
+    bool same = current.size() == static_cast<qsizetype>(specs.size());
+    for (std::size_t i = 0; same && i < specs.size(); ++i)
+        same = specs[i].name == current[static_cast<qsizetype>(i)]->name() && specs[i].pen == m_seriesPens[i];
+    if (same) {
+        for (std::size_t i = 0; i < specs.size(); ++i) {
+            auto* series = static_cast<QXYSeries*>(current[static_cast<qsizetype>(i)]);
+            if (specs[i].legendShape < 0 && series->points() != specs[i].points)
+                series->replace(specs[i].points);
+        }
+        viewport()->update();
+        return;
+    }
+
+    c->removeAllSeries();
+    m_seriesPens.clear();
+    for (const SeriesSpec& spec : specs) {
+        QXYSeries* series = nullptr;
+        if (spec.legendShape >= 0) {
+            auto* scatter = new QScatterSeries;
+            scatter->setMarkerShape(static_cast<QScatterSeries::MarkerShape>(spec.legendShape));
+            scatter->setMarkerSize(11);
+            scatter->setColor(QColor(0x70, 0x70, 0x70));
+            scatter->setBorderColor(QColor(0x40, 0x40, 0x40));
+            series = scatter;
+        } else {
+            auto* line = new QLineSeries;
+            line->append(spec.points);
+            line->setPen(spec.pen);
+            series = line;
+        }
+        series->setName(spec.name);
+        c->addSeries(series);
+        series->attachAxis(m_axisX);
+        series->attachAxis(m_axisY);
+        m_seriesPens.push_back(spec.pen);
+    }
+    c->legend()->setVisible(!specs.empty());
+    placeLegend();
     viewport()->update();
+}
+
+void RooflineChart::placeLegend()
+{
+    // QtCharts elides legend labels that do not fit in one row instead of wrapping them; below the plot when
+    // they fit, to its right (one per line) when they do not.
+    QLegend* legend = chart()->legend();
+    const QFontMetricsF metrics(legend->font());
+    qreal needed = 0;
+    for (QAbstractSeries* series : chart()->series())
+        needed += metrics.horizontalAdvance(series->name()) + 3.5 * metrics.height();
+    const Qt::Alignment alignment = needed > width() - 40 ? Qt::AlignRight : Qt::AlignBottom;
+    if (legend->alignment() != alignment)
+        legend->setAlignment(alignment);
+}
+
+void RooflineChart::resizeEvent(QResizeEvent* event)
+{
+    QChartView::resizeEvent(event);
+    placeLegend();
 }
 
 QPointF RooflineChart::xRange() const
@@ -380,31 +423,72 @@ void RooflineChart::drawRidge(QPainter* painter) const
     painter->drawText(at + QPointF(-metrics.horizontalAdvance(label) - 10, -6), label);
 }
 
+QPixmap RooflineChart::markerSprite(roofline::Precision precision, bool measured, bool small, qreal dpr) const
+{
+    const quint64 key = (static_cast<quint64>(precision) << 40) | (static_cast<quint64>(measured) << 39)
+        | (static_cast<quint64>(small) << 38) | static_cast<quint64>(std::lround(dpr * 1000));
+    if (const auto it = m_sprites.find(key); it != m_sprites.end())
+        return it->second;
+    const qreal r = small ? kSmallPointRadius : kPointRadius;
+    const qreal side = 2 * r + 6; // [px] room for the outline
+    QPixmap sprite(QSize(qCeil(side * dpr), qCeil(side * dpr)));
+    sprite.setDevicePixelRatio(dpr);
+    sprite.fill(Qt::transparent);
+    QPainter p(&sprite);
+    p.setRenderHint(QPainter::Antialiasing);
+    const QPointF center(side / 2, side / 2);
+    const QColor color = precisionColor(precision);
+    if (measured) {
+        p.setPen(QPen(color.darker(150), 1.0));
+        p.setBrush(color);
+        p.drawPolygon(triangle(center, r));
+    } else {
+        QColor fill = color;
+        fill.setAlpha(110);
+        p.setPen(QPen(color, 1.6));
+        p.setBrush(fill);
+        p.drawEllipse(center, r, r);
+    }
+    p.end();
+    m_sprites.emplace(key, sprite);
+    return sprite;
+}
+
 void RooflineChart::drawPoints(QPainter* painter) const
 {
-    // Lines first, markers over them, highlights over everything.
+    if (m_points.empty())
+        return;
+    // Thousands of points: each marker is a pre-rendered sprite (one blit instead of an antialiased path),
+    // and the prediction→measurement lines, which are vertical (same intensity), are batched per colour.
+    const qreal dpr = painter->device() ? painter->device()->devicePixelRatioF() : 1.0;
+    std::map<roofline::Precision, QVector<QLineF>> lines;
     for (const ChartPoint& p : m_points) {
-        if (!p.predicted_tflops || !p.measured_tflops)
-            continue;
-        QColor color = precisionColor(p.precision);
-        color.setAlpha(150);
-        painter->setPen(QPen(color, m_highlighted.contains(p.id) ? 2.0 : 1.0));
-        painter->drawLine(toScene(p.ai, *p.predicted_tflops), toScene(p.ai, *p.measured_tflops));
+        if (p.predicted_tflops && p.measured_tflops && !m_highlighted.contains(p.id))
+            lines[p.precision].append(QLineF(toScene(p.ai, *p.predicted_tflops), toScene(p.ai, *p.measured_tflops)));
     }
+    painter->save();
+    painter->setRenderHint(QPainter::Antialiasing, false);
+    for (const auto& [precision, segments] : lines) {
+        QColor color = precisionColor(precision);
+        color.setAlpha(150);
+        painter->setPen(QPen(color, 1.0));
+        painter->drawLines(segments);
+    }
+    painter->restore();
     for (const ChartPoint& p : m_points) {
-        const QColor color = precisionColor(p.precision);
-        const qreal r = p.small ? kSmallPointRadius : kPointRadius;
-        if (p.predicted_tflops) {
-            QColor fill = color;
-            fill.setAlpha(110);
-            painter->setPen(QPen(color, 1.6));
-            painter->setBrush(fill);
-            painter->drawEllipse(toScene(p.ai, *p.predicted_tflops), r, r);
+        if (p.predicted_tflops && p.measured_tflops && m_highlighted.contains(p.id)) {
+            painter->setPen(QPen(precisionColor(p.precision), 2.0));
+            painter->drawLine(toScene(p.ai, *p.predicted_tflops), toScene(p.ai, *p.measured_tflops));
         }
-        if (p.measured_tflops) {
-            painter->setPen(QPen(color.darker(150), 1.0));
-            painter->setBrush(color);
-            painter->drawPolygon(triangle(toScene(p.ai, *p.measured_tflops), r));
+    }
+    for (const bool measured : {false, true}) {
+        for (const ChartPoint& p : m_points) {
+            const auto& value = measured ? p.measured_tflops : p.predicted_tflops;
+            if (!value)
+                continue;
+            const QPixmap sprite = markerSprite(p.precision, measured, p.small, dpr);
+            const QSizeF half = QSizeF(sprite.size()) / (2 * dpr);
+            painter->drawPixmap(toScene(p.ai, *value) - QPointF(half.width(), half.height()), sprite);
         }
     }
     if (m_highlighted.isEmpty() && m_hoveredIndex < 0)

@@ -5,9 +5,12 @@
 #include "roofline/hardware.h"
 
 #include <QChartView>
+#include <QPen>
+#include <QPixmap>
 #include <QSet>
 
 #include <optional>
+#include <map>
 #include <set>
 #include <vector>
 
@@ -59,6 +62,7 @@ protected:
     void mouseMoveEvent(QMouseEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
     void leaveEvent(QEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     struct Roof {
@@ -66,13 +70,21 @@ private:
         double peak_tflops;
         double ridge_ai;
     };
+    struct SeriesSpec {
+        QString name;
+        QPen pen;
+        QList<QPointF> points;
+        int legendShape = -1; // a QScatterSeries::MarkerShape for the legend-only series
+    };
     std::vector<Roof> shownRoofs() const;
     void rebuild();
+    void placeLegend();
     void fitAxes(const std::vector<Roof>& roofs);
     QPointF toScene(double ai, double tflops) const;
     const ChartPoint* pointAt(const QPointF& viewPos) const;
     void drawPoints(QPainter* painter) const;
     void drawRidge(QPainter* painter) const;
+    QPixmap markerSprite(roofline::Precision precision, bool measured, bool small, qreal dpr) const;
 
     std::optional<roofline::HardwareSpec> m_hardware;
     std::optional<roofline::Precision> m_selected;
@@ -85,4 +97,6 @@ private:
     QLogValueAxis* m_axisX = nullptr;
     QLogValueAxis* m_axisY = nullptr;
     int m_hoveredIndex = -1;
+    std::vector<QPen> m_seriesPens; // of chart()->series(), to tell whether a rebuild changes anything
+    mutable std::map<quint64, QPixmap> m_sprites; // marker images by precision, shape, size and pixel ratio
 };

@@ -9,6 +9,11 @@ QString formatCount(double value)
     return QLocale(QLocale::English).toString(std::round(value), 'f', 0);
 }
 
+QString countOf(qsizetype n, const QString& one, const QString& many)
+{
+    return QString::number(n) + QLatin1Char(' ') + (n == 1 ? one : many);
+}
+
 QString formatSignificant(double value)
 {
     const double magnitude = std::fabs(value);

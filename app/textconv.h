@@ -28,5 +28,8 @@ inline QString formatNumber(double value, int decimals = 3)
 // 1234567 -> "1,234,567": FLOP and byte counts are read by eye, not parsed.
 QString formatCount(double value);
 
+// "1 case", "9 cases": English plurals without a translation catalogue.
+QString countOf(qsizetype n, const QString& one, const QString& many);
+
 // Picks decimals so small and large values both show about four significant digits.
 QString formatSignificant(double value);

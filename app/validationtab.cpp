@@ -4,6 +4,7 @@
 #include "errormessage.h"
 #include "exporters.h"
 #include "hardwarecombobox.h"
+#include "precisioncolors.h"
 #include "rooflinechart.h"
 #include "settings.h"
 #include "textconv.h"
@@ -114,7 +115,7 @@ ValidationTab::ValidationTab(std::shared_ptr<const roofline::HardwareRegistry> r
     summaryLayout->addLayout(exportRow);
     panelLayout->addWidget(summaryBox);
     panelLayout->addStretch();
-    panel->setMaximumWidth(440);
+    panel->setFixedWidth(380); // wide enough for the hardware names, the chart gets the rest
 
     m_chart = new RooflineChart(this);
     m_chart->setObjectName(QStringLiteral("validationChart"));
@@ -258,12 +259,14 @@ void ValidationTab::updateSourceLabels()
 {
     if (m_lastRun) {
         m_fromLastRun->setEnabled(true);
-        m_lastRunLabel->setText(tr("%n case(s) from %1", nullptr, static_cast<int>(m_lastRun->rows.size()))
-                                    .arg(QFileInfo(toQString(m_lastRun->source)).fileName()));
+        m_lastRunLabel->setText(tr("%1 from %2")
+                                    .arg(countOf(static_cast<qsizetype>(m_lastRun->rows.size()), tr("case"), tr("cases")),
+                                         QFileInfo(toQString(m_lastRun->source)).fileName()));
     }
     if (m_file) {
-        m_fileLabel->setText(tr("%1 — %n row(s)", nullptr, static_cast<int>(m_file->rows.size()))
-                                 .arg(QFileInfo(toQString(m_file->source)).fileName()));
+        m_fileLabel->setText(tr("%1 — %2")
+                                 .arg(QFileInfo(toQString(m_file->source)).fileName(),
+                                      countOf(static_cast<qsizetype>(m_file->rows.size()), tr("row"), tr("rows"))));
         m_fileLabel->setToolTip(toQString(m_file->source));
     }
 }
@@ -338,7 +341,7 @@ void ValidationTab::showReport()
     m_chart->setPoints(std::move(points));
     onSelectionChanged();
     m_table->resizeColumnsToContents();
-    m_summary->setText(summaryText().toHtmlEscaped().replace(QStringLiteral("\n"), QStringLiteral("<br>")));
+    m_summary->setText(summaryHtml());
     m_exportPng->setEnabled(true);
     m_exportCsv->setEnabled(true);
     Q_EMIT reportChanged();
@@ -398,22 +401,53 @@ QString ValidationTab::summaryText() const
         return {};
     const roofline::ValidationReport& r = m_model->report();
     const roofline::ErrorSummary& s = r.summary;
-    QString text = tr("%1 on %2 (%3), %n row(s) compared", nullptr, static_cast<int>(s.count))
+    QString text = tr("%1 on %2, %3 mode: %4")
                        .arg(QFileInfo(toQString(r.source)).fileName(), toQString(r.hardware_name),
-                            toQString(roofline::to_string(r.mode)));
+                            toQString(roofline::to_string(r.mode)),
+                            countOf(static_cast<qsizetype>(s.count), tr("row compared"), tr("rows compared")));
     if (s.count > 0)
         text += QStringLiteral("\n")
-            + tr("Error: mean %1 %, median %2 %, max %3 %")
+            + tr("Error |predicted − measured| ÷ measured: mean %1 %, median %2 %, max %3 %")
                   .arg(formatNumber(s.mean_abs_error_pct, 1), formatNumber(s.median_abs_error_pct, 1),
                        formatNumber(s.max_abs_error_pct, 1));
     text += QStringLiteral("\n")
-        + tr("Bands: %1 green (< 10 %), %2 yellow (10–25 %), %3 red (> 25 %)")
-              .arg(s.green)
-              .arg(s.yellow)
-              .arg(s.red);
+        + tr("Bands: %1 green (< 10 %), %2 yellow (10–25 %), %3 red (> 25 %)").arg(s.green).arg(s.yellow).arg(s.red);
     if (r.not_compared > 0)
-        text += QStringLiteral("\n") + tr("%n row(s) not compared (see Note)", nullptr, static_cast<int>(r.not_compared));
+        text += QStringLiteral("\n")
+            + tr("%1 (see Note)").arg(countOf(static_cast<qsizetype>(r.not_compared), tr("row not compared"), tr("rows not compared")));
     return text;
+}
+
+QString ValidationTab::summaryHtml() const
+{
+    if (!hasReport())
+        return tr("Nothing validated yet.");
+    const roofline::ValidationReport& r = m_model->report();
+    const roofline::ErrorSummary& s = r.summary;
+    auto row = [](const QString& name, const QString& value) -> QString {
+        return QStringLiteral("<tr><td style='padding-right:8px'>") + name + QStringLiteral("</td><td>") + value
+            + QStringLiteral("</td></tr>");
+    };
+    auto chip = [](std::size_t n, roofline::Band band, const QString& name) -> QString {
+        return QStringLiteral("<span style='background-color:") + bandBackground(static_cast<int>(band)).name()
+            + QStringLiteral("'>&nbsp;") + QString::number(n) + QLatin1Char(' ') + name + QStringLiteral("&nbsp;</span>");
+    };
+    QString html = QStringLiteral("<table>");
+    html += row(tr("Source"), QFileInfo(toQString(r.source)).fileName().toHtmlEscaped());
+    html += row(tr("Model"), toQString(r.hardware_name).toHtmlEscaped() + QStringLiteral(", ") + toQString(roofline::to_string(r.mode)));
+    QString compared = QString::number(s.count);
+    if (r.not_compared > 0)
+        compared += tr(" (%1 not compared)").arg(r.not_compared);
+    html += row(tr("Rows compared"), compared);
+    if (s.count > 0) {
+        html += row(tr("Mean error"), formatNumber(s.mean_abs_error_pct, 1) + QStringLiteral(" %"));
+        html += row(tr("Median error"), formatNumber(s.median_abs_error_pct, 1) + QStringLiteral(" %"));
+        html += row(tr("Max error"), formatNumber(s.max_abs_error_pct, 1) + QStringLiteral(" %"));
+    }
+    html += row(tr("Bands"), chip(s.green, roofline::Band::Green, tr("green")) + QStringLiteral(" ")
+                                 + chip(s.yellow, roofline::Band::Yellow, tr("yellow")) + QStringLiteral(" ")
+                                 + chip(s.red, roofline::Band::Red, tr("red")));
+    return html + QStringLiteral("</table>");
 }
 
 QImage ValidationTab::exportImage(qreal scale) const

@@ -46,7 +46,9 @@ public:
     const roofline::ValidationReport& report() const;
     // The measurements behind the table (for File › Save results); nullopt before the first validation.
     const std::optional<roofline::MeasurementSet>& validatedInput() const { return m_validated; }
+    // Plain text (for the exported image) and the same as a small table (for the panel).
     QString summaryText() const;
+    QString summaryHtml() const;
     QString lastError() const { return m_lastError; }
 
     // The chart with the summary under it, at `scale` × device pixels.
