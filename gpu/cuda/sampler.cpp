@@ -1,5 +1,7 @@
 #include "sampler.h"
 
+#include "stream_hold.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -81,6 +83,7 @@ SampleRun run_samples(DeviceContext& device, const SampleSettings& settings, con
     using Clock = std::chrono::steady_clock;
     const cudaStream_t stream = device.stream();
     CudaEvent start, finish;
+    StreamHold hold;
     ClockMonitor clocks(device.nvml());
     SampleRun run;
     const double budget_us = settings.time_budget_s * 1e6;
@@ -94,9 +97,17 @@ SampleRun run_samples(DeviceContext& device, const SampleSettings& settings, con
             break;
         }
         prepare(i);
+        // The events and the work are all enqueued behind the hold, so the interval is device time only.
+        hold.hold(stream);
         start.record(stream);
-        timed(i);
+        try {
+            timed(i);
+        } catch (...) {
+            hold.release();
+            throw;
+        }
         finish.record(stream);
+        hold.release();
         if (std::chrono::duration<double>(Clock::now() - last_reading).count() >= kClockReadingIntervalS) {
             clocks.sample();
             last_reading = Clock::now();

@@ -1,6 +1,7 @@
 #pragma once
 // The measurement loop, as nvbench's measure_cold does it: each sample is the device time between two CUDA
-// events around the timed work, with untimed preparation (the L2 flush) before the first event. Sampling stops
+// events around the timed work, with untimed preparation (the L2 flush) before the first event, and the stream
+// held by a blocking kernel while the sample is enqueued (no host launch latency in the interval). Sampling stops
 // once there are min_samples and stdev / median <= target_rel_spread, or the time budget is spent (after
 // min_samples), or max_samples are taken, or one sample alone outlasts the whole budget, or the host asks to stop.
 
