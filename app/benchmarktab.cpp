@@ -173,10 +173,9 @@ BenchmarkTab::BenchmarkTab(std::shared_ptr<const roofline::HardwareRegistry> reg
     layout->addWidget(scroll);
     layout->addWidget(splitter, 1);
 
-    auto* ticker = new QTimer(this);
-    ticker->setInterval(500);
-    connect(ticker, &QTimer::timeout, this, &BenchmarkTab::updateProgress);
-    ticker->start();
+    m_ticker = new QTimer(this);
+    m_ticker->setInterval(500); // the time-left estimate moves while a long case runs
+    connect(m_ticker, &QTimer::timeout, this, &BenchmarkTab::updateProgress);
 
     connect(m_run, &QPushButton::clicked, this, &BenchmarkTab::startRun);
     connect(m_cancel, &QPushButton::clicked, this, &BenchmarkTab::cancelRun);
@@ -239,6 +238,7 @@ void BenchmarkTab::choosePluginFile()
 
 void BenchmarkTab::onProbed(quint64 jobId, const PluginProbe& probe)
 {
+    Q_ASSERT(QThread::currentThread() == thread());
     if (jobId != m_jobId)
         return;
     m_probing = false;
@@ -332,6 +332,7 @@ void BenchmarkTab::cancelRun()
 
 void BenchmarkTab::onRunStarted(quint64 jobId, const QString& runFile, int total)
 {
+    Q_ASSERT(QThread::currentThread() == thread());
     if (jobId != m_jobId)
         return;
     m_runFile = runFile;
@@ -341,6 +342,7 @@ void BenchmarkTab::onRunStarted(quint64 jobId, const QString& runFile, int total
 
 void BenchmarkTab::onCaseStarted(quint64 jobId, int index, int total, const roofline::BenchCase&)
 {
+    Q_ASSERT(QThread::currentThread() == thread());
     if (jobId != m_jobId)
         return;
     m_currentIndex = index;
@@ -351,6 +353,7 @@ void BenchmarkTab::onCaseStarted(quint64 jobId, int index, int total, const roof
 
 void BenchmarkTab::onCaseFinished(quint64 jobId, const roofline::CaseOutcome& outcome)
 {
+    Q_ASSERT(QThread::currentThread() == thread());
     if (jobId != m_jobId)
         return;
     m_model->setOutcome(outcome);
@@ -363,6 +366,7 @@ void BenchmarkTab::onCaseFinished(quint64 jobId, const roofline::CaseOutcome& ou
 
 void BenchmarkTab::onRunFailed(quint64 jobId, const QString& message)
 {
+    Q_ASSERT(QThread::currentThread() == thread());
     if (jobId != m_jobId)
         return;
     setRunning(false);
@@ -374,6 +378,7 @@ void BenchmarkTab::onRunFailed(quint64 jobId, const QString& message)
 
 void BenchmarkTab::onRunFinished(quint64 jobId, const roofline::MeasurementSet& results, bool cancelled)
 {
+    Q_ASSERT(QThread::currentThread() == thread());
     if (jobId != m_jobId)
         return;
     m_results = results;
@@ -390,8 +395,12 @@ void BenchmarkTab::onRunFinished(quint64 jobId, const roofline::MeasurementSet& 
 void BenchmarkTab::setRunning(bool running)
 {
     m_running = running;
-    if (!running)
+    if (running) {
+        m_ticker->start();
+    } else {
+        m_ticker->stop();
         m_currentIndex = -1;
+    }
     updateProgress();
     updateButtons();
 }

@@ -19,6 +19,7 @@ class QProgressBar;
 class QPushButton;
 class QSortFilterProxyModel;
 class QTableView;
+class QTimer;
 class RooflineChart;
 
 // Runs a benchmark plan through a plugin on a worker thread, shows each case as it finishes, and hands the
@@ -86,6 +87,7 @@ private:
     int m_total = 0;
     int m_currentIndex = -1;
 
+    QTimer* m_ticker = nullptr;
     QLabel* m_deviceLabel = nullptr;
     QLabel* m_problemLabel = nullptr;
     QPushButton* m_choosePlugin = nullptr;

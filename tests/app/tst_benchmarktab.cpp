@@ -14,6 +14,7 @@
 #include <QLineEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTest>
 #include <QTimer>
@@ -212,7 +213,14 @@ private Q_SLOTS:
         QSignalSpy finished(tab.get(), &BenchmarkTab::runFinished);
         QVERIFY(tab->startRun());
         QTRY_VERIFY_WITH_TIMEOUT(tab->model()->state(0) == BenchmarkResultsModel::CaseState::Running, 30000);
-        QTest::qWait(300);
+        // Each finished case is on disk before the run ends.
+        QTRY_VERIFY_WITH_TIMEOUT(tab->model()->finishedCount() >= 1, 30000);
+        QVERIFY(tab->isRunning());
+        QVERIFY(QFileInfo::exists(tab->runFile()));
+        QVERIFY(roofline::load_measurements(tab->runFile().toStdString()).rows.size() >= 1);
+        QTRY_VERIFY_WITH_TIMEOUT(tab->progressBar()->format().contains(QStringLiteral(" left")), 5000);
+        QVERIFY2(QRegularExpression(QStringLiteral("^case [2-8]/8 · about .* left$")).match(tab->progressBar()->format()).hasMatch(),
+                 qPrintable(tab->progressBar()->format()));
         QElapsedTimer sinceCancel;
         sinceCancel.start();
         QTest::mouseClick(tab->cancelButton(), Qt::LeftButton);
@@ -222,6 +230,7 @@ private Q_SLOTS:
         QCOMPARE(finished.at(0).at(1).toBool(), true);
         const auto results = finished.at(0).at(0).value<roofline::MeasurementSet>();
         QVERIFY(static_cast<int>(results.rows.size()) < total);
+        QVERIFY(results.rows.size() >= 2);
         QCOMPARE(results.rows.back().status, roofline::RowStatus::Cancelled);
         QCOMPARE(tab->model()->index(total - 1, BenchmarkResultsModel::StatusColumn).data().toString(), QStringLiteral("not run"));
         QVERIFY(!tab->isRunning());

@@ -11,6 +11,7 @@
 #include <QLineSeries>
 #include <QSignalSpy>
 #include <QTest>
+#include <QToolTip>
 
 #include <random>
 
@@ -134,6 +135,13 @@ private Q_SLOTS:
         QCOMPARE(chart.tooltipAt(measured), QStringLiteral("point 7"));
         QCOMPARE(chart.tooltipAt(chart.viewPositionOf(1000, 9.0)), QStringLiteral("point 8"));
         QCOMPARE(chart.tooltipAt(QPointF(2, 2)), QString());
+
+        // A real hover shows the same text as a tooltip.
+        QTest::mouseMove(chart.viewport(), measured.toPoint());
+        QTRY_VERIFY(QToolTip::isVisible());
+        QCOMPARE(QToolTip::text(), QStringLiteral("point 7"));
+        QTest::mouseMove(chart.viewport(), QPoint(3, 3));
+        QTRY_VERIFY(!QToolTip::isVisible());
 
         QSignalSpy activated(&chart, &RooflineChart::pointActivated);
         QTest::mouseClick(chart.viewport(), Qt::LeftButton, {}, chart.viewPositionOf(1000, 8.0).toPoint());
