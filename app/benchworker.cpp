@@ -7,6 +7,11 @@
 #include <QFileInfo>
 #include <QThread>
 
+#ifdef __linux__
+#include <sys/resource.h>
+#include <unistd.h>
+#endif
+
 namespace {
 
 QString joinDirs(const std::vector<std::filesystem::path>& dirs)
@@ -53,9 +58,23 @@ void BenchWorker::prepareRun()
     m_stop.store(false);
 }
 
+void BenchWorker::lowerThreadPriority()
+{
+#ifdef __linux__
+    // On Linux, nice is per thread and inherited by the threads it creates: a plugin's thread pool (OpenBLAS
+    // starts its own when loaded) then yields to the GUI thread instead of starving it on a small machine. An
+    // idle GUI takes nothing from the benchmark. QThread::setPriority() does nothing under SCHED_OTHER.
+    if (!m_priorityLowered) {
+        m_priorityLowered = true;
+        setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 10);
+    }
+#endif
+}
+
 void BenchWorker::probe(quint64 jobId, const QString& pluginFile)
 {
     Q_ASSERT(QThread::currentThread() == thread());
+    lowerThreadPriority();
     m_device.reset();
     m_plugin.reset();
     PluginProbe result;

@@ -59,7 +59,10 @@ Q_SIGNALS:
     void runFinished(quint64 jobId, const roofline::MeasurementSet& results, bool cancelled);
 
 private:
+    void lowerThreadPriority();
+
     std::atomic<bool> m_stop{false};
+    bool m_priorityLowered = false;
     std::shared_ptr<roofline::Plugin> m_plugin;
     std::unique_ptr<roofline::Device> m_device;
     std::optional<PluginProbe> m_probe;
