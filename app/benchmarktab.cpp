@@ -14,6 +14,7 @@
 #include "roofline/validation.h"
 
 #include <QDoubleSpinBox>
+#include <QCheckBox>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -89,6 +90,8 @@ BenchmarkTab::BenchmarkTab(std::shared_ptr<const roofline::HardwareRegistry> reg
     auto* pluginButtons = new QHBoxLayout;
     m_choosePlugin = new QPushButton(tr("Choose plugin &file…"), deviceBox);
     m_rescan = new QPushButton(tr("&Search again"), deviceBox);
+    m_rescan->setToolTip(tr("Look for plugins in the usual folders again"));
+    m_choosePlugin->setToolTip(tr("Load a plugin file (libroofline_*.so) from anywhere"));
     pluginButtons->addWidget(m_choosePlugin);
     pluginButtons->addWidget(m_rescan);
     pluginButtons->addStretch();
@@ -179,13 +182,21 @@ BenchmarkTab::BenchmarkTab(std::shared_ptr<const roofline::HardwareRegistry> reg
 
     connect(m_run, &QPushButton::clicked, this, &BenchmarkTab::startRun);
     connect(m_cancel, &QPushButton::clicked, this, &BenchmarkTab::cancelRun);
-    connect(m_rescan, &QPushButton::clicked, this, [this] { probe(Settings::pluginFile()); });
+    connect(m_rescan, &QPushButton::clicked, this, [this] {
+        // Back to the usual folders: a plugin file picked by hand earlier may be the one that is gone.
+        Settings::setPluginFile(QString());
+        probe();
+    });
     connect(m_choosePlugin, &QPushButton::clicked, this, &BenchmarkTab::choosePluginFile);
     connect(m_validateResults, &QPushButton::clicked, this, [this] {
         if (m_results)
             Q_EMIT validateRequested(*m_results);
     });
-    connect(m_plan, &PlanEditor::planChanged, this, &BenchmarkTab::updateButtons);
+    connect(m_plan, &PlanEditor::planChanged, this, [this] {
+        updateButtons();
+        if (!m_running && m_partial.rows.empty())
+            updateChart();
+    });
     connect(m_hardware, &HardwareComboBox::hardwareChanged, this, &BenchmarkTab::updateChart);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
         QSet<int> ids;
@@ -443,6 +454,15 @@ void BenchmarkTab::updateChart()
 {
     const roofline::HardwareSpec* hw = m_hardware->currentSpec();
     m_chart->setHardware(hw ? std::optional(*hw) : std::nullopt);
+    // Before anything ran, the roofs of the plan's precisions show what the run will be held against.
+    std::set<roofline::Precision> planned;
+    for (roofline::Precision p : roofline::kAllPrecisions) {
+        if (m_plan->precisionBox(p)->isChecked() && hw && hw->peak_tflops_for(p))
+            planned.insert(p);
+    }
+    m_chart->setRoofPrecisions(planned);
+    if (!m_chart->selectedPrecision() && !planned.empty())
+        m_chart->setSelectedPrecision(*planned.begin());
     if (!hw || m_partial.rows.empty()) {
         m_chart->setPoints({});
         return;

@@ -140,6 +140,14 @@ void RooflineChart::setShowAllPrecisions(bool show)
     rebuild();
 }
 
+void RooflineChart::setRoofPrecisions(const std::set<roofline::Precision>& precisions)
+{
+    if (m_roofPrecisions == precisions)
+        return;
+    m_roofPrecisions = precisions;
+    rebuild();
+}
+
 void RooflineChart::setPoints(std::vector<ChartPoint> points)
 {
     m_points = std::move(points);
@@ -158,7 +166,7 @@ std::vector<RooflineChart::Roof> RooflineChart::shownRoofs() const
     std::vector<Roof> roofs;
     if (!m_hardware)
         return roofs;
-    std::set<roofline::Precision> used;
+    std::set<roofline::Precision> used = m_roofPrecisions;
     for (const ChartPoint& p : m_points)
         used.insert(p.precision);
     for (roofline::Precision p : m_hardware->precisions()) {

@@ -35,8 +35,9 @@ public:
     void setRealisticKernels(const std::set<roofline::KernelType>& kernels);
     void setShowIdealRoofs(bool show);
     void setShowRealisticRoofs(bool show);
-    // Off: roofs only for the selected precision and those the points use.
+    // Off: roofs only for the selected precision, those the points use and these (a plan's, before it ran).
     void setShowAllPrecisions(bool show);
+    void setRoofPrecisions(const std::set<roofline::Precision>& precisions);
     bool showIdealRoofs() const { return m_showIdeal; }
     bool showRealisticRoofs() const { return m_showRealistic; }
     bool showAllPrecisions() const { return m_showAllPrecisions; }
@@ -89,6 +90,7 @@ private:
     std::optional<roofline::HardwareSpec> m_hardware;
     std::optional<roofline::Precision> m_selected;
     std::set<roofline::KernelType> m_realisticKernels;
+    std::set<roofline::Precision> m_roofPrecisions;
     bool m_showIdeal = true;
     bool m_showRealistic = true;
     bool m_showAllPrecisions = false;
