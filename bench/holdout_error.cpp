@@ -90,7 +90,9 @@ int main(int argc, char** argv)
 
     std::printf("Held-out error on %s: %zu calibration rows, %zu held-out rows (split by shape).\n",
                 base.name.c_str(), calibration_set.rows.size(), held_out.rows.size());
-    std::printf("Calibrated: launch %.2f us, L2 %.0f GB/s, GEMM tile %dx%d.\n\n", calibrated.launch_overhead_us,
+    for (const auto& line : fit.log)
+        std::printf("  calibration: %s\n", line.c_str());
+    std::printf("Calibrated: latency floor %.2f us, L2 %.0f GB/s, GEMM tile %dx%d.\n\n", calibrated.launch_overhead_us,
                 calibrated.l2_bandwidth_gb_s.value_or(0), calibrated.gemm_tile_m.value_or(0), calibrated.gemm_tile_n.value_or(0));
 
     struct Variant {

@@ -41,6 +41,12 @@ ParsedArgs parse_args(const CommandSpec& spec, const std::vector<std::string>& a
             parsed.help_ = true;
             continue;
         }
+        if (arg == "-o" && find("out")) {
+            if (i + 1 >= args.size())
+                throw UsageError("-o needs a value (FILE)");
+            parsed.values_["out"] = args[++i];
+            continue;
+        }
         if (arg.rfind("--", 0) != 0)
             throw UsageError("unknown option '" + arg + "'");
         std::string name = arg.substr(2);

@@ -1,4 +1,5 @@
 #include "commands.h"
+#include "model_options.h"
 #include "text_table.h"
 
 #include "roofline/calculator.h"
@@ -38,8 +39,9 @@ int run_predict(const ParsedArgs& args)
 
     const HardwareRegistry registry = load_registry();
     const HardwareSpec& hw = registry.get(args.required("hardware"));
-    const Mode mode = args.flag("ideal") ? Mode::Ideal : Mode::Realistic;
-    const Prediction p = predict(hw, shape, *precision, mode);
+    const Mode mode = mode_option(args);
+    const ModelOptions options{mode, terms_option(args), args.flag("warm") ? CacheMode::Warm : CacheMode::Cold, true};
+    const Prediction p = predict(hw, shape, *precision, options);
 
     if (args.flag("json")) {
         nlohmann::ordered_json out;
@@ -61,6 +63,12 @@ int run_predict(const ParsedArgs& args)
         out["faster_than_roofline"] = p.faster_than_roofline;
         out["flops"] = p.flops;
         out["bytes"] = p.bytes;
+        if (!p.breakdown.empty()) {
+            nlohmann::ordered_json terms = nlohmann::ordered_json::array();
+            for (const Term& t : p.breakdown)
+                terms.push_back({{"term", t.name}, {"time_us", t.time_us}, {"detail", t.detail}});
+            out["breakdown"] = terms;
+        }
         std::cout << out.dump(2) << '\n';
         return kExitOk;
     }
@@ -70,6 +78,8 @@ int run_predict(const ParsedArgs& args)
     std::string factor_note;
     if (mode == Mode::Ideal)
         factor_note = "ideal mode: no factor";
+    else if (mode == Mode::Refined)
+        factor_note = "refined: compute " + format_number(p.compute_efficiency, 3) + ", memory " + format_number(p.memory_efficiency, 3);
     else if (!p.efficiency_from_table)
         factor_note = hw.key + " has no " + std::string(to_string(*kernel)) + " factor for this precision: 1 assumed";
     else if (p.faster_than_roofline)
@@ -92,6 +102,13 @@ int run_predict(const ParsedArgs& args)
         {"bytes", format_number(p.bytes, 0), ""},
     };
     print_table(std::cout, {"quantity", "value", "note"}, rows, {false, true, false});
+    if (!p.breakdown.empty()) {
+        std::cout << "\nhow the refined time is made: max(math, memory) + latency floor\n";
+        std::vector<std::vector<std::string>> terms;
+        for (const Term& t : p.breakdown)
+            terms.push_back({t.name, format_number(t.time_us, 3) + " us", t.detail});
+        print_table(std::cout, {"term", "time", "detail"}, terms, {false, true, false});
+    }
     return kExitOk;
 }
 
@@ -108,7 +125,10 @@ Command predict_command()
               {"kernel", "KERNEL", "gemv, gemm, attention or ffn"},
               {"shape", "DIMS", "dimensions, e.g. 4096x4096"},
               {"precision", "P", "FP64, FP32, TF32, BF16, FP16, FP8_E4M3, FP8_E5M2, MXFP8, NVFP4, MXFP4, INT8, INT4"},
-              {"ideal", "", "pure roofline (default: realistic, with the kernel efficiency factor)"},
+              kModeOption,
+              kIdealOption,
+              kTermsOption,
+              {"warm", "", "refined: the kernel ran just before, what fits in L2 is still there (default cold)"},
               {"causal", "", "attention: causal mask"},
               {"plain", "", "ffn: two matrices (up, down) instead of gated SwiGLU's three"},
               {"json", "", "print JSON"}},

@@ -1,4 +1,5 @@
 #include "commands.h"
+#include "model_options.h"
 #include "text_table.h"
 
 #include "roofline/measurements.h"
@@ -63,8 +64,7 @@ int run_validate(const ParsedArgs& args)
     if (key.empty())
         throw UsageError("--hardware is required: " + file + " names no hardware_key");
     const HardwareSpec& hw = registry.get(key);
-    const Mode mode = args.flag("ideal") ? Mode::Ideal : Mode::Realistic;
-    const ValidationReport report = validate(hw, set, mode);
+    const ValidationReport report = validate(hw, set, mode_option(args), terms_option(args));
 
     if (const auto csv = args.value("csv"))
         write_file_atomically(*csv, validation_csv(report));
@@ -81,11 +81,13 @@ int run_validate(const ParsedArgs& args)
 
 Command validate_command()
 {
-    return {{"validate", "roofline validate [--hardware KEY] FILE [--ideal] [--csv OUT] [--json]",
+    return {{"validate", "roofline validate [--hardware KEY] FILE [--mode ideal|realistic|refined] [--csv OUT] [--json]",
              "Compares predictions with the measurements in FILE (the benchmark JSON schema):\n"
              "error % per row, coloured bands (green < 10 %, yellow 10-25 %, red > 25 %) and a summary.",
              {{"hardware", "KEY", "hardware to predict on (default: the file's hardware_key)"},
-              {"ideal", "", "compare with the pure roofline instead of the realistic model"},
+              kModeOption,
+              kIdealOption,
+              kTermsOption,
               {"csv", "OUT", "also write the table as CSV (RFC 4180)"},
               {"json", "", "print the report as JSON instead of a table"}},
              1, 1},

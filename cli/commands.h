@@ -28,6 +28,7 @@ Command validate_command();
 Command bench_command();
 Command ceilings_command();
 Command export_script_command();
+Command calibrate_command();
 
 // The presets plus the user's profiles; a broken user profile is a warning on stderr, not an error.
 HardwareRegistry load_registry();

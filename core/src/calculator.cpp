@@ -150,10 +150,16 @@ Prediction refined(const HardwareSpec& hw, const KernelShape& shape, Precision p
         }
     }
 
-    const bool fits_l2 = hw.l2_cache_bytes && hw.l2_bandwidth_gb_s && work.bytes <= static_cast<double>(*hw.l2_cache_bytes);
-    p.l2_resident = terms.cache_aware && options.cache == CacheMode::Warm && fits_l2;
-    p.bandwidth_gb_s = p.l2_resident ? *hw.l2_bandwidth_gb_s : hw.peak_bandwidth_gb_s;
-    const double t_mem_us = work.bytes / (p.bandwidth_gb_s * 1e9) * 1e6 / memory_eff;
+    // Warm: what fits of the working set is still in L2 and streams at L2 bandwidth, the rest from DRAM.
+    const bool can_use_l2 = terms.cache_aware && options.cache == CacheMode::Warm && hw.l2_cache_bytes && hw.l2_bandwidth_gb_s;
+    const double l2_bytes = can_use_l2 ? std::min(work.bytes, static_cast<double>(*hw.l2_cache_bytes)) : 0.0;
+    const double dram_bytes = work.bytes - l2_bytes;
+    const double l2_eff = hw.l2_efficiency.value_or(1);
+    const double t_dram_us = dram_bytes / (hw.peak_bandwidth_gb_s * 1e9) * 1e6 / memory_eff;
+    const double t_l2_us = can_use_l2 ? l2_bytes / (*hw.l2_bandwidth_gb_s * 1e9) * 1e6 / l2_eff : 0.0;
+    const double t_mem_us = t_dram_us + t_l2_us;
+    p.l2_resident = l2_bytes > 0 && dram_bytes == 0;
+    p.bandwidth_gb_s = t_mem_us > 0 ? work.bytes / (t_mem_us * 1e-6) / 1e9 : hw.peak_bandwidth_gb_s;
 
     p.launch_us = terms.launch_floor ? hw.launch_overhead_us : 0;
     p.t_math_us = t_math_us;
@@ -166,13 +172,15 @@ Prediction refined(const HardwareSpec& hw, const KernelShape& shape, Precision p
     p.effective_tflops = p.peak_tflops * compute_eff * p.wave_efficiency;
     p.predicted_tflops = static_cast<double>(work.flops) / (p.predicted_time_us * 1e-6) / 1e12;
     if (options.explain) {
-        const std::string mem_detail = megabytes(work.bytes) + " at " + format_number(p.bandwidth_gb_s, 0) + " GB/s ("
-            + (p.l2_resident ? "L2: warm, fits in " + megabytes(static_cast<double>(*hw.l2_cache_bytes)) : std::string("DRAM"))
-            + ") × memory efficiency " + format_number(memory_eff, 3);
+        std::string mem_detail = megabytes(dram_bytes) + " from DRAM at " + format_number(hw.peak_bandwidth_gb_s, 0)
+            + " GB/s × memory efficiency " + format_number(memory_eff, 3);
+        if (l2_bytes > 0)
+            mem_detail += " + " + megabytes(l2_bytes) + " from L2 (warm) at " + format_number(*hw.l2_bandwidth_gb_s, 0)
+                + " GB/s × L2 efficiency " + format_number(l2_eff, 3);
         p.breakdown.push_back({"math", t_math_us, math_detail});
         p.breakdown.push_back({"memory", t_mem_us, mem_detail});
         if (p.launch_us > 0)
-            p.breakdown.push_back({"launch floor", p.launch_us, "fixed cost of a launch, added to max(math, memory)"});
+            p.breakdown.push_back({"latency floor", p.launch_us, "fixed cost of a kernel (launch, ramp-up, tail), added to max(math, memory)"});
     }
     return p;
 }

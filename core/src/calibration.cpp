@@ -21,6 +21,23 @@ constexpr double kMaxEfficiency = 2.0;
 // The part of a measured time left for the roofline after the launch floor is never taken below this share:
 // a kernel measured at the floor says little about its efficiency, and must not say "infinitely fast".
 constexpr double kMinRoofShare = 0.05;
+constexpr double kFloorStepUs = 0.25;
+
+// Fitted numbers are written with four decimals: more would claim a precision the measurements do not have.
+double rounded(double value, int decimals = 4)
+{
+    const double scale = std::pow(10.0, decimals);
+    return std::round(value * scale) / scale;
+}
+
+Table rounded(Table table)
+{
+    for (auto& [kernel, factors] : table) {
+        for (auto& [precision, value] : factors)
+            value = rounded(value);
+    }
+    return table;
+}
 
 double median(std::vector<double> values)
 {
@@ -39,28 +56,41 @@ double log_median(const std::vector<double>& ratios)
     return std::clamp(std::exp(median(logs)), kMinEfficiency, kMaxEfficiency);
 }
 
-// One measured row with the parts of its refined prediction that do not depend on the fitted efficiencies.
+// One measured row with the parts of its refined prediction that do not depend on the fitted numbers.
 struct FitRow {
     Group group;
     double measured_us = 0;
     double ideal_us = 0;
-    double math_us = 0;   // flops / peak, before wave quantization and efficiency
-    double memory_us = 0; // bytes / (L2 or DRAM bandwidth), before efficiency
+    double math_us = 0; // flops / peak, before wave quantization and efficiency
+    double dram_us = 0; // the bytes that come from DRAM / DRAM bandwidth, before efficiency
+    double l2_us = 0;   // warm: the bytes still in L2 / L2 bandwidth, before efficiency
     KernelShape shape;
 };
 
 struct Fit {
     Table compute, memory;
-    double error = 0; // mean |log(predicted / measured)|
+    double l2 = 1;
+    double floor_us = 0;
+    double error = 1e300; // mean |predicted - measured| / measured: what validation reports
 };
 
-Fit fit_efficiencies(const std::vector<FitRow>& rows, const HardwareSpec& hw, double launch_us)
+// Rows whose time is mostly the latency floor say little about efficiency: they only set the floor.
+constexpr double kMinRoofShareForEfficiency = 0.3;
+
+double predicted_us(const FitRow& r, double waves, double compute, double memory, double l2, double floor_us)
+{
+    return std::max(r.math_us / waves / compute, r.dram_us / memory + r.l2_us / l2) + floor_us;
+}
+
+// Alternates between sorting the rows by the bound that limits them and taking each bound's efficiency as the
+// median over its rows, until it settles.
+Fit fit_efficiencies(const std::vector<FitRow>& rows, const HardwareSpec& hw, double floor_us)
 {
     std::vector<double> waves(rows.size());
     for (std::size_t i = 0; i < rows.size(); ++i)
         waves[i] = wave_efficiency(hw, rows[i].shape);
     Fit fit;
-    // Start from the plan-style factor of each group, for both bounds.
+    fit.floor_us = floor_us;
     std::map<Group, std::vector<double>> plan_ratios;
     for (const auto& r : rows)
         plan_ratios[r.group].push_back(r.ideal_us / r.measured_us);
@@ -69,45 +99,59 @@ Fit fit_efficiencies(const std::vector<FitRow>& rows, const HardwareSpec& hw, do
 
     for (int round = 0; round < kFitRounds; ++round) {
         std::map<Group, std::vector<double>> compute_samples, memory_samples;
+        std::vector<double> l2_samples;
         for (std::size_t i = 0; i < rows.size(); ++i) {
             const FitRow& r = rows[i];
-            const double math_us = r.math_us / waves[i];
+            const double roof_us = r.measured_us - floor_us;
+            if (roof_us < kMinRoofShareForEfficiency * r.measured_us)
+                continue;
             const double ec = fit.compute[r.group.first][r.group.second];
             const double em = fit.memory[r.group.first][r.group.second];
-            const double roof_us = std::max(r.measured_us - launch_us, kMinRoofShare * r.measured_us);
-            if (math_us / ec >= r.memory_us / em)
+            const double math_us = r.math_us / waves[i];
+            if (math_us / ec >= r.dram_us / em + r.l2_us / fit.l2)
                 compute_samples[r.group].push_back(math_us / roof_us);
+            else if (r.dram_us >= r.l2_us)
+                memory_samples[r.group].push_back(r.dram_us / std::max(roof_us - r.l2_us / fit.l2, kMinRoofShare * roof_us));
             else
-                memory_samples[r.group].push_back(r.memory_us / roof_us);
+                l2_samples.push_back(r.l2_us / std::max(roof_us - r.dram_us / em, kMinRoofShare * roof_us));
         }
         for (const auto& [g, samples] : compute_samples)
             fit.compute[g.first][g.second] = log_median(samples);
         for (const auto& [g, samples] : memory_samples)
             fit.memory[g.first][g.second] = log_median(samples);
+        if (!l2_samples.empty())
+            fit.l2 = log_median(l2_samples);
     }
 
     double error = 0;
     for (std::size_t i = 0; i < rows.size(); ++i) {
         const FitRow& r = rows[i];
-        const double predicted = std::max(r.math_us / waves[i] / fit.compute[r.group.first][r.group.second],
-                                          r.memory_us / fit.memory[r.group.first][r.group.second])
-            + launch_us;
-        error += std::fabs(std::log(predicted / r.measured_us));
+        const double p = predicted_us(r, waves[i], fit.compute[r.group.first][r.group.second],
+                                      fit.memory[r.group.first][r.group.second], fit.l2, floor_us);
+        error += std::fabs(p - r.measured_us) / r.measured_us;
     }
     fit.error = rows.empty() ? 0 : error / static_cast<double>(rows.size());
     return fit;
 }
 
-// Drops the table entries of groups whose rows never reached that bound: a fitted number with no evidence
-// behind it must not look measured. Those groups fall back to the plan-style factor in Refined mode.
-Table only_evidenced(const Table& table, const std::set<Group>& evidenced)
+// Keeps the entries some row gave evidence for; every other precision of the hardware, for each kernel that
+// was measured, takes the median of that kernel's fitted values (an unmeasured precision is no better known).
+Table with_fallback(const Table& fitted, const std::set<Group>& evidenced, const HardwareSpec& hw)
 {
     Table out;
-    for (const auto& [kernel, factors] : table) {
+    for (const auto& [kernel, factors] : fitted) {
+        std::vector<double> values;
         for (const auto& [precision, value] : factors) {
-            if (evidenced.count({kernel, precision}))
+            if (evidenced.count({kernel, precision})) {
                 out[kernel][precision] = value;
+                values.push_back(value);
+            }
         }
+        if (values.empty())
+            continue;
+        const double typical = median(values);
+        for (Precision p : hw.precisions())
+            out[kernel].emplace(p, typical);
     }
     return out;
 }
@@ -211,13 +255,8 @@ CalibrationResult calibrate(const HardwareSpec& base, const MeasurementSet& meas
     const std::string run = options.run_label.empty() ? measurements.source : options.run_label;
     const std::string ceilings_label = options.ceilings_label.empty() ? std::string("measured ceilings") : options.ceilings_label;
 
-    // The fixed costs, measured apart where there are ceilings.
-    if (ceilings && ceilings->launch_overhead_us) {
-        spec.launch_overhead_us = *ceilings->launch_overhead_us;
-        spec.sources["launch_overhead_us"] = "measured: " + ceilings_label + " (empty kernel, event-timed median)";
-    }
     if (ceilings && ceilings->l2_read_gb_s) {
-        spec.l2_bandwidth_gb_s = ceilings->l2_read_gb_s;
+        spec.l2_bandwidth_gb_s = rounded(*ceilings->l2_read_gb_s, 1);
         spec.sources["l2_bandwidth_gb_s"] = "measured: " + ceilings_label + " (L2 re-read)";
     }
 
@@ -228,15 +267,19 @@ CalibrationResult calibrate(const HardwareSpec& base, const MeasurementSet& meas
             continue;
         }
         try {
-            const CacheMode cache = m.cache_mode == "warm" ? CacheMode::Warm : CacheMode::Cold;
-            // With every efficiency at 1 and no launch floor, Refined gives the raw math and memory times.
-            HardwareSpec raw = spec;
-            raw.kernel_efficiency.clear();
-            raw.launch_overhead_us = 0;
-            ModelTerms terms;
-            terms.wave_quantization = false;
-            const Prediction p = predict(raw, m.shape, m.precision, ModelOptions{Mode::Refined, terms, cache, false});
-            rows.push_back({{m.kernel(), m.precision}, m.measured_time_us, p.ideal_time_us, p.t_math_us, p.t_mem_us, m.shape});
+            const Workload w = workload(m.shape, m.precision);
+            const Prediction ideal = compute_roofline(spec, w, m.precision, m.kernel(), Mode::Ideal);
+            const bool warm = m.cache_mode == "warm" && spec.l2_cache_bytes && spec.l2_bandwidth_gb_s;
+            const double l2_bytes = warm ? std::min(w.bytes, static_cast<double>(*spec.l2_cache_bytes)) : 0.0;
+            FitRow row;
+            row.group = {m.kernel(), m.precision};
+            row.measured_us = m.measured_time_us;
+            row.ideal_us = ideal.ideal_time_us;
+            row.math_us = ideal.t_math_us;
+            row.dram_us = (w.bytes - l2_bytes) / (spec.peak_bandwidth_gb_s * 1e9) * 1e6;
+            row.l2_us = warm ? l2_bytes / (*spec.l2_bandwidth_gb_s * 1e9) * 1e6 : 0.0;
+            row.shape = m.shape;
+            rows.push_back(row);
         } catch (const InputError&) {
             ++result.rows_skipped;
         }
@@ -245,59 +288,66 @@ CalibrationResult calibrate(const HardwareSpec& base, const MeasurementSet& meas
     if (rows.empty())
         throw InputError("no measured row can be predicted on " + base.key + ": nothing to calibrate from");
 
-    if (!ceilings || !ceilings->launch_overhead_us) {
-        double fastest = rows.front().measured_us;
-        for (const auto& r : rows)
-            fastest = std::min(fastest, r.measured_us);
-        spec.launch_overhead_us = fastest;
-        spec.sources["launch_overhead_us"] = "fitted: the fastest kernel in " + run;
-    }
-
     // The plan's single factor per kernel × precision.
     std::map<Group, std::vector<double>> plan_ratios;
     for (const auto& r : rows)
         plan_ratios[r.group].push_back(r.ideal_us / r.measured_us);
     for (const auto& [g, ratios] : plan_ratios)
-        spec.kernel_efficiency[g.first][g.second] = log_median(ratios);
+        spec.kernel_efficiency[g.first][g.second] = rounded(log_median(ratios));
     spec.sources["kernel_efficiency"] = "fitted: median of ideal / measured time per kernel and precision over " + run;
     result.log.push_back("plan-style factors: " + std::to_string(plan_ratios.size()) + " kernel x precision groups");
 
-    // The tile that explains the rows best, then the efficiencies under it.
+    // The latency floor and the GEMM tile that explain the rows best, and the efficiencies under them. The floor
+    // is searched from 0 to the fastest kernel measured, in steps of a quarter microsecond.
+    double fastest_us = rows.front().measured_us;
+    for (const auto& r : rows)
+        fastest_us = std::min(fastest_us, r.measured_us);
     Fit best;
     std::pair<int, int> best_tile{128, 128};
-    bool first = true;
     for (const auto& tile : options.tile_candidates) {
         HardwareSpec candidate = spec;
         candidate.gemm_tile_m = tile.first;
         candidate.gemm_tile_n = tile.second;
-        const Fit fit = fit_efficiencies(rows, candidate, spec.launch_overhead_us);
-        result.log.push_back("tile " + std::to_string(tile.first) + "x" + std::to_string(tile.second) + ": mean |log error| "
-                             + format_number(fit.error, 4));
-        if (first || fit.error < best.error) {
-            best = fit;
-            best_tile = tile;
-            first = false;
+        for (double floor_us = 0; floor_us <= fastest_us; floor_us += kFloorStepUs) {
+            Fit fit = fit_efficiencies(rows, candidate, floor_us);
+            if (fit.error < best.error) {
+                best = std::move(fit);
+                best_tile = tile;
+            }
         }
     }
+    spec.launch_overhead_us = best.floor_us;
+    spec.sources["launch_overhead_us"] = "fitted: the latency floor that explains " + run + " best"
+        + (ceilings && ceilings->launch_overhead_us
+               ? " (an empty kernel measures " + format_number(*ceilings->launch_overhead_us, 2) + " us in " + ceilings_label + ")"
+               : std::string());
     spec.gemm_tile_m = best_tile.first;
     spec.gemm_tile_n = best_tile.second;
     spec.sources["gemm_tile"] = "fitted: the tile whose wave quantization explains " + run + " best";
+    if (spec.l2_bandwidth_gb_s) {
+        spec.l2_efficiency = rounded(best.l2);
+        spec.sources["l2_efficiency"] = "fitted: warm rows of " + run + " that stream mostly from L2";
+    }
 
-    // Keep only efficiencies that some row's limiting bound gave evidence for.
+    // Which bound limited each row under the fit: evidence for that bound's efficiency.
     std::set<Group> compute_bound, memory_bound;
     for (const auto& r : rows) {
-        const double waves = wave_efficiency(spec, r.shape);
-        const double math_us = r.math_us / waves / best.compute[r.group.first][r.group.second];
-        const double memory_us = r.memory_us / best.memory[r.group.first][r.group.second];
+        if (r.measured_us - best.floor_us < kMinRoofShareForEfficiency * r.measured_us)
+            continue;
+        const double math_us = r.math_us / wave_efficiency(spec, r.shape) / best.compute[r.group.first][r.group.second];
+        const double memory_us = r.dram_us / best.memory[r.group.first][r.group.second] + r.l2_us / best.l2;
         (math_us >= memory_us ? compute_bound : memory_bound).insert(r.group);
     }
-    spec.compute_efficiency = only_evidenced(best.compute, compute_bound);
-    spec.memory_efficiency = only_evidenced(best.memory, memory_bound);
-    spec.sources["compute_efficiency"] = "fitted: compute-bound rows of " + run + ", after launch floor and wave quantization";
-    spec.sources["memory_efficiency"] = "fitted: memory-bound rows of " + run + ", after launch floor and L2 residency";
-    result.log.push_back("refined: tile " + std::to_string(best_tile.first) + "x" + std::to_string(best_tile.second) + ", "
+    spec.compute_efficiency = rounded(with_fallback(best.compute, compute_bound, spec));
+    spec.memory_efficiency = rounded(with_fallback(best.memory, memory_bound, spec));
+    spec.sources["compute_efficiency"] = "fitted: compute-bound rows of " + run
+        + " after the latency floor and wave quantization; unmeasured precisions take the kernel's median";
+    spec.sources["memory_efficiency"] = "fitted: memory-bound rows of " + run
+        + " after the latency floor and L2 residency; unmeasured precisions take the kernel's median";
+    result.log.push_back("refined: floor " + format_number(best.floor_us, 2) + " us, tile " + std::to_string(best_tile.first) + "x"
+                         + std::to_string(best_tile.second) + ", L2 efficiency " + format_number(best.l2, 3) + ", "
                          + std::to_string(compute_bound.size()) + " compute and " + std::to_string(memory_bound.size())
-                         + " memory efficiency groups, mean |log error| " + format_number(best.error, 4));
+                         + " memory efficiency groups fitted, mean |error| " + format_number(100 * best.error, 1) + " %");
 
     spec.calibration["device"] = device_name(measurements);
     spec.calibration["date"] = utc_timestamp_now();

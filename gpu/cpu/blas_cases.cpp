@@ -140,13 +140,10 @@ rl_status run_typed(const rl_case& c, uint64_t cache_bytes, rl_stop_fn stop, voi
     const SampleStats stats = sample_until_stable(
         c, [&] { turn = (turn + 1) % copies; },
         [&] { gemm_call(d, ops.a[turn].data(), ops.b[turn].data(), ops.c.data()); }, stop, stop_user);
-    fill_result(stats, out);
+    fill_result(stats, c, out);
     std::snprintf(out->algorithm, sizeof out->algorithm, "cblas_%c%s (row-major, %s), %d input cop%s",
                   std::is_same_v<T, float> ? 's' : 'd', d.m == 1 ? "gemv" : "gemm",
                   d.m == 1 ? "W[N,K]·x" : "A[M,K]·B[N,K]^T", copies, copies == 1 ? "y" : "ies");
-    if (stats.budget_cut)
-        std::snprintf(out->message, sizeof out->message, "one sample outlasted the %.2f s budget: %d sample(s) taken",
-                      c.time_budget_s, stats.samples);
     return stats.stopped ? RL_STATUS_CANCELLED : RL_STATUS_OK;
 }
 

@@ -92,7 +92,7 @@ rl_status run_ceiling_case(const rl_case& c, int threads, rl_stop_fn stop, void*
         std::snprintf(out->message, sizeof out->message, "kernel %d is not a ceiling", c.kernel);
         return RL_STATUS_INVALID_ARGUMENT;
     }
-    fill_result(stats, out);
+    fill_result(stats, c, out);
     return stats.stopped ? RL_STATUS_CANCELLED : RL_STATUS_OK;
 }
 

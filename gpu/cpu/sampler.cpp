@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cmath>
 #include <numeric>
 
@@ -79,8 +80,11 @@ SampleStats sample_until_stable(const rl_case& c, const std::function<void()>& p
     return s;
 }
 
-void fill_result(const SampleStats& s, rl_result* out)
+void fill_result(const SampleStats& s, const rl_case& c, rl_result* out)
 {
+    if (s.budget_cut)
+        std::snprintf(out->message, sizeof out->message, "one sample outlasted the %.2f s budget: %d sample(s) taken",
+                      c.time_budget_s, s.samples);
     out->samples = s.samples;
     out->median_time_us = s.median_us;
     out->min_time_us = s.min_us;

@@ -19,6 +19,7 @@ struct SampleStats {
 SampleStats sample_until_stable(const rl_case& c, const std::function<void()>& prepare,
                                 const std::function<void()>& sample, rl_stop_fn stop, void* stop_user);
 
-void fill_result(const SampleStats& stats, rl_result* out);
+// Statistics into the result; a run cut short by one over-long sample says so in the message.
+void fill_result(const SampleStats& stats, const rl_case& c, rl_result* out);
 
 } // namespace roofline::cpu

@@ -64,7 +64,10 @@ private:
 
     void checkTimes(const rl_result& r, int minSamples)
     {
-        QVERIFY2(r.samples >= minSamples, qPrintable(QStringLiteral("%1 samples").arg(r.samples)));
+        // The ABI lets one sample longer than the whole budget end sampling early (a loaded machine), and says so.
+        const bool cut_short = QString::fromUtf8(r.message).contains(QStringLiteral("outlasted the"));
+        QVERIFY2(r.samples >= minSamples || (cut_short && r.samples >= 1),
+                 qPrintable(QStringLiteral("%1 samples: %2").arg(r.samples).arg(QString::fromUtf8(r.message))));
         QVERIFY(r.min_time_us > 0);
         QVERIFY(r.min_time_us <= r.median_time_us);
         QVERIFY(r.median_time_us <= r.max_time_us);

@@ -22,6 +22,8 @@ struct HardwareSpec {
     std::optional<int> sm_count;
     std::optional<uint64_t> l2_cache_bytes;
     std::optional<double> l2_bandwidth_gb_s;
+    // Refined mode: the fraction of the L2 bandwidth that kernels streaming from L2 reach (fitted).
+    std::optional<double> l2_efficiency;
     std::optional<double> memory_gb;
     std::optional<std::string> compute_capability;  // "9.0", "12.1"
     double launch_overhead_us = 0;

@@ -1,0 +1,83 @@
+#include "commands.h"
+
+#include "roofline/calibration.h"
+#include "roofline/errors.h"
+#include "roofline/reports.h"
+
+#include <iostream>
+
+namespace roofline::cli {
+
+namespace {
+
+int run_calibrate(const ParsedArgs& args)
+{
+    std::vector<MeasurementSet> runs;
+    for (const auto& file : args.positionals())
+        runs.push_back(load_measurements(file));
+    const MeasurementSet merged = merge_measurements(runs);
+    const HardwareRegistry registry = load_registry();
+    const std::string base_key = args.value("base").value_or(merged.hardware_key);
+    if (base_key.empty())
+        throw UsageError("--base is required: the results name no hardware_key");
+    const HardwareSpec& base = registry.get(base_key);
+
+    std::optional<MeasuredCeilings> ceilings;
+    CalibrationOptions options;
+    options.key = args.value("key").value_or(base.key + "_calibrated");
+    options.name = args.value("name").value_or("");
+    options.run_label = merged.source;
+    if (const auto file = args.value("ceilings")) {
+        ceilings = load_ceilings(*file);
+        options.ceilings_label = *file;
+    }
+    const CalibrationResult result = calibrate(base, merged, ceilings ? &*ceilings : nullptr, options);
+    for (const auto& line : result.log)
+        std::cerr << "  " << line << '\n';
+    std::cerr << "calibrated '" << result.profile.key << "' from " << result.rows_used << " rows"
+              << (result.rows_skipped ? " (" + std::to_string(result.rows_skipped) + " not usable)" : std::string()) << '\n';
+
+    // Before and after, on the rows it was fitted to.
+    for (const auto& [label, hw, mode] : {std::tuple{"datasheet, ideal", &base, Mode::Ideal},
+                                          std::tuple{"calibrated, realistic", &result.profile, Mode::Realistic},
+                                          std::tuple{"calibrated, refined", &result.profile, Mode::Refined}}) {
+        const ErrorSummary s = validate(*hw, merged, mode).summary;
+        std::cerr << "  " << label << ": mean |error| " << format_number(s.mean_abs_error_pct, 1) << " %, " << s.green << " of "
+                  << s.count << " green\n";
+    }
+
+    const std::string json = hardware_to_json(result.profile) + "\n";
+    if (const auto out = args.value("out")) {
+        write_file_atomically(*out, json);
+        std::cerr << "wrote " << *out << '\n';
+    }
+    if (args.flag("save")) {
+        std::filesystem::create_directories(user_hardware_dir());
+        const auto file = user_hardware_dir() / (result.profile.key + ".json");
+        write_file_atomically(file, json);
+        std::cerr << "saved as a user profile: " << file.string() << '\n';
+    }
+    if (!args.value("out") && !args.flag("save"))
+        std::cout << json;
+    return kExitOk;
+}
+
+} // namespace
+
+Command calibrate_command()
+{
+    return {{"calibrate", "roofline calibrate RUN.json [RUN2.json …] [--ceilings FILE] --base KEY [--key NEW] [-o|--out PROFILE.json] [--save]",
+             "Fits a hardware profile to measurements: the latency floor, L2 efficiency, GEMM tile, and per kernel x\n"
+             "precision the plan-style factor (realistic mode) and the compute and memory efficiencies (refined mode).\n"
+             "Peaks and bandwidth stay the base's (ideal mode). The profile records its provenance.",
+             {{"base", "KEY", "the profile to start from (default: the results' hardware_key)"},
+              {"ceilings", "FILE", "measured ceilings (roofline ceilings --out FILE): L2 bandwidth"},
+              {"key", "KEY", "the new profile's key (default: <base>_calibrated)"},
+              {"name", "NAME", "the new profile's name"},
+              {"out", "FILE", "write the profile here"},
+              {"save", "", "save it as a user profile, so the app and every command see it"}},
+             1, 64},
+            &run_calibrate};
+}
+
+} // namespace roofline::cli
