@@ -112,6 +112,51 @@ private slots:
         QCOMPARE(ffn.t_mem_us, ffn.bytes / 3350e9 * 1e6);
     }
 
+    // Refined mode: each term on its own, against hand-computed numbers on an H100-like profile.
+    void testRefinedTerms()
+    {
+        HardwareSpec hw = registry_.get("h100_sxm");
+        hw.launch_overhead_us = 5;
+        hw.l2_bandwidth_gb_s = 7000;
+        hw.l2_efficiency = 0.5;
+        hw.gemm_tile_m = 128;
+        hw.gemm_tile_n = 128;
+        hw.compute_efficiency = {{KernelType::GEMM, {{Precision::BF16, 0.8}}}};
+        hw.memory_efficiency = {{KernelType::GEMV, {{Precision::BF16, 0.9}}}};
+
+        // GEMV 8192² BF16 cold: 134,250,496 bytes / 3350 GB/s / 0.9 = 44.5275 µs, + 5 µs floor.
+        const Prediction cold = predict(hw, GemvShape{8192, 8192}, Precision::BF16, ModelOptions{Mode::Refined, {}, CacheMode::Cold, true});
+        QCOMPARE(qRound64(cold.t_mem_us * 1000), qint64(44528));
+        QCOMPARE(qRound64(cold.predicted_time_us * 1000), qint64(49528));
+        QCOMPARE(cold.bottleneck, Bottleneck::Memory);
+        QCOMPARE(cold.breakdown.size(), std::size_t(3));
+        QCOMPARE(cold.breakdown[2].name, std::string("latency floor"));
+
+        // Warm: 52,428,800 bytes still in L2 stream at 7000 GB/s × 0.5, the other 81,821,696 from DRAM.
+        const Prediction warm = predict(hw, GemvShape{8192, 8192}, Precision::BF16, ModelOptions{Mode::Refined, {}, CacheMode::Warm, true});
+        const double expected_us = 81821696.0 / 3350e9 * 1e6 / 0.9 + 52428800.0 / 7000e9 * 1e6 / 0.5;
+        QVERIFY(std::abs(warm.t_mem_us - expected_us) < 1e-9);
+        QVERIFY(!warm.l2_resident);
+        const Prediction small = predict(hw, GemvShape{1024, 1024}, Precision::BF16, ModelOptions{Mode::Refined, {}, CacheMode::Warm, true});
+        QVERIFY(small.l2_resident);
+
+        // Wave quantization: 256² output in 128² tiles is 4 tiles on 132 SMs: one wave at 4/132.
+        QCOMPARE(wave_efficiency(hw, GemmShape{256, 256, 256}), 4.0 / 132);
+        // 1536² is 144 tiles: two waves of 132 slots.
+        QCOMPARE(wave_efficiency(hw, GemmShape{1536, 1536, 64}), 144.0 / 264);
+        QCOMPARE(wave_efficiency(hw, GemvShape{1024, 1024}), 1.0);
+        const Prediction gemm = predict(hw, GemmShape{256, 256, 256}, Precision::BF16, ModelOptions{Mode::Refined, {}, CacheMode::Cold, true});
+        QCOMPARE(gemm.wave_efficiency, 4.0 / 132);
+        // 2·256³ / 989 TFLOP/s / (4/132) / 0.8 = 1.3995 µs, under the 5 µs floor: latency-bound.
+        QCOMPARE(qRound64(gemm.t_math_us * 1000), qint64(1400));
+        QCOMPARE(gemm.bottleneck, Bottleneck::Latency);
+
+        // Every term off is the ideal roofline.
+        const ModelTerms none{false, false, false, false};
+        const Prediction bare = predict(hw, GemmShape{4096, 4096, 4096}, Precision::BF16, ModelOptions{Mode::Refined, none, CacheMode::Warm, true});
+        QCOMPARE(bare.predicted_time_us, bare.ideal_time_us);
+    }
+
     void testNoPeakForPrecision()
     {
         try {

@@ -176,9 +176,30 @@ private slots:
             QCOMPARE(again.peak_bandwidth_gb_s, spec.peak_bandwidth_gb_s);
             QCOMPARE(again.peak_tflops, spec.peak_tflops);
             QCOMPARE(again.kernel_efficiency, spec.kernel_efficiency);
+            QCOMPARE(again.compute_efficiency, spec.compute_efficiency);
+            QCOMPARE(again.memory_efficiency, spec.memory_efficiency);
+            QCOMPARE(again.gemm_tile_m, spec.gemm_tile_m);
+            QCOMPARE(again.gemm_tile_n, spec.gemm_tile_n);
+            QCOMPARE(again.l2_efficiency, spec.l2_efficiency);
+            QCOMPARE(again.launch_overhead_us, spec.launch_overhead_us);
+            QCOMPARE(again.calibration, spec.calibration);
             QCOMPARE(again.sources, spec.sources);
             QCOMPARE(again.l2_cache_bytes, spec.l2_cache_bytes);
         }
+    }
+
+    // The H100 preset ships the realistic tables calibrated on a real H100, sourced to the measurement files.
+    void testH100IsCalibrated()
+    {
+        const HardwareRegistry registry = HardwareRegistry::presets();
+        const HardwareSpec& h100 = registry.get("h100_sxm");
+        QCOMPARE(h100.peak_bandwidth_gb_s, 3350.0); // the datasheet's, for ideal mode
+        QVERIFY(h100.efficiency(KernelType::GEMM, Precision::BF16).has_value());
+        QVERIFY(h100.compute_efficiency_for(KernelType::GEMM, Precision::BF16).has_value());
+        QVERIFY(h100.memory_efficiency_for(KernelType::GEMV, Precision::FP16).has_value());
+        QVERIFY(h100.launch_overhead_us > 0);
+        QVERIFY(h100.source_for("compute_efficiency.gemm.BF16")->find("resources/measurements/h100_extended_cold.json") != std::string::npos);
+        QVERIFY(h100.calibration.at("device").find("H100") != std::string::npos);
     }
 
     void testUnknownKeyListsKnown()

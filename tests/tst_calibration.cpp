@@ -1,0 +1,166 @@
+#include "roofline/calibration.h"
+#include "roofline/errors.h"
+#include "roofline/hardware_registry.h"
+
+#include <QtTest>
+
+#include <cmath>
+
+using namespace roofline;
+
+namespace {
+
+// A hardware whose refined behaviour is known exactly: the measurements below are made by it.
+HardwareSpec truth()
+{
+    const HardwareRegistry registry = HardwareRegistry::presets();
+    HardwareSpec hw = registry.get("h100_sxm");
+    hw.launch_overhead_us = 4.5;
+    hw.gemm_tile_m = 128;
+    hw.gemm_tile_n = 128;
+    hw.l2_bandwidth_gb_s = 7000;
+    hw.l2_efficiency = 0.5;
+    hw.compute_efficiency = {{KernelType::GEMM, {{Precision::BF16, 0.75}, {Precision::FP8_E4M3, 0.6}}}};
+    hw.memory_efficiency = {{KernelType::GEMV, {{Precision::BF16, 0.85}, {Precision::FP8_E4M3, 0.7}}},
+                            {KernelType::GEMM, {{Precision::BF16, 0.8}, {Precision::FP8_E4M3, 0.8}}}};
+    return hw;
+}
+
+MeasurementSet measured_by(const HardwareSpec& hw)
+{
+    MeasurementSet set;
+    set.source = "synthetic";
+    set.hardware_key = hw.key;
+    std::vector<KernelShape> shapes;
+    for (int64_t n : {1024, 2048, 4096, 8192, 16384, 32768})
+        shapes.push_back(GemvShape{n, 8192});
+    for (int64_t n : {256, 512, 1024, 2048, 3072, 4096, 6144, 8192})
+        shapes.push_back(GemmShape{n, n, n});
+    for (int64_t m : {16, 64, 128, 512})
+        shapes.push_back(GemmShape{m, 8192, 8192});
+    for (const auto& shape : shapes) {
+        for (Precision p : {Precision::BF16, Precision::FP8_E4M3}) {
+            for (CacheMode cache : {CacheMode::Cold, CacheMode::Warm}) {
+                Measurement m;
+                m.shape = shape;
+                m.precision = p;
+                m.cache_mode = std::string(to_string(cache));
+                m.measured_time_us = predict(hw, shape, p, ModelOptions{Mode::Refined, {}, cache, false}).predicted_time_us;
+                set.rows.push_back(m);
+            }
+        }
+    }
+    return set;
+}
+
+} // namespace
+
+class TestCalibration : public QObject {
+    Q_OBJECT
+
+private slots:
+    // Measurements made by a known refined model give that model back.
+    void testRecoversAKnownModel()
+    {
+        const HardwareSpec hw = truth();
+        const MeasurementSet set = measured_by(hw);
+        MeasuredCeilings ceilings;
+        ceilings.l2_read_gb_s = 7000;
+        ceilings.launch_overhead_us = 3.0; // the empty kernel is cheaper than a real kernel's floor
+        const HardwareRegistry registry = HardwareRegistry::presets();
+        CalibrationOptions options;
+        options.key = "fitted";
+        const CalibrationResult result = calibrate(registry.get("h100_sxm"), set, &ceilings, options);
+        const HardwareSpec& fitted = result.profile;
+
+        QCOMPARE(result.rows_used, set.rows.size());
+        QCOMPARE(fitted.key, std::string("fitted"));
+        QCOMPARE(fitted.launch_overhead_us, 4.5);
+        QCOMPARE(fitted.gemm_tile_m, std::optional<int>(128));
+        QCOMPARE(fitted.gemm_tile_n, std::optional<int>(128));
+        QVERIFY(std::fabs(*fitted.l2_efficiency - 0.5) < 0.01);
+        QVERIFY(std::fabs(*fitted.compute_efficiency_for(KernelType::GEMM, Precision::BF16) - 0.75) < 0.01);
+        QVERIFY(std::fabs(*fitted.compute_efficiency_for(KernelType::GEMM, Precision::FP8_E4M3) - 0.6) < 0.01);
+        QVERIFY(std::fabs(*fitted.memory_efficiency_for(KernelType::GEMV, Precision::BF16) - 0.85) < 0.01);
+        QVERIFY(std::fabs(*fitted.memory_efficiency_for(KernelType::GEMV, Precision::FP8_E4M3) - 0.7) < 0.01);
+        // Datasheet figures stay: ideal mode is the datasheet roofline.
+        QCOMPARE(fitted.peak_bandwidth_gb_s, 3350.0);
+        QCOMPARE(fitted.peak_tflops, registry.get("h100_sxm").peak_tflops);
+        // A precision with no rows takes the kernel's median, so it is predicted like its neighbours.
+        QVERIFY(fitted.compute_efficiency_for(KernelType::GEMM, Precision::FP16).has_value());
+
+        const ValidationReport report = validate(fitted, set, Mode::Refined);
+        QVERIFY2(report.summary.max_abs_error_pct < 1.0, qPrintable(QString::number(report.summary.max_abs_error_pct)));
+        // Provenance and sources.
+        QCOMPARE(fitted.calibration.at("measurements"), std::string("synthetic"));
+        QCOMPARE(fitted.calibration.at("rows"), std::to_string(set.rows.size()));
+        QVERIFY(fitted.source_for("launch_overhead_us")->find("fitted") == 0);
+        QVERIFY(fitted.source_for("compute_efficiency.gemm.BF16")->find("synthetic") != std::string::npos);
+        QVERIFY(fitted.source_for("peak_tflops.BF16")->find("datasheet") != std::string::npos);
+    }
+
+    void testPlanStyleFactorIsTheMedianRatio()
+    {
+        MeasurementSet set;
+        const HardwareRegistry registry = HardwareRegistry::presets();
+        const HardwareSpec& b10 = registry.get("b10");
+        // Three GEMV rows at 0.5, 0.6 and 0.9 of the ideal time: the median factor is 0.6.
+        for (auto [n, factor] : {std::pair{4096, 0.5}, std::pair{8192, 0.6}, std::pair{16384, 0.9}}) {
+            Measurement m;
+            m.shape = GemvShape{n, n};
+            m.precision = Precision::FP16;
+            m.measured_time_us = predict(b10, m.shape, m.precision, Mode::Ideal).ideal_time_us / factor;
+            set.rows.push_back(m);
+        }
+        const CalibrationResult result = calibrate(b10, set, nullptr, {});
+        QCOMPARE(result.profile.key, std::string("b10_calibrated"));
+        QCOMPARE(*result.profile.efficiency(KernelType::GEMV, Precision::FP16), 0.6);
+    }
+
+    void testNothingToCalibrate()
+    {
+        MeasurementSet set;
+        Measurement m;
+        m.shape = GemmShape{64, 64, 64};
+        m.precision = Precision::NVFP4; // no NVFP4 peak on an H100
+        m.measured_time_us = 5;
+        set.rows.push_back(m);
+        const HardwareRegistry registry = HardwareRegistry::presets();
+        QVERIFY_THROWS_EXCEPTION(InputError, calibrate(registry.get("h100_sxm"), set, nullptr, {}));
+    }
+
+    void testSplitByShape()
+    {
+        const MeasurementSet set = measured_by(truth());
+        const auto [calibration, held_out] = split_by_shape(set);
+        QCOMPARE(calibration.rows.size() + held_out.rows.size(), set.rows.size());
+        QVERIFY(!calibration.rows.empty() && !held_out.rows.empty());
+        // No shape is on both sides.
+        for (const auto& a : calibration.rows) {
+            for (const auto& b : held_out.rows)
+                QVERIFY(!(a.kernel() == b.kernel() && dims_of(a.shape) == dims_of(b.shape)));
+        }
+    }
+
+    void testShapeClasses()
+    {
+        const HardwareRegistry registry = HardwareRegistry::presets();
+        const HardwareSpec& h100 = registry.get("h100_sxm");
+        Measurement m;
+        m.precision = Precision::BF16;
+        m.shape = GemvShape{1024, 1024};
+        m.cache_mode = "warm";
+        QCOMPARE(shape_class(h100, m), ShapeClass::L2Resident);
+        m.cache_mode = "cold";
+        QCOMPARE(shape_class(h100, m), ShapeClass::Tiny);
+        m.shape = GemmShape{128, 8192, 8192};
+        QCOMPARE(shape_class(h100, m), ShapeClass::Skinny);
+        m.shape = GemmShape{16384, 16384, 16384};
+        QCOMPARE(shape_class(h100, m), ShapeClass::Huge);
+        m.shape = GemmShape{4096, 4096, 4096};
+        QCOMPARE(shape_class(h100, m), ShapeClass::Regular);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestCalibration)
+#include "tst_calibration.moc"
