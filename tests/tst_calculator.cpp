@@ -151,10 +151,12 @@ private slots:
         QCOMPARE(qRound64(gemm.t_math_us * 1000), qint64(1400));
         QCOMPARE(gemm.bottleneck, Bottleneck::Latency);
 
-        // Every term off is the ideal roofline.
+        // Every term off is the plan's realistic mode: one factor for both bounds, nothing added.
         const ModelTerms none{false, false, false, false};
-        const Prediction bare = predict(hw, GemmShape{4096, 4096, 4096}, Precision::BF16, ModelOptions{Mode::Refined, none, CacheMode::Warm, true});
-        QCOMPARE(bare.predicted_time_us, bare.ideal_time_us);
+        for (const KernelShape& shape : {KernelShape(GemmShape{4096, 4096, 4096}), KernelShape(GemvShape{8192, 8192})}) {
+            const Prediction bare = predict(hw, shape, Precision::BF16, ModelOptions{Mode::Refined, none, CacheMode::Warm, true});
+            QCOMPARE(bare.predicted_time_us, predict(hw, shape, Precision::BF16, Mode::Realistic).predicted_time_us);
+        }
     }
 
     void testNoPeakForPrecision()
