@@ -76,11 +76,16 @@ CalculatorTab::CalculatorTab(std::shared_ptr<const roofline::HardwareRegistry> r
     m_realistic = new QRadioButton(tr("&Realistic"), inputs);
     m_realistic->setToolTip(tr("The ideal time divided by the hardware's measured efficiency for this kernel and precision"));
     m_realistic->setChecked(true);
+    m_refined = new QRadioButton(tr("Re&fined"), inputs);
+    m_refined->setToolTip(tr("The roofline with a launch floor, L2 residency, GEMM wave quantization and separate "
+                             "compute and memory efficiencies; the breakdown shows each term"));
     auto* modeGroup = new QButtonGroup(this);
     modeGroup->addButton(m_ideal);
     modeGroup->addButton(m_realistic);
+    modeGroup->addButton(m_refined);
     modeRow->addWidget(m_ideal);
     modeRow->addWidget(m_realistic);
+    modeRow->addWidget(m_refined);
     modeRow->addStretch();
     inputForm->addRow(tr("Mode"), modeRow);
     panelLayout->addWidget(inputs);
@@ -110,6 +115,12 @@ CalculatorTab::CalculatorTab(std::shared_ptr<const roofline::HardwareRegistry> r
     resultForm->addRow(tr("Efficiency factor"), m_result.efficiency);
     resultForm->addRow(tr("FLOPs"), m_result.flops);
     resultForm->addRow(tr("Bytes moved"), m_result.bytes);
+    m_breakdown = new QLabel(results);
+    m_breakdown->setObjectName(QStringLiteral("result_breakdown"));
+    m_breakdown->setWordWrap(true);
+    m_breakdown->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_breakdown->setForegroundRole(QPalette::PlaceholderText);
+    resultForm->addRow(m_breakdown);
     m_error = new QLabel(results);
     m_error->setObjectName(QStringLiteral("result_error"));
     m_error->setWordWrap(true);
@@ -169,7 +180,10 @@ CalculatorTab::CalculatorTab(std::shared_ptr<const roofline::HardwareRegistry> r
     connect(m_kernel, &QComboBox::currentIndexChanged, this, &CalculatorTab::onKernelChanged);
     connect(m_shape, &ShapeEditor::shapeChanged, this, &CalculatorTab::recompute);
     connect(m_precision, &QComboBox::currentIndexChanged, this, &CalculatorTab::recompute);
-    connect(m_realistic, &QRadioButton::toggled, this, &CalculatorTab::recompute);
+    connect(modeGroup, &QButtonGroup::buttonToggled, this, [this](QAbstractButton*, bool checked) {
+        if (checked)
+            recompute();
+    });
     connect(m_sweep, &QGroupBox::toggled, this, &CalculatorTab::recompute);
     connect(m_sweepDimension, &QComboBox::currentIndexChanged, this, &CalculatorTab::recompute);
     for (QSpinBox* box : {m_sweepFrom, m_sweepTo, m_sweepPoints})
@@ -179,12 +193,18 @@ CalculatorTab::CalculatorTab(std::shared_ptr<const roofline::HardwareRegistry> r
 
 void CalculatorTab::setMode(roofline::Mode mode)
 {
-    (mode == roofline::Mode::Ideal ? m_ideal : m_realistic)->setChecked(true);
+    switch (mode) {
+    case roofline::Mode::Ideal: m_ideal->setChecked(true); break;
+    case roofline::Mode::Realistic: m_realistic->setChecked(true); break;
+    case roofline::Mode::Refined: m_refined->setChecked(true); break;
+    }
 }
 
 roofline::Mode CalculatorTab::mode() const
 {
-    return m_ideal->isChecked() ? roofline::Mode::Ideal : roofline::Mode::Realistic;
+    if (m_ideal->isChecked())
+        return roofline::Mode::Ideal;
+    return m_refined->isChecked() ? roofline::Mode::Refined : roofline::Mode::Realistic;
 }
 
 bool CalculatorTab::setPrecision(roofline::Precision precision)
@@ -312,8 +332,16 @@ void CalculatorTab::showResult(const roofline::Prediction& p)
                                        + tr("  (peak %1)").arg(formatSignificant(p.peak_tflops)));
     m_result.ai->setText(formatSignificant(p.ai) + QStringLiteral(" FLOP/byte"));
     m_result.critical_ai->setText(formatSignificant(p.critical_ai) + QStringLiteral(" FLOP/byte"));
-    m_result.bottleneck->setText(p.bottleneck == roofline::Bottleneck::Memory ? tr("memory bandwidth")
-                                                                              : tr("compute"));
+    switch (p.bottleneck) {
+    case roofline::Bottleneck::Memory: m_result.bottleneck->setText(tr("memory bandwidth")); break;
+    case roofline::Bottleneck::Compute: m_result.bottleneck->setText(tr("compute")); break;
+    case roofline::Bottleneck::Latency: m_result.bottleneck->setText(tr("launch latency")); break;
+    }
+    QStringList terms;
+    for (const roofline::Term& t : p.breakdown)
+        terms << toQString(t.name + " " + roofline::format_number(t.time_us, 2) + " µs" + (t.detail.empty() ? "" : ": " + t.detail));
+    m_breakdown->setText(terms.join(QLatin1Char('\n')));
+    m_breakdown->setVisible(!terms.isEmpty());
     QString efficiency = QStringLiteral("×") + formatNumber(p.efficiency_factor, 3);
     if (p.mode == roofline::Mode::Realistic && !p.efficiency_from_table)
         efficiency += tr("  (no factor in the profile for this kernel and precision)");
@@ -330,6 +358,8 @@ void CalculatorTab::clearResult(const QString& why)
     for (QLabel* label : {m_result.time_us, m_result.tflops, m_result.effective_tflops, m_result.ai,
                           m_result.critical_ai, m_result.bottleneck, m_result.efficiency, m_result.flops, m_result.bytes})
         label->setText(QStringLiteral("—"));
+    m_breakdown->clear();
+    m_breakdown->hide();
     m_error->setText(why);
     m_error->show();
 }

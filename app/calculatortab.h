@@ -67,6 +67,8 @@ private:
     QComboBox* m_precision = nullptr;
     QRadioButton* m_ideal = nullptr;
     QRadioButton* m_realistic = nullptr;
+    QRadioButton* m_refined = nullptr;
+    QLabel* m_breakdown = nullptr; // how the time was put together, one term a line
     QGroupBox* m_sweep = nullptr;
     QComboBox* m_sweepDimension = nullptr;
     QSpinBox* m_sweepFrom = nullptr;

@@ -91,6 +91,7 @@ ValidationTab::ValidationTab(std::shared_ptr<const roofline::HardwareRegistry> r
     m_mode->setObjectName(QStringLiteral("mode"));
     m_mode->addItem(tr("Realistic (efficiency factors)"), static_cast<int>(roofline::Mode::Realistic));
     m_mode->addItem(tr("Ideal roofline"), static_cast<int>(roofline::Mode::Ideal));
+    m_mode->addItem(tr("Refined (launch floor, L2, waves)"), static_cast<int>(roofline::Mode::Refined));
     modelForm->addRow(tr("&Mode"), m_mode);
     m_validate = new QPushButton(tr("&Validate"), modelBox);
     m_validate->setObjectName(QStringLiteral("validate"));

@@ -126,6 +126,26 @@ private Q_SLOTS:
         QCOMPARE(tab.chart()->selectedPrecision(), std::optional(Precision::FP8_E4M3));
     }
 
+    void testRefinedModeShowsBreakdown()
+    {
+        CalculatorTab tab(m_registry);
+        tab.hardwareBox()->setCurrentKey(QStringLiteral("h100_sxm"));
+        tab.setKernel(KernelType::GEMV);
+        tab.setMode(Mode::Refined);
+        QCOMPARE(tab.mode(), Mode::Refined);
+        QCOMPARE(tab.prediction()->mode, Mode::Refined);
+        auto* breakdown = tab.findChild<QLabel*>(QStringLiteral("result_breakdown"));
+        QVERIFY(!breakdown->isHidden());
+        QVERIFY2(breakdown->text().contains(QStringLiteral("memory")), qPrintable(breakdown->text()));
+        // A tiny GEMV is held up by the launch, not by its bytes.
+        tab.shapeEditor()->dimensionBox(0)->setValue(16);
+        tab.shapeEditor()->dimensionBox(1)->setValue(16);
+        QCOMPARE(tab.prediction()->bottleneck, roofline::Bottleneck::Latency);
+        QVERIFY(tab.resultText().contains(QStringLiteral("launch latency")));
+        tab.setMode(Mode::Ideal);
+        QVERIFY(tab.prediction()->predicted_time_us < 1);
+    }
+
     void testPrecisionsFollowHardware_data()
     {
         QTest::addColumn<QString>("key");
