@@ -49,26 +49,7 @@ int run_predict(const ParsedArgs& args)
         out["kernel_type"] = std::string(to_string(*kernel));
         out["shape"] = dims_of(shape);
         out["precision"] = std::string(to_string(*precision));
-        out["mode"] = std::string(to_string(mode));
-        out["predicted_time_us"] = p.predicted_time_us;
-        out["ideal_time_us"] = p.ideal_time_us;
-        out["t_math_us"] = p.t_math_us;
-        out["t_mem_us"] = p.t_mem_us;
-        out["predicted_tflops"] = p.predicted_tflops;
-        out["effective_tflops"] = p.effective_tflops;
-        out["ai"] = p.ai;
-        out["critical_ai"] = p.critical_ai;
-        out["bottleneck"] = std::string(to_string(p.bottleneck));
-        out["efficiency_factor"] = p.efficiency_factor;
-        out["faster_than_roofline"] = p.faster_than_roofline;
-        out["flops"] = p.flops;
-        out["bytes"] = p.bytes;
-        if (!p.breakdown.empty()) {
-            nlohmann::ordered_json terms = nlohmann::ordered_json::array();
-            for (const Term& t : p.breakdown)
-                terms.push_back({{"term", t.name}, {"time_us", t.time_us}, {"detail", t.detail}});
-            out["breakdown"] = terms;
-        }
+        out.update(prediction_json(p));
         std::cout << out.dump(2) << '\n';
         return kExitOk;
     }

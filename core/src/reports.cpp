@@ -123,11 +123,14 @@ ordered_json summary_json(const ErrorSummary& s)
     return out;
 }
 
-static ordered_json prediction_json(const Prediction& p)
+ordered_json prediction_json(const Prediction& p)
 {
     ordered_json out;
+    out["mode"] = std::string(to_string(p.mode));
     out["predicted_time_us"] = p.predicted_time_us;
     out["ideal_time_us"] = p.ideal_time_us;
+    out["t_math_us"] = p.t_math_us;
+    out["t_mem_us"] = p.t_mem_us;
     out["predicted_tflops"] = p.predicted_tflops;
     out["effective_tflops"] = p.effective_tflops;
     out["ai"] = p.ai;
@@ -137,6 +140,18 @@ static ordered_json prediction_json(const Prediction& p)
     out["faster_than_roofline"] = p.faster_than_roofline;
     out["flops"] = p.flops;
     out["bytes"] = p.bytes;
+    if (p.mode == Mode::Refined) {
+        out["compute_efficiency"] = p.compute_efficiency;
+        out["memory_efficiency"] = p.memory_efficiency;
+        out["wave_efficiency"] = p.wave_efficiency;
+        out["launch_us"] = p.launch_us;
+    }
+    if (!p.breakdown.empty()) {
+        ordered_json terms = ordered_json::array();
+        for (const Term& t : p.breakdown)
+            terms.push_back({{"term", t.name}, {"time_us", t.time_us}, {"detail", t.detail}});
+        out["breakdown"] = terms;
+    }
     return out;
 }
 
