@@ -107,8 +107,12 @@ int run_bench(const ParsedArgs& args)
     const bool interrupted = set.rows.size() < plan.cases.size() || g_interrupts.load() > 0;
     std::cout << "\n" << ok << " of " << plan.cases.size() << " cases measured"
               << (interrupted ? " (interrupted: the finished cases are saved)" : "") << "\nwrote " << out.string() << "\n";
-    if (!hardware_key.empty())
+    if (!hardware_key.empty()) {
         std::cout << "validate with: roofline validate --hardware " << hardware_key << ' ' << out.string() << '\n';
+        if (!load_registry().find(hardware_key))
+            std::cout << "(there is no '" << hardware_key << "' profile yet: `roofline ceilings --plugin " << info.plugin_name
+                      << " --save-profile " << hardware_key << "` measures one)\n";
+    }
     return interrupted ? 130 : kExitOk;
 }
 
