@@ -15,9 +15,17 @@ namespace {
 
 constexpr int64_t kMaxSamples = 1000000;
 
+std::string join(const std::set<std::string>& names)
+{
+    std::string list;
+    for (const auto& name : names)
+        list += (list.empty() ? "" : ", ") + name;
+    return list;
+}
+
 // The plan's Phase 4 export: these precisions over these shapes.
-constexpr Precision kPlanPrecisions[] = {Precision::FP16, Precision::BF16, Precision::TF32, Precision::FP8_E4M3,
-                                         Precision::INT8, Precision::FP32};
+constexpr std::initializer_list<Precision> kPlanPrecisions = {Precision::FP16, Precision::BF16, Precision::TF32,
+                                                              Precision::FP8_E4M3, Precision::INT8, Precision::FP32};
 
 void add_cases(BenchPlan& plan, const std::vector<KernelShape>& shapes, std::initializer_list<Precision> precisions)
 {
@@ -35,10 +43,7 @@ BenchPlan default_plan()
     plan.name = "default";
     const std::vector<KernelShape> shapes = {GemvShape{4096, 4096}, GemvShape{8192, 8192}, GemmShape{4096, 4096, 4096},
                                              GemmShape{8192, 8192, 8192}};
-    for (const auto& shape : shapes) {
-        for (Precision p : kPlanPrecisions)
-            plan.cases.push_back({shape, p});
-    }
+    add_cases(plan, shapes, kPlanPrecisions);
     return plan;
 }
 
@@ -96,12 +101,7 @@ BenchPlan parse_plan_json(std::string_view text, const std::string& source)
                                                 "kernels", "shapes", "precisions"};
     for (const auto& [field, value] : doc.items()) {
         if (!known.count(field))
-            throw InputError(at(field), "unknown field (known: " + [] {
-                std::string list;
-                for (const auto& k : known)
-                    list += (list.empty() ? "" : ", ") + k;
-                return list;
-            }() + ")");
+            throw InputError(at(field), "unknown field (known: " + join(known) + ")");
     }
     BenchPlan plan;
     if (doc.contains("name"))
