@@ -11,8 +11,10 @@
 #include "roofline/reports.h"
 
 #include <QButtonGroup>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QFormLayout>
+#include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -57,6 +59,7 @@ CalculatorTab::CalculatorTab(std::shared_ptr<const roofline::HardwareRegistry> r
 
     auto* inputs = new QGroupBox(tr("Kernel"), panel);
     auto* inputForm = new QFormLayout(inputs);
+    m_inputForm = inputForm;
     m_hardware = new HardwareComboBox(m_registry, inputs);
     m_hardware->setObjectName(QStringLiteral("hardware"));
     inputForm->addRow(tr("&Hardware"), m_hardware);
@@ -88,6 +91,51 @@ CalculatorTab::CalculatorTab(std::shared_ptr<const roofline::HardwareRegistry> r
     modeRow->addWidget(m_refined);
     modeRow->addStretch();
     inputForm->addRow(tr("Mode"), modeRow);
+
+    // Refined mode's terms, each switchable, and whether the inputs are still in L2 (warm) or not (cold).
+    m_refinedOptions = new QWidget(inputs);
+    m_refinedOptions->setObjectName(QStringLiteral("refinedOptions"));
+    auto* refinedLayout = new QGridLayout(m_refinedOptions);
+    refinedLayout->setContentsMargins(0, 0, 0, 0);
+    refinedLayout->setVerticalSpacing(2);
+    const struct {
+        const char* objectName;
+        QString text;
+        QString tip;
+    } termSpecs[] = {
+        {"term_floor", tr("&Latency floor"), tr("+ the profile's launch overhead: a tiny kernel costs at least that")},
+        {"term_l2", tr("L&2 residency"), tr("Warm inputs that fit in L2 stream at L2 bandwidth (no effect when cold)")},
+        {"term_waves", tr("&Wave quantization"), tr("GEMM: output tiles run in whole waves over the SMs")},
+        {"term_split", tr("Split effi&ciencies"), tr("Separate compute and memory efficiencies instead of one factor")},
+    };
+    for (std::size_t i = 0; i < m_termBoxes.size(); ++i) {
+        auto* box = new QCheckBox(termSpecs[i].text, m_refinedOptions);
+        box->setObjectName(QString::fromLatin1(termSpecs[i].objectName));
+        box->setToolTip(termSpecs[i].tip);
+        box->setChecked(true);
+        refinedLayout->addWidget(box, static_cast<int>(i / 2), static_cast<int>(i % 2));
+        m_termBoxes[i] = box;
+    }
+    auto* cacheRow = new QHBoxLayout;
+    auto* cacheLabel = new QLabel(tr("Inputs:"), m_refinedOptions);
+    m_cold = new QRadioButton(tr("Col&d"), m_refinedOptions);
+    m_cold->setObjectName(QStringLiteral("cache_cold"));
+    m_cold->setToolTip(tr("Caches flushed before the kernel: every byte comes from DRAM"));
+    m_cold->setChecked(true);
+    m_warm = new QRadioButton(tr("War&m"), m_refinedOptions);
+    m_warm->setObjectName(QStringLiteral("cache_warm"));
+    m_warm->setToolTip(tr("The kernel ran just before on the same inputs: what fits in L2 is still there"));
+    auto* cacheGroup = new QButtonGroup(this);
+    cacheGroup->addButton(m_cold);
+    cacheGroup->addButton(m_warm);
+    cacheRow->addWidget(cacheLabel);
+    cacheRow->addSpacing(4);
+    cacheRow->addWidget(m_cold);
+    cacheRow->addWidget(m_warm);
+    cacheRow->addStretch();
+    refinedLayout->addLayout(cacheRow, 2, 0, 1, 2);
+    inputForm->addRow(tr("Terms"), m_refinedOptions);
+    inputForm->setRowVisible(m_refinedOptions, false);
     panelLayout->addWidget(inputs);
 
     auto* results = new QGroupBox(tr("Prediction"), panel);
@@ -118,6 +166,7 @@ CalculatorTab::CalculatorTab(std::shared_ptr<const roofline::HardwareRegistry> r
     m_breakdown = new QLabel(results);
     m_breakdown->setObjectName(QStringLiteral("result_breakdown"));
     m_breakdown->setWordWrap(true);
+    m_breakdown->setTextFormat(Qt::RichText);
     m_breakdown->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_breakdown->setForegroundRole(QPalette::PlaceholderText);
     resultForm->addRow(m_breakdown);
@@ -181,6 +230,14 @@ CalculatorTab::CalculatorTab(std::shared_ptr<const roofline::HardwareRegistry> r
     connect(m_shape, &ShapeEditor::shapeChanged, this, &CalculatorTab::recompute);
     connect(m_precision, &QComboBox::currentIndexChanged, this, &CalculatorTab::recompute);
     connect(modeGroup, &QButtonGroup::buttonToggled, this, [this](QAbstractButton*, bool checked) {
+        if (!checked)
+            return;
+        m_inputForm->setRowVisible(m_refinedOptions, mode() == roofline::Mode::Refined);
+        recompute();
+    });
+    for (QCheckBox* box : m_termBoxes)
+        connect(box, &QCheckBox::toggled, this, &CalculatorTab::recompute);
+    connect(cacheGroup, &QButtonGroup::buttonToggled, this, [this](QAbstractButton*, bool checked) {
         if (checked)
             recompute();
     });
@@ -205,6 +262,42 @@ roofline::Mode CalculatorTab::mode() const
     if (m_ideal->isChecked())
         return roofline::Mode::Ideal;
     return m_refined->isChecked() ? roofline::Mode::Refined : roofline::Mode::Realistic;
+}
+
+void CalculatorTab::setTerms(const roofline::ModelTerms& terms)
+{
+    const bool values[] = {terms.launch_floor, terms.cache_aware, terms.wave_quantization, terms.split_efficiency};
+    for (std::size_t i = 0; i < m_termBoxes.size(); ++i)
+        m_termBoxes[i]->setChecked(values[i]);
+}
+
+roofline::ModelTerms CalculatorTab::terms() const
+{
+    roofline::ModelTerms t;
+    t.launch_floor = m_termBoxes[0]->isChecked();
+    t.cache_aware = m_termBoxes[1]->isChecked();
+    t.wave_quantization = m_termBoxes[2]->isChecked();
+    t.split_efficiency = m_termBoxes[3]->isChecked();
+    return t;
+}
+
+void CalculatorTab::setCacheMode(roofline::CacheMode cache)
+{
+    (cache == roofline::CacheMode::Warm ? m_warm : m_cold)->setChecked(true);
+}
+
+roofline::CacheMode CalculatorTab::cacheMode() const
+{
+    return m_warm->isChecked() ? roofline::CacheMode::Warm : roofline::CacheMode::Cold;
+}
+
+roofline::ModelOptions CalculatorTab::modelOptions() const
+{
+    roofline::ModelOptions options;
+    options.mode = mode();
+    options.terms = terms();
+    options.cache = cacheMode();
+    return options;
 }
 
 bool CalculatorTab::setPrecision(roofline::Precision precision)
@@ -273,13 +366,16 @@ void CalculatorTab::recompute()
     const auto precision = static_cast<roofline::Precision>(m_precision->currentData().toInt());
     const roofline::KernelType kernel = m_shape->kernel();
     m_chart->setSelectedPrecision(precision);
-    m_chart->setRealisticKernels({kernel});
+    // The dashed realistic roof is the realistic mode's answer; in the others the point would sit off it.
+    m_chart->setRealisticKernels(mode() == roofline::Mode::Realistic ? std::set<roofline::KernelType>{kernel}
+                                                                     : std::set<roofline::KernelType>{});
+    const roofline::ModelOptions options = modelOptions();
 
     std::vector<ChartPoint> points;
     m_rows.clear();
     try {
         const roofline::KernelShape shape = m_shape->shape();
-        const roofline::Prediction p = roofline::predict(*hw, shape, precision, mode());
+        const roofline::Prediction p = roofline::predict(*hw, shape, precision, options);
         showResult(p);
         points.push_back(chartPointFor(shape, precision, p, 0));
         m_rows.push_back({shape, precision, p, false});
@@ -304,7 +400,9 @@ void CalculatorTab::recompute()
             dims[static_cast<std::size_t>(dim)] = value;
             try {
                 const roofline::KernelShape shape = roofline::make_shape(kernel, dims, m_shape->flag());
-                const roofline::Prediction p = roofline::predict(*hw, shape, precision, mode());
+                roofline::ModelOptions sweepOptions = options;
+                sweepOptions.explain = false; // the breakdown text is shown for the prediction only
+                const roofline::Prediction p = roofline::predict(*hw, shape, precision, sweepOptions);
                 ChartPoint point = chartPointFor(shape, precision, p, 1 + i);
                 point.small = true;
                 m_rows.push_back({shape, precision, p, true});
@@ -337,10 +435,23 @@ void CalculatorTab::showResult(const roofline::Prediction& p)
     case roofline::Bottleneck::Compute: m_result.bottleneck->setText(tr("compute")); break;
     case roofline::Bottleneck::Latency: m_result.bottleneck->setText(tr("launch latency")); break;
     }
+    // One term a line: its name and time in bold, then how it was put together. Units stay on the line of
+    // their number ("3350 GB/s" never breaks after the slash).
+    auto keepTogether = [](QString text) {
+        text.replace(QStringLiteral("/s"), QStringLiteral("/\u2060s"));
+        for (const char* unit : {" µs", " GB", " MB", " TFLOP", " GFLOP", " SMs"})
+            text.replace(QString::fromUtf8(unit), QStringLiteral("\u00a0") + QString::fromUtf8(unit + 1));
+        return text;
+    };
     QStringList terms;
-    for (const roofline::Term& t : p.breakdown)
-        terms << toQString(t.name + " " + roofline::format_number(t.time_us, 2) + " µs" + (t.detail.empty() ? "" : ": " + t.detail));
-    m_breakdown->setText(terms.join(QLatin1Char('\n')));
+    for (const roofline::Term& t : p.breakdown) {
+        QString line = QStringLiteral("<b>") + toQString(t.name + " " + roofline::format_number(t.time_us, 2)).toHtmlEscaped()
+            + QStringLiteral("&nbsp;µs</b>");
+        if (!t.detail.empty())
+            line += QStringLiteral(": ") + keepTogether(toQString(t.detail)).toHtmlEscaped();
+        terms << line;
+    }
+    m_breakdown->setText(terms.join(QStringLiteral("<br>")));
     m_breakdown->setVisible(!terms.isEmpty());
     QString efficiency = QStringLiteral("×") + formatNumber(p.efficiency_factor, 3);
     if (p.mode == roofline::Mode::Realistic && !p.efficiency_from_table)

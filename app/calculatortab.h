@@ -5,13 +5,17 @@
 
 #include <QWidget>
 
+#include <array>
+
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 class HardwareComboBox;
+class QCheckBox;
 class QComboBox;
+class QFormLayout;
 class QGroupBox;
 class QLabel;
 class QRadioButton;
@@ -39,6 +43,14 @@ public:
 
     void setMode(roofline::Mode mode);
     roofline::Mode mode() const;
+    // Refined mode's switches (shown only in Refined mode): the four terms and the cache state of the inputs.
+    void setTerms(const roofline::ModelTerms& terms);
+    roofline::ModelTerms terms() const;
+    void setCacheMode(roofline::CacheMode cache);
+    roofline::CacheMode cacheMode() const;
+    roofline::ModelOptions modelOptions() const;
+    QCheckBox* termBox(int i) const { return m_termBoxes[static_cast<std::size_t>(i)]; } // floor, L2, waves, split
+    QWidget* refinedOptions() const { return m_refinedOptions; }
     bool setPrecision(roofline::Precision precision);
     void setKernel(roofline::KernelType kernel);
     // The last prediction; nullopt when the inputs have none (the error text says why).
@@ -68,6 +80,11 @@ private:
     QRadioButton* m_ideal = nullptr;
     QRadioButton* m_realistic = nullptr;
     QRadioButton* m_refined = nullptr;
+    QFormLayout* m_inputForm = nullptr;
+    QWidget* m_refinedOptions = nullptr; // the terms and the cache choice
+    std::array<QCheckBox*, 4> m_termBoxes{};
+    QRadioButton* m_cold = nullptr;
+    QRadioButton* m_warm = nullptr;
     QLabel* m_breakdown = nullptr; // how the time was put together, one term a line
     QGroupBox* m_sweep = nullptr;
     QComboBox* m_sweepDimension = nullptr;

@@ -7,7 +7,9 @@
 
 #include "roofline/calculator.h"
 
+#include <QCheckBox>
 #include <QComboBox>
+#include <QRadioButton>
 #include <QGroupBox>
 #include <QLabel>
 #include <QSpinBox>
@@ -195,6 +197,116 @@ private Q_SLOTS:
         QCOMPARE(tab.shapeEditor()->dims().size(), std::size_t(2));
         tab.setKernel(KernelType::GEMM);
         QCOMPARE(tab.shapeEditor()->dimensionBox(0)->value(), 123);
+    }
+
+    // Each refined term, switched off by its check box, changes the prediction and its breakdown; back on, the
+    // prediction is what it was.
+    void testRefinedTerms_data()
+    {
+        QTest::addColumn<QString>("box");
+        QTest::addColumn<int>("kernel");
+        QTest::addColumn<QList<int>>("dims");
+        QTest::addColumn<bool>("warm");
+        QTest::addColumn<QString>("breakdownMention"); // in the breakdown with the term on, not with it off
+        QTest::newRow("latency floor, small GEMV") << QStringLiteral("term_floor") << int(KernelType::GEMV) << QList<int>{1024, 1024}
+                                                   << false << QStringLiteral("latency floor");
+        QTest::newRow("L2 residency, warm GEMV") << QStringLiteral("term_l2") << int(KernelType::GEMV) << QList<int>{2048, 2048}
+                                                 << true << QStringLiteral("from L2 (warm)");
+        QTest::newRow("wave quantization, GEMM") << QStringLiteral("term_waves") << int(KernelType::GEMM)
+                                                 << QList<int>{4096, 4096, 4096} << false << QStringLiteral("wave efficiency");
+        QTest::newRow("split efficiencies, GEMM") << QStringLiteral("term_split") << int(KernelType::GEMM)
+                                                  << QList<int>{4096, 4096, 4096} << false << QString();
+    }
+
+    void testRefinedTerms()
+    {
+        QFETCH(QString, box);
+        QFETCH(int, kernel);
+        QFETCH(QList<int>, dims);
+        QFETCH(bool, warm);
+        QFETCH(QString, breakdownMention);
+
+        CalculatorTab tab(m_registry);
+        QVERIFY(tab.hardwareBox()->setCurrentKey(QStringLiteral("h100_sxm")));
+        tab.setKernel(static_cast<KernelType>(kernel));
+        for (int i = 0; i < dims.size(); ++i)
+            tab.shapeEditor()->dimensionBox(i)->setValue(dims[i]);
+        QVERIFY(tab.setPrecision(Precision::FP16));
+        tab.setMode(Mode::Refined);
+        if (warm)
+            QTest::mouseClick(tab.findChild<QRadioButton*>(QStringLiteral("cache_warm")), Qt::LeftButton);
+        QCOMPARE(tab.cacheMode(), warm ? roofline::CacheMode::Warm : roofline::CacheMode::Cold);
+        auto* check = tab.findChild<QCheckBox*>(box);
+        QVERIFY2(check, qPrintable(box));
+        QVERIFY(check->isChecked());
+        QVERIFY(check->isVisibleTo(&tab));
+        auto* breakdown = tab.findChild<QLabel*>(QStringLiteral("result_breakdown"));
+        const double on = tab.prediction()->predicted_time_us;
+        const double shownOn = shownTime_us(tab);
+        const QString textOn = breakdown->text();
+        if (!breakdownMention.isEmpty())
+            QVERIFY2(textOn.contains(breakdownMention), qPrintable(textOn));
+
+        check->click();
+        QVERIFY(!check->isChecked());
+        const double off = tab.prediction()->predicted_time_us;
+        QVERIFY2(off != on, qPrintable(QStringLiteral("%1 µs both ways").arg(on)));
+        QVERIFY(shownTime_us(tab) != shownOn); // the label follows
+        QVERIFY(breakdown->text() != textOn);
+        if (!breakdownMention.isEmpty())
+            QVERIFY2(!breakdown->text().contains(breakdownMention), qPrintable(breakdown->text()));
+        // The same as the core with that term off.
+        roofline::ModelOptions options;
+        options.mode = Mode::Refined;
+        options.cache = tab.cacheMode();
+        options.terms = tab.terms();
+        const roofline::Prediction expected =
+            roofline::predict(*m_registry->find("h100_sxm"), tab.shapeEditor()->shape(), Precision::FP16, options);
+        QCOMPARE(off, expected.predicted_time_us);
+
+        check->click();
+        QCOMPARE(tab.prediction()->predicted_time_us, on);
+        QCOMPARE(breakdown->text(), textOn);
+    }
+
+    void testCacheChoice()
+    {
+        CalculatorTab tab(m_registry);
+        QVERIFY(tab.hardwareBox()->setCurrentKey(QStringLiteral("h100_sxm")));
+        tab.setKernel(KernelType::GEMV);
+        tab.shapeEditor()->dimensionBox(0)->setValue(2048);
+        tab.shapeEditor()->dimensionBox(1)->setValue(2048);
+        tab.setMode(Mode::Refined);
+        const double cold = tab.prediction()->predicted_time_us;
+        QVERIFY(!tab.prediction()->l2_resident);
+        tab.setCacheMode(roofline::CacheMode::Warm);
+        QVERIFY(tab.prediction()->l2_resident); // 8 MB in a 50 MB L2
+        QVERIFY(tab.prediction()->predicted_time_us < cold);
+        // Cold, the L2 term has nothing to do.
+        tab.setCacheMode(roofline::CacheMode::Cold);
+        QCOMPARE(tab.prediction()->predicted_time_us, cold);
+        tab.termBox(1)->setChecked(false);
+        QCOMPARE(tab.prediction()->predicted_time_us, cold);
+    }
+
+    void testTermsOnlyInRefinedMode()
+    {
+        CalculatorTab tab(m_registry);
+        QVERIFY(tab.hardwareBox()->setCurrentKey(QStringLiteral("h100_sxm")));
+        tab.setMode(Mode::Realistic);
+        QVERIFY(!tab.refinedOptions()->isVisibleTo(&tab));
+        const double realistic = tab.prediction()->predicted_time_us;
+        // Switches set while hidden do not touch the other modes.
+        tab.setTerms({false, false, false, false});
+        QCOMPARE(tab.prediction()->predicted_time_us, realistic);
+        tab.setMode(Mode::Refined);
+        QVERIFY(tab.refinedOptions()->isVisibleTo(&tab));
+        // With every term off, refined is the realistic mode (docs/model.md).
+        QCOMPARE(tab.prediction()->predicted_time_us, realistic);
+        tab.setTerms({});
+        QVERIFY(tab.prediction()->predicted_time_us != realistic);
+        tab.setMode(Mode::Ideal);
+        QVERIFY(!tab.refinedOptions()->isVisibleTo(&tab));
     }
 };
 
