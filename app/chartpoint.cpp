@@ -25,25 +25,36 @@ QString line(const QString& label, const QString& value)
 
 } // namespace
 
-std::optional<ChartPoint> chartPointFor(const roofline::ValidationRow& row, roofline::Mode mode, int id)
+std::optional<ChartPoint> chartPointFor(const roofline::ValidationRow& row, roofline::Mode mode, int id,
+                                        const roofline::ValidationRow* calibrated, roofline::Mode calibratedMode)
 {
     const roofline::Measurement& m = row.measurement;
     const roofline::Prediction* p = row.prediction(mode);
+    const roofline::Prediction* cp = calibrated ? calibrated->prediction(calibratedMode) : nullptr;
     const bool measured = m.status == roofline::RowStatus::Ok && m.measured_time_us > 0;
-    if (!p && !measured)
+    if (!p && !cp && !measured)
         return std::nullopt;
 
     ChartPoint point;
     point.id = id;
     point.precision = m.precision;
-    point.ai = p ? p->ai : m.ai;
+    point.ai = p ? p->ai : cp ? cp->ai : m.ai;
     if (point.ai <= 0)
         return std::nullopt; // no place on a log axis
     QString text = header(m.shape, m.precision);
     if (p) {
         point.predicted_tflops = p->predicted_tflops;
-        text += line(tr("Predicted"), formatSignificant(p->predicted_time_us) + QStringLiteral(" µs · ")
-                                          + formatSignificant(p->predicted_tflops) + QStringLiteral(" TFLOPS"));
+        text += line(cp ? tr("Datasheet (%1)").arg(toQString(roofline::to_string(mode))) : tr("Predicted"),
+                     formatSignificant(p->predicted_time_us) + QStringLiteral(" µs · ")
+                         + formatSignificant(p->predicted_tflops) + QStringLiteral(" TFLOPS"));
+    }
+    if (cp) {
+        point.calibrated_tflops = cp->predicted_tflops;
+        QString value = formatSignificant(cp->predicted_time_us) + QStringLiteral(" µs · ")
+            + formatSignificant(cp->predicted_tflops) + QStringLiteral(" TFLOPS");
+        if (calibrated->compared())
+            value += QStringLiteral(" · ") + tr("error %1 %").arg(formatNumber(calibrated->error_pct, 1));
+        text += line(tr("Calibrated (%1)").arg(toQString(roofline::to_string(calibratedMode))), value);
     }
     if (measured) {
         point.measured_tflops = m.measured_tflops;
@@ -51,7 +62,7 @@ std::optional<ChartPoint> chartPointFor(const roofline::ValidationRow& row, roof
                                          + formatSignificant(m.measured_tflops) + QStringLiteral(" TFLOPS"));
     }
     if (row.compared())
-        text += line(tr("Error"), formatNumber(row.error_pct, 1) + QStringLiteral(" %"));
+        text += line(cp ? tr("Datasheet error") : tr("Error"), formatNumber(row.error_pct, 1) + QStringLiteral(" %"));
     else
         text += line(tr("Not compared"), toQString(row.reason).toHtmlEscaped());
     text += line(tr("AI"), formatSignificant(point.ai) + QStringLiteral(" FLOP/byte"));

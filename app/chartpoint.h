@@ -16,12 +16,18 @@ struct ChartPoint {
     double ai = 0; // [FLOP/byte]
     std::optional<double> predicted_tflops;
     std::optional<double> measured_tflops;
+    // A second prediction of the same kernel (the calibrated profile's); with it the first one is drawn hollow
+    // and the line to the measurement starts here.
+    std::optional<double> calibrated_tflops;
     bool small = false; // sweep points: many of them, drawn smaller
     QString tooltip;    // rich text: kernel, shape, precision, times, error
 };
 
 // A validation row as a chart point; nullopt when the row has neither a usable prediction nor a measurement.
-std::optional<ChartPoint> chartPointFor(const roofline::ValidationRow& row, roofline::Mode mode, int id);
+// `calibrated`: the same row validated on a calibrated profile, predicted in `calibratedMode`.
+std::optional<ChartPoint> chartPointFor(const roofline::ValidationRow& row, roofline::Mode mode, int id,
+                                        const roofline::ValidationRow* calibrated = nullptr,
+                                        roofline::Mode calibratedMode = roofline::Mode::Refined);
 
 // A calculator prediction as a chart point.
 ChartPoint chartPointFor(const roofline::KernelShape& shape, roofline::Precision precision,

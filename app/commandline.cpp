@@ -18,7 +18,9 @@
 #include <QTextStream>
 #include <QTimer>
 
+#include <algorithm>
 #include <cstdio>
+#include <optional>
 
 namespace {
 
@@ -76,8 +78,9 @@ AppOptions parseCommandLine(const QCoreApplication& app)
     parser.setApplicationDescription(QCoreApplication::translate("main", "Predict, measure and explain GPU kernel time with a roofline model."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("results"), QCoreApplication::translate("main", "A results JSON to validate."),
-                                 QStringLiteral("[results.json]"));
+    parser.addPositionalArgument(QStringLiteral("results"),
+                                 QCoreApplication::translate("main", "Results JSON to validate (several are read as one set)."),
+                                 QStringLiteral("[results.json …]"));
     const QCommandLineOption hardware(QStringLiteral("hardware"),
                                       QCoreApplication::translate("main", "Hardware profile to validate against (b10, h100_sxm, …)."),
                                       QStringLiteral("key"));
@@ -86,12 +89,21 @@ AppOptions parseCommandLine(const QCoreApplication& app)
     const QCommandLineOption run = hidden({QStringLiteral("run"), QStringLiteral("Plan preset to run at start."), QStringLiteral("preset")});
     const QCommandLineOption size = hidden({QStringLiteral("window-size"), QStringLiteral("WxH"), QStringLiteral("size")});
     const QCommandLineOption exitShown = hidden(QCommandLineOption(QStringLiteral("exit-when-shown")));
-    parser.addOptions({hardware, shotTab, shotOut, run, size, exitShown});
+    const QCommandLineOption calibrateWith = hidden({QStringLiteral("calibrate-with"),
+                                                     QStringLiteral("Calibrate from the results with this ceilings file (\"none\": without)."),
+                                                     QStringLiteral("ceilings")});
+    const QCommandLineOption mode = hidden({QStringLiteral("mode"), QStringLiteral("ideal, realistic or refined."), QStringLiteral("mode")});
+    const QCommandLineOption cache = hidden({QStringLiteral("cache"), QStringLiteral("cold or warm."), QStringLiteral("cache")});
+    parser.addOptions({hardware, shotTab, shotOut, run, size, exitShown, calibrateWith, mode, cache});
     parser.process(app);
 
     AppOptions options;
-    if (!parser.positionalArguments().isEmpty())
-        options.openFile = parser.positionalArguments().constFirst();
+    options.openFiles = parser.positionalArguments();
+    options.calibrate = parser.isSet(calibrateWith);
+    if (options.calibrate && parser.value(calibrateWith) != QStringLiteral("none"))
+        options.ceilingsFile = parser.value(calibrateWith);
+    options.mode = parser.value(mode);
+    options.cache = parser.value(cache);
     options.hardware = parser.value(hardware);
     options.screenshotTab = parser.value(shotTab);
     options.screenshotOut = parser.value(shotOut);
@@ -116,12 +128,24 @@ void applyOptions(MainWindow& window, const AppOptions& options, const QElapsedT
         window.validationTab()->hardwareBox()->setCurrentKey(options.hardware);
         window.benchmarkTab()->hardwareBox()->setCurrentKey(options.hardware);
     }
-    if (!options.openFile.isEmpty()) {
+    const std::optional<roofline::Mode> mode =
+        options.mode.isEmpty() ? std::nullopt : roofline::parse_mode(options.mode.toStdString());
+    if (!options.mode.isEmpty() && !mode)
+        std::fprintf(stderr, "unknown --mode %s (ideal, realistic, refined)\n", qPrintable(options.mode));
+    if (mode) {
+        window.calculatorTab()->setMode(*mode);
+        QComboBox* modeBox = window.validationTab()->modeBox();
+        modeBox->setCurrentIndex(std::max(0, modeBox->findData(static_cast<int>(*mode))));
+    }
+    if (options.cache == QStringLiteral("warm"))
+        window.calculatorTab()->setCacheMode(roofline::CacheMode::Warm);
+    if (!options.openFiles.isEmpty()) {
         // The file names its hardware; --hardware, when given, wins.
-        if (window.validationTab()->openFile(options.openFile) && !options.hardware.isEmpty())
+        if (window.validationTab()->openFiles(options.openFiles) && !options.hardware.isEmpty())
             window.validationTab()->hardwareBox()->setCurrentKey(options.hardware);
         window.showTab(MainWindow::ValidationPage);
-        window.validationTab()->validate();
+        if (window.validationTab()->validate() && options.calibrate)
+            window.validationTab()->calibrate(options.ceilingsFile);
     }
 
     const QString tab = options.screenshotTab;
@@ -131,7 +155,8 @@ void applyOptions(MainWindow& window, const AppOptions& options, const QElapsedT
         CalculatorTab* calc = window.calculatorTab();
         calc->setKernel(roofline::KernelType::GEMM);
         calc->setPrecision(roofline::Precision::FP16);
-        calc->setMode(roofline::Mode::Realistic);
+        if (!mode)
+            calc->setMode(roofline::Mode::Realistic);
         calc->sweepDimensionBox()->setCurrentIndex(0);
         calc->sweepFromBox()->setValue(1);
         calc->sweepToBox()->setValue(16384);

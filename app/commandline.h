@@ -3,17 +3,22 @@
 #include <QElapsedTimer>
 #include <QSize>
 #include <QString>
+#include <QStringList>
 
 class MainWindow;
 class QCoreApplication;
 
 struct AppOptions {
-    QString openFile;        // a results JSON to validate at start
+    QStringList openFiles;   // results JSON to validate at start (several: one merged set)
     QString hardware;        // the hardware key to validate and predict with
     // Hidden: for the screenshots in docs/ and the UI benchmark.
     QString screenshotTab;   // calculator, benchmark or validation
     QString screenshotOut;   // PNG path; the app quits once it is written
     QString runPreset;       // start a benchmark run with this plan ("smoke", "default") once a device is found
+    bool calibrate = false;  // calibrate from the opened results on the chosen hardware (as the Validation tab's button)
+    QString ceilingsFile;    // … with this measured-ceilings file; empty for none
+    QString mode;            // ideal, realistic or refined: the Calculator's and the Validation tab's mode
+    QString cache;           // cold or warm: the Calculator's cache choice in refined mode
     QSize windowSize;
     bool exitWhenShown = false; // print "shown_ms <ms since main>" after the first paint, then quit
 };

@@ -2,12 +2,21 @@
 
 #include "textconv.h"
 
+#include <QSignalBlocker>
+
 HardwareComboBox::HardwareComboBox(std::shared_ptr<const roofline::HardwareRegistry> registry, QWidget* parent)
     : QComboBox(parent)
     , m_registry(std::move(registry))
 {
     setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     setMinimumContentsLength(22);
+    fill();
+    connect(this, &QComboBox::currentIndexChanged, this, [this] { Q_EMIT hardwareChanged(currentKey()); });
+}
+
+void HardwareComboBox::fill()
+{
+    clear();
     bool separatorAdded = false;
     for (const bool presets : {true, false}) {
         for (const roofline::HardwareSpec& spec : m_registry->all()) {
@@ -24,7 +33,26 @@ HardwareComboBox::HardwareComboBox(std::shared_ptr<const roofline::HardwareRegis
             setItemData(count() - 1, toQString(spec.origin), Qt::ToolTipRole);
         }
     }
-    connect(this, &QComboBox::currentIndexChanged, this, [this] { Q_EMIT hardwareChanged(currentKey()); });
+}
+
+void HardwareComboBox::setRegistry(std::shared_ptr<const roofline::HardwareRegistry> registry)
+{
+    if (!registry || registry == m_registry)
+        return;
+    const QString key = currentKey();
+    const roofline::HardwareSpec* before = currentSpec();
+    const std::string beforeJson = before ? roofline::hardware_to_json(*before) : std::string();
+    m_registry = std::move(registry);
+    {
+        const QSignalBlocker blocker(this);
+        fill();
+        const int index = findData(key);
+        setCurrentIndex(index >= 0 ? index : 0);
+    }
+    const roofline::HardwareSpec* after = currentSpec();
+    const std::string afterJson = after ? roofline::hardware_to_json(*after) : std::string();
+    if (currentKey() != key || afterJson != beforeJson)
+        Q_EMIT hardwareChanged(currentKey());
 }
 
 QString HardwareComboBox::currentKey() const

@@ -19,9 +19,16 @@ public:
     bool setCurrentKey(const QString& key);
     const roofline::HardwareSpec* currentSpec() const;
 
+    // Lists the profiles of another registry (a user profile was saved or changed), keeping the selection.
+    // hardwareChanged is emitted only when what is selected changes: its key is gone, or its numbers changed.
+    void setRegistry(std::shared_ptr<const roofline::HardwareRegistry> registry);
+    const std::shared_ptr<const roofline::HardwareRegistry>& registry() const { return m_registry; }
+
 Q_SIGNALS:
     void hardwareChanged(const QString& key);
 
 private:
+    void fill();
+
     std::shared_ptr<const roofline::HardwareRegistry> m_registry;
 };

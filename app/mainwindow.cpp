@@ -4,6 +4,7 @@
 #include "calculatortab.h"
 #include "errormessage.h"
 #include "exporters.h"
+#include "hardwarecombobox.h"
 #include "rooflinechart.h"
 #include "settings.h"
 #include "textconv.h"
@@ -88,6 +89,10 @@ MainWindow::MainWindow(QWidget* parent)
         m_validation->validate();
     });
     connect(m_validation, &ValidationTab::reportChanged, this, &MainWindow::updateActions);
+    connect(m_validation, &ValidationTab::profileSaved, this, [this](const QString& key, const QString& file) {
+        reloadHardware();
+        statusBar()->showMessage(tr("Saved the calibrated profile %1 as %2: every hardware list shows it").arg(key, displayPath(file)), 15000);
+    });
     connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::updateActions);
 
     if (!restoreGeometry(Settings::windowGeometry())) {
@@ -131,6 +136,12 @@ void MainWindow::createMenus()
             statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
     });
     m_saveResults->setShortcut(QKeySequence::Save);
+    file->addSeparator();
+    m_calibrate = file->addAction(m_validation->calibrateAction()->text(), this, [this] {
+        showTab(ValidationPage);
+        m_validation->calibrateInteractively();
+    });
+    m_calibrate->setStatusTip(m_validation->calibrateAction()->toolTip());
     file->addSeparator();
     m_exportPng = file->addAction(tr("Export &PNG…"), this, [this] {
         const QString path = askSavePath(tr("Export chart as PNG"), QStringLiteral("roofline.png"), tr("PNG images (*.png)"));
@@ -211,6 +222,18 @@ void MainWindow::updateActions()
     m_saveResults->setEnabled((validation && m_validation->hasReport()) || (benchmark && m_benchmark->lastResults()));
     m_exportCsv->setEnabled(!validation || m_validation->hasReport());
     m_exportPng->setEnabled(!validation || m_validation->hasReport());
+    // Calibration fits the Validation tab's rows, whichever tab is showing.
+    m_calibrate->setEnabled(m_validation->hasReport());
+}
+
+void MainWindow::reloadHardware()
+{
+    m_registry = loadRegistry();
+    m_validation->setRegistry(m_registry);
+    for (HardwareComboBox* box : findChildren<HardwareComboBox*>())
+        box->setRegistry(m_registry);
+    for (const std::string& problem : m_registry->problems())
+        statusBar()->showMessage(tr("Hardware profile skipped: %1").arg(toQString(problem)), 15000);
 }
 
 void MainWindow::showTab(Tab tab)
@@ -220,8 +243,13 @@ void MainWindow::showTab(Tab tab)
 
 bool MainWindow::openResults(const QString& path)
 {
+    return openResults(QStringList{path});
+}
+
+bool MainWindow::openResults(const QStringList& paths)
+{
     showTab(ValidationPage);
-    if (!m_validation->openFile(path))
+    if (!m_validation->openFiles(paths))
         return false;
     return m_validation->validate();
 }

@@ -33,6 +33,12 @@ public:
 
     // Opens a results file in the Validation tab and validates it. False (with a message) on bad input.
     bool openResults(const QString& path);
+    // Several results files as one set (a cold and a warm run of the same device, say).
+    bool openResults(const QStringList& paths);
+    // Reads the hardware profiles again (presets and the user's folder) and lists them in every hardware box,
+    // keeping each box's selection. Called when a calibration saved a profile.
+    void reloadHardware();
+    const std::shared_ptr<const roofline::HardwareRegistry>& registry() const { return m_registry; }
     // The current tab's chart (and summary) as PNG at 2× device pixels, its table as CSV, its results as
     // JSON. Each returns an empty string on success, else why not.
     QString exportPng(const QString& path) const;
@@ -58,6 +64,7 @@ private:
     ValidationTab* m_validation = nullptr;
     QLabel* m_deviceStatus = nullptr;
     QAction* m_saveResults = nullptr;
+    QAction* m_calibrate = nullptr;
     QAction* m_exportPng = nullptr;
     QAction* m_exportCsv = nullptr;
 };

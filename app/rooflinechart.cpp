@@ -148,6 +148,15 @@ void RooflineChart::setRoofPrecisions(const std::set<roofline::Precision>& preci
     rebuild();
 }
 
+void RooflineChart::setPredictionNames(const QString& predicted, const QString& calibrated)
+{
+    if (m_predictedName == predicted && m_calibratedName == calibrated)
+        return;
+    m_predictedName = predicted;
+    m_calibratedName = calibrated;
+    rebuild();
+}
+
 void RooflineChart::setPoints(std::vector<ChartPoint> points)
 {
     m_points = std::move(points);
@@ -202,6 +211,8 @@ void RooflineChart::fitAxes(const std::vector<Roof>& roofs)
             takeY(*p.predicted_tflops);
         if (p.measured_tflops)
             takeY(*p.measured_tflops);
+        if (p.calibrated_tflops)
+            takeY(*p.calibrated_tflops);
     }
     for (const Roof& r : roofs) {
         takeX(r.ridge_ai);
@@ -276,8 +287,14 @@ void RooflineChart::rebuild()
         }
     }
     // Empty series that only put the marker shapes into the legend; the points themselves are painted.
+    const bool calibrated = std::any_of(m_points.begin(), m_points.end(),
+                                        [](const ChartPoint& p) { return p.calibrated_tflops.has_value(); });
     if (std::any_of(m_points.begin(), m_points.end(), [](const ChartPoint& p) { return p.predicted_tflops.has_value(); }))
-        specs.push_back({tr("Predicted"), QPen(), {}, QScatterSeries::MarkerShapeCircle});
+        specs.push_back({m_predictedName.isEmpty() ? tr("Predicted") : m_predictedName, QPen(), {},
+                         QScatterSeries::MarkerShapeCircle, calibrated});
+    if (calibrated)
+        specs.push_back({m_calibratedName.isEmpty() ? tr("Calibrated") : m_calibratedName, QPen(), {},
+                         QScatterSeries::MarkerShapeCircle, false});
     if (std::any_of(m_points.begin(), m_points.end(), [](const ChartPoint& p) { return p.measured_tflops.has_value(); }))
         specs.push_back({tr("Measured"), QPen(), {}, QScatterSeries::MarkerShapeTriangle});
 
@@ -286,7 +303,8 @@ void RooflineChart::rebuild()
     const QList<QAbstractSeries*> current = c->series();
     bool same = current.size() == static_cast<qsizetype>(specs.size());
     for (std::size_t i = 0; same && i < specs.size(); ++i)
-        same = specs[i].name == current[static_cast<qsizetype>(i)]->name() && specs[i].pen == m_seriesPens[i];
+        same = specs[i].name == current[static_cast<qsizetype>(i)]->name() && specs[i].pen == m_seriesPens[i]
+            && specs[i].hollow == m_seriesHollow[i];
     if (same) {
         for (std::size_t i = 0; i < specs.size(); ++i) {
             auto* series = static_cast<QXYSeries*>(current[static_cast<qsizetype>(i)]);
@@ -299,14 +317,19 @@ void RooflineChart::rebuild()
 
     c->removeAllSeries();
     m_seriesPens.clear();
+    m_seriesHollow.clear();
     for (const SeriesSpec& spec : specs) {
         QXYSeries* series = nullptr;
         if (spec.legendShape >= 0) {
             auto* scatter = new QScatterSeries;
             scatter->setMarkerShape(static_cast<QScatterSeries::MarkerShape>(spec.legendShape));
             scatter->setMarkerSize(11);
-            scatter->setColor(QColor(0x70, 0x70, 0x70));
+            scatter->setColor(spec.hollow ? QColor(Qt::transparent) : QColor(0x70, 0x70, 0x70));
             scatter->setBorderColor(QColor(0x40, 0x40, 0x40));
+            if (spec.hollow) {
+                QPen outline(QColor(0x40, 0x40, 0x40), 1.6);
+                scatter->setPen(outline);
+            }
             series = scatter;
         } else {
             auto* line = new QLineSeries;
@@ -319,6 +342,7 @@ void RooflineChart::rebuild()
         series->attachAxis(m_axisX);
         series->attachAxis(m_axisY);
         m_seriesPens.push_back(spec.pen);
+        m_seriesHollow.push_back(spec.hollow);
     }
     c->legend()->setVisible(!specs.empty());
     placeLegend();
@@ -376,7 +400,7 @@ const ChartPoint* RooflineChart::pointAt(const QPointF& viewPos) const
     double bestDistance = INFINITY;
     for (const ChartPoint& p : m_points) {
         const double reach = (p.small ? kSmallPointRadius : kPointRadius) + kHitSlack;
-        for (const auto& value : {p.predicted_tflops, p.measured_tflops}) {
+        for (const auto& value : {p.predicted_tflops, p.calibrated_tflops, p.measured_tflops}) {
             if (!value || *value <= 0)
                 continue;
             const QPointF d = viewPositionOf(p.ai, *value) - viewPos;
@@ -431,10 +455,10 @@ void RooflineChart::drawRidge(QPainter* painter) const
     painter->drawText(at + QPointF(-metrics.horizontalAdvance(label) - 10, -6), label);
 }
 
-QPixmap RooflineChart::markerSprite(roofline::Precision precision, bool measured, bool small, qreal dpr) const
+QPixmap RooflineChart::markerSprite(roofline::Precision precision, Marker marker, bool small, qreal dpr) const
 {
-    const quint64 key = (static_cast<quint64>(precision) << 40) | (static_cast<quint64>(measured) << 39)
-        | (static_cast<quint64>(small) << 38) | static_cast<quint64>(std::lround(dpr * 1000));
+    const quint64 key = (static_cast<quint64>(precision) << 40) | (static_cast<quint64>(marker) << 36)
+        | (static_cast<quint64>(small) << 35) | static_cast<quint64>(std::lround(dpr * 1000));
     if (const auto it = m_sprites.find(key); it != m_sprites.end())
         return it->second;
     const qreal r = small ? kSmallPointRadius : kPointRadius;
@@ -446,16 +470,31 @@ QPixmap RooflineChart::markerSprite(roofline::Precision precision, bool measured
     p.setRenderHint(QPainter::Antialiasing);
     const QPointF center(side / 2, side / 2);
     const QColor color = precisionColor(precision);
-    if (measured) {
+    switch (marker) {
+    case Marker::Measured:
         p.setPen(QPen(color.darker(150), 1.0));
         p.setBrush(color);
         p.drawPolygon(triangle(center, r));
-    } else {
+        break;
+    case Marker::Predicted: {
         QColor fill = color;
         fill.setAlpha(110);
         p.setPen(QPen(color, 1.6));
         p.setBrush(fill);
         p.drawEllipse(center, r, r);
+        break;
+    }
+    case Marker::Hollow:
+        // The datasheet's prediction beside a calibrated one: an outline, so the filled circle reads as the answer.
+        p.setPen(QPen(color, 1.8));
+        p.setBrush(Qt::NoBrush);
+        p.drawEllipse(center, r - 0.4, r - 0.4);
+        break;
+    case Marker::Calibrated:
+        p.setPen(QPen(color.darker(140), 1.2));
+        p.setBrush(color);
+        p.drawEllipse(center, r, r);
+        break;
     }
     p.end();
     m_sprites.emplace(key, sprite);
@@ -467,12 +506,14 @@ void RooflineChart::drawPoints(QPainter* painter) const
     if (m_points.empty())
         return;
     // Thousands of points: each marker is a pre-rendered sprite (one blit instead of an antialiased path),
-    // and the prediction→measurement lines, which are vertical (same intensity), are batched per colour.
+    // and the prediction→measurement lines, which are vertical (same intensity), are batched per colour. With a
+    // calibrated prediction the line starts there: it is the error that is left.
     const qreal dpr = painter->device() ? painter->device()->devicePixelRatioF() : 1.0;
+    auto lineStart = [](const ChartPoint& p) { return p.calibrated_tflops ? p.calibrated_tflops : p.predicted_tflops; };
     std::map<roofline::Precision, QVector<QLineF>> lines;
     for (const ChartPoint& p : m_points) {
-        if (p.predicted_tflops && p.measured_tflops && !m_highlighted.contains(p.id))
-            lines[p.precision].append(QLineF(toScene(p.ai, *p.predicted_tflops), toScene(p.ai, *p.measured_tflops)));
+        if (const auto from = lineStart(p); from && p.measured_tflops && !m_highlighted.contains(p.id))
+            lines[p.precision].append(QLineF(toScene(p.ai, *from), toScene(p.ai, *p.measured_tflops)));
     }
     painter->save();
     painter->setRenderHint(QPainter::Antialiasing, false);
@@ -484,17 +525,25 @@ void RooflineChart::drawPoints(QPainter* painter) const
     }
     painter->restore();
     for (const ChartPoint& p : m_points) {
-        if (p.predicted_tflops && p.measured_tflops && m_highlighted.contains(p.id)) {
+        if (const auto from = lineStart(p); from && p.measured_tflops && m_highlighted.contains(p.id)) {
             painter->setPen(QPen(precisionColor(p.precision), 2.0));
-            painter->drawLine(toScene(p.ai, *p.predicted_tflops), toScene(p.ai, *p.measured_tflops));
+            painter->drawLine(toScene(p.ai, *from), toScene(p.ai, *p.measured_tflops));
         }
     }
-    for (const bool measured : {false, true}) {
+    // Predictions, then measurements over them; a datasheet prediction beside a calibrated one is an outline,
+    // drawn last so that it shows even where the filled markers crowd.
+    for (const Marker kind : {Marker::Predicted, Marker::Calibrated, Marker::Measured, Marker::Hollow}) {
         for (const ChartPoint& p : m_points) {
-            const auto& value = measured ? p.measured_tflops : p.predicted_tflops;
+            std::optional<double> value;
+            switch (kind) {
+            case Marker::Predicted: value = p.calibrated_tflops ? std::nullopt : p.predicted_tflops; break;
+            case Marker::Hollow: value = p.calibrated_tflops ? p.predicted_tflops : std::nullopt; break;
+            case Marker::Calibrated: value = p.calibrated_tflops; break;
+            case Marker::Measured: value = p.measured_tflops; break;
+            }
             if (!value)
                 continue;
-            const QPixmap sprite = markerSprite(p.precision, measured, p.small, dpr);
+            const QPixmap sprite = markerSprite(p.precision, kind, p.small, dpr);
             const QSizeF half = QSizeF(sprite.size()) / (2 * dpr);
             painter->drawPixmap(toScene(p.ai, *value) - QPointF(half.width(), half.height()), sprite);
         }
@@ -509,7 +558,7 @@ void RooflineChart::drawPoints(QPainter* painter) const
             continue;
         painter->setPen(QPen(highlighted ? QColor(Qt::black) : QColor(0x60, 0x60, 0x60), 2.0));
         const qreal r = (p.small ? kSmallPointRadius : kPointRadius) + 4;
-        for (const auto& value : {p.predicted_tflops, p.measured_tflops}) {
+        for (const auto& value : {p.predicted_tflops, p.calibrated_tflops, p.measured_tflops}) {
             if (value)
                 painter->drawEllipse(toScene(p.ai, *value), r, r);
         }

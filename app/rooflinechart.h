@@ -42,6 +42,10 @@ public:
     bool showRealisticRoofs() const { return m_showRealistic; }
     bool showAllPrecisions() const { return m_showAllPrecisions; }
 
+    // The legend's names for the two kinds of prediction: "Predicted" (and, for points with a calibrated
+    // prediction, "Calibrated") unless set.
+    void setPredictionNames(const QString& predicted, const QString& calibrated);
+
     void setPoints(std::vector<ChartPoint> points);
     const std::vector<ChartPoint>& points() const { return m_points; }
     void setHighlightedIds(const QSet<int>& ids);
@@ -76,6 +80,7 @@ private:
         QPen pen;
         QList<QPointF> points;
         int legendShape = -1; // a QScatterSeries::MarkerShape for the legend-only series
+        bool hollow = false;  // legend-only: an outline, no fill
     };
     std::vector<Roof> shownRoofs() const;
     void rebuild();
@@ -85,7 +90,8 @@ private:
     const ChartPoint* pointAt(const QPointF& viewPos) const;
     void drawPoints(QPainter* painter) const;
     void drawRidge(QPainter* painter) const;
-    QPixmap markerSprite(roofline::Precision precision, bool measured, bool small, qreal dpr) const;
+    enum class Marker { Predicted, Hollow, Calibrated, Measured };
+    QPixmap markerSprite(roofline::Precision precision, Marker marker, bool small, qreal dpr) const;
 
     std::optional<roofline::HardwareSpec> m_hardware;
     std::optional<roofline::Precision> m_selected;
@@ -95,10 +101,13 @@ private:
     bool m_showRealistic = true;
     bool m_showAllPrecisions = false;
     std::vector<ChartPoint> m_points;
+    QString m_predictedName;
+    QString m_calibratedName;
     QSet<int> m_highlighted;
     QLogValueAxis* m_axisX = nullptr;
     QLogValueAxis* m_axisY = nullptr;
     int m_hoveredIndex = -1;
     std::vector<QPen> m_seriesPens; // of chart()->series(), to tell whether a rebuild changes anything
+    std::vector<bool> m_seriesHollow;
     mutable std::map<quint64, QPixmap> m_sprites; // marker images by precision, shape, size and pixel ratio
 };

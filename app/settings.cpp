@@ -12,6 +12,7 @@ QString folderKey(Settings::Folder folder)
     case Settings::Folder::Results: return QStringLiteral("folders/results");
     case Settings::Folder::Export: return QStringLiteral("folders/export");
     case Settings::Folder::Plugin: return QStringLiteral("folders/plugin");
+    case Settings::Folder::Ceilings: return QStringLiteral("folders/ceilings");
     }
     return QStringLiteral("folders/other");
 }
@@ -60,6 +61,16 @@ QByteArray windowState()
 void setWindowState(const QByteArray& state)
 {
     QSettings().setValue(QStringLiteral("window/state"), state);
+}
+
+QString lastCeilingsFile()
+{
+    return QSettings().value(QStringLiteral("calibration/ceilingsFile")).toString();
+}
+
+void setLastCeilingsFile(const QString& path)
+{
+    QSettings().setValue(QStringLiteral("calibration/ceilingsFile"), path);
 }
 
 QString pluginFile()

@@ -6,7 +6,7 @@
 // Everything the app remembers between sessions, in one place (QSettings under "roofline-lab").
 namespace Settings {
 
-enum class Folder { Results, Export, Plugin };
+enum class Folder { Results, Export, Plugin, Ceilings };
 
 QString lastHardware();
 void setLastHardware(const QString& key);
@@ -19,6 +19,10 @@ QByteArray windowGeometry();
 void setWindowGeometry(const QByteArray& geometry);
 QByteArray windowState();
 void setWindowState(const QByteArray& state);
+
+// The measured-ceilings file of the last calibration ("" for none), offered again by the next one.
+QString lastCeilingsFile();
+void setLastCeilingsFile(const QString& path);
 
 // A plugin file picked by hand; empty to search the usual folders.
 QString pluginFile();

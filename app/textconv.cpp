@@ -1,5 +1,7 @@
 #include "textconv.h"
 
+#include <QDir>
+
 #include <QLocale>
 
 #include <cmath>
@@ -27,4 +29,16 @@ QString formatSignificant(double value)
     else if (magnitude > 0 && magnitude < 0.01)
         decimals = 5;
     return formatNumber(value, decimals);
+}
+
+QString displayPath(const QString& path)
+{
+    const QString home = QDir::homePath();
+    if (home.isEmpty() || home == QStringLiteral("/"))
+        return path;
+    if (path == home)
+        return QStringLiteral("~");
+    if (path.startsWith(home + QLatin1Char('/')))
+        return QStringLiteral("~") + path.mid(home.size());
+    return path;
 }

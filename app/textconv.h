@@ -33,3 +33,6 @@ QString countOf(qsizetype n, const QString& one, const QString& many);
 
 // Picks decimals so small and large values both show about four significant digits.
 QString formatSignificant(double value);
+
+// A path as people read it: the home folder as "~" ("~/.local/share/roofline-lab/hardware/x.json").
+QString displayPath(const QString& path);

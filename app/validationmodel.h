@@ -4,6 +4,8 @@
 
 #include <QAbstractTableModel>
 
+#include <optional>
+
 // The rows of a validation report: predicted against measured, coloured by error band.
 class ValidationModel : public QAbstractTableModel
 {
@@ -14,8 +16,10 @@ public:
         ShapeColumn,
         PrecisionColumn,
         PredictedColumn,
+        CalibratedColumn,      // refined on the calibrated profile; empty until one is calibrated (the tab hides it)
         MeasuredColumn,
         ErrorColumn,
+        CalibratedErrorColumn, // the calibrated prediction's error, coloured by its own band
         BottleneckColumn,
         NoteColumn, // why a row has no error: it cannot be predicted or was not measured
         ColumnCount
@@ -27,14 +31,18 @@ public:
         BandRole,                    // roofline::Band as int; invalid for rows not compared
         RowIndexRole,                // index into report().rows, stable under sorting
         ComparedRole,
+        CalibratedBandRole,          // the calibrated prediction's band; invalid without one or for rows not compared
     };
     Q_ENUM(Role)
 
     explicit ValidationModel(QObject* parent = nullptr);
 
-    void setReport(roofline::ValidationReport report);
+    // `calibrated`: the same rows validated on a calibrated profile (row for row), shown beside the report's own
+    // predictions; nullopt for none.
+    void setReport(roofline::ValidationReport report, std::optional<roofline::ValidationReport> calibrated = std::nullopt);
     void clear();
     const roofline::ValidationReport& report() const { return m_report; }
+    const std::optional<roofline::ValidationReport>& calibratedReport() const { return m_calibrated; }
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
@@ -42,5 +50,8 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 private:
+    const roofline::ValidationRow* calibratedRow(int row) const;
+
     roofline::ValidationReport m_report;
+    std::optional<roofline::ValidationReport> m_calibrated;
 };

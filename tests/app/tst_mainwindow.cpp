@@ -1,4 +1,6 @@
 #include "benchmarktab.h"
+#include "calibrationmodel.h"
+#include "hardwarecombobox.h"
 #include "calculatortab.h"
 #include "mainwindow.h"
 #include "rooflinechart.h"
@@ -10,6 +12,9 @@
 #include "roofline/version.h"
 
 #include <QAction>
+#include <QFileInfo>
+#include <QImage>
+#include <QStatusBar>
 #include <QDropEvent>
 #include <QMenu>
 #include <QMenuBar>
@@ -68,6 +73,7 @@ private Q_SLOTS:
         QTest::newRow("save") << QStringLiteral("File") << QStringLiteral("Save results…") << QKeySequence(QKeySequence::Save);
         QTest::newRow("png") << QStringLiteral("File") << QStringLiteral("Export PNG…") << QKeySequence(Qt::CTRL | Qt::Key_E);
         QTest::newRow("csv") << QStringLiteral("File") << QStringLiteral("Export CSV…") << QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E);
+        QTest::newRow("calibrate") << QStringLiteral("File") << QStringLiteral("Calibrate from these measurements…") << QKeySequence();
         QTest::newRow("quit") << QStringLiteral("File") << QStringLiteral("Quit") << QKeySequence(QKeySequence::Quit);
         QTest::newRow("validation") << QStringLiteral("View") << QStringLiteral("Validation") << QKeySequence(Qt::CTRL | Qt::Key_3);
         QTest::newRow("about") << QStringLiteral("Help") << QStringLiteral("About Roofline Lab") << QKeySequence();
@@ -175,6 +181,90 @@ private Q_SLOTS:
         QCOMPARE(app.exitCode(), 0);
         QCOMPARE(QString::fromUtf8(app.readAllStandardOutput()).trimmed(),
                  QStringLiteral("roofline-lab ") + QString::fromLatin1(roofline::kVersion));
+    }
+
+    // Calibrating in the Validation tab puts the new profile into every hardware list of the window, the
+    // Calculator's included, and the Calculator predicts with it.
+    void testCalibratedProfileReachesEveryList()
+    {
+        const QString key = QStringLiteral("h100_pcie_calibrated");
+        const QString file = QString::fromLocal8Bit(qgetenv("ROOFLINE_LAB_DATA_DIR")) + QStringLiteral("/hardware/") + key
+            + QStringLiteral(".json");
+        QFile::remove(file);
+        MainWindow window;
+        QAction* calibrate = action(window, QStringLiteral("File"), QStringLiteral("Calibrate from these measurements…"));
+        QVERIFY(calibrate);
+        QVERIFY(!calibrate->isEnabled()); // nothing validated yet
+        const QList<HardwareComboBox*> boxes = window.findChildren<HardwareComboBox*>();
+        QCOMPARE(boxes.size(), 3);
+        for (HardwareComboBox* box : boxes)
+            QVERIFY(box->findData(key) < 0);
+
+        const QString dir = QStringLiteral(ROOFLINE_SOURCE_DIR "/resources/measurements/");
+        QVERIFY(window.openResults(QStringList{dir + QStringLiteral("h100_extended_cold.json"), dir + QStringLiteral("h100_l2_warm.json")}));
+        QVERIFY(calibrate->isEnabled());
+        ValidationTab* validation = window.validationTab();
+        QVERIFY(validation->hardwareBox()->setCurrentKey(QStringLiteral("h100_pcie")));
+        QVERIFY2(validation->calibrate(dir + QStringLiteral("h100_ceilings.json")), qPrintable(validation->lastError()));
+        QVERIFY(QFileInfo::exists(file));
+        QVERIFY2(window.statusBar()->currentMessage().contains(key), qPrintable(window.statusBar()->currentMessage()));
+
+        // Read back from disk by the window: a user profile like any other.
+        const roofline::HardwareSpec* spec = window.registry()->find(key.toStdString());
+        QVERIFY(spec);
+        QCOMPARE(QFileInfo(QString::fromStdString(spec->origin)).canonicalFilePath(), QFileInfo(file).canonicalFilePath());
+        for (HardwareComboBox* box : window.findChildren<HardwareComboBox*>())
+            QVERIFY2(box->findData(key) >= 0, qPrintable(box->parentWidget()->objectName()));
+        // The lists kept what they showed.
+        QCOMPARE(validation->hardwareBox()->currentKey(), QStringLiteral("h100_pcie"));
+        QVERIFY(validation->hasCalibration());
+
+        CalculatorTab* calc = window.calculatorTab();
+        calc->setKernel(roofline::KernelType::GEMV);
+        calc->setMode(roofline::Mode::Refined);
+        const double datasheet = [&] {
+            calc->hardwareBox()->setCurrentKey(QStringLiteral("h100_pcie"));
+            return calc->prediction()->predicted_time_us;
+        }();
+        QVERIFY(calc->hardwareBox()->setCurrentKey(key));
+        QCOMPARE(calc->chart()->hardware()->key, key.toStdString());
+        QVERIFY(calc->prediction()->predicted_time_us != datasheet);
+        QCOMPARE(calc->prediction()->launch_us, spec->launch_overhead_us);
+
+        // Once more: the same key, replaced on disk, is listed once.
+        QVERIFY(validation->calibrate());
+        QCOMPARE(calc->hardwareBox()->currentKey(), key);
+        int listed = 0;
+        for (int i = 0; i < calc->hardwareBox()->count(); ++i)
+            listed += calc->hardwareBox()->itemData(i).toString() == key ? 1 : 0;
+        QCOMPARE(listed, 1);
+        // Recalibrated without the ceilings file: the Calculator, showing that profile, follows.
+        QCOMPARE(calc->chart()->hardware()->l2_bandwidth_gb_s, window.registry()->find(key.toStdString())->l2_bandwidth_gb_s);
+    }
+
+    // The hidden options that take the docs' screenshot: open two runs, calibrate, write the PNG.
+    void testCalibrateScreenshotOption()
+    {
+        QTemporaryDir dir;
+        const QString png = dir.filePath(QStringLiteral("validation.png"));
+        const QString runs = QStringLiteral(ROOFLINE_SOURCE_DIR "/resources/measurements/");
+        QProcess app;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("ROOFLINE_LAB_DATA_DIR"), dir.filePath(QStringLiteral("data")));
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.filePath(QStringLiteral("config")));
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        app.setProcessEnvironment(env);
+        app.start(QStringLiteral(ROOFLINE_BINARY_DIR "/bin/roofline-lab"),
+                  {runs + QStringLiteral("h100_extended_cold.json"), runs + QStringLiteral("h100_l2_warm.json"),
+                   QStringLiteral("--hardware"), QStringLiteral("h100_pcie"), QStringLiteral("--calibrate-with"),
+                   runs + QStringLiteral("h100_ceilings.json"), QStringLiteral("--screenshot-tab"), QStringLiteral("validation"),
+                   QStringLiteral("--screenshot-out"), png, QStringLiteral("--window-size"), QStringLiteral("1200x800")});
+        QVERIFY(app.waitForFinished(60000));
+        QCOMPARE(app.exitCode(), 0);
+        QVERIFY(QFileInfo::exists(dir.filePath(QStringLiteral("data/hardware/h100_pcie_calibrated.json"))));
+        QImage image;
+        QVERIFY(image.load(png));
+        QCOMPARE(image.size(), QSize(1200, 800));
     }
 };
 
