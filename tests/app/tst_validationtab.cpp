@@ -30,6 +30,8 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
+#include <QApplication>
 
 class TestValidationTab : public QObject
 {
@@ -570,6 +572,39 @@ private Q_SLOTS:
         QCOMPARE(tab.report().summary.mean_abs_error_pct, allTerms);
         tab.modeBox()->setCurrentIndex(tab.modeBox()->findData(static_cast<int>(roofline::Mode::Realistic)));
         QVERIFY(!terms->isVisibleTo(&tab));
+    }
+
+    // The button opens the dialog; what it is given there is what the calibration uses. Cancel does nothing.
+    void testCalibrateButtonAsksForCeilings()
+    {
+        const QString file = userProfile(QStringLiteral("h100_pcie_calibrated"));
+        QFile::remove(file);
+        ValidationTab tab(m_registry);
+        loadH100(tab, QStringLiteral("h100_pcie"));
+        const QString ceilings = measurements("h100_ceilings.json");
+        auto answer = [](bool accept, const QString& path) {
+            QTimer::singleShot(0, [accept, path] {
+                for (QWidget* w : QApplication::topLevelWidgets()) {
+                    if (auto* dialog = qobject_cast<CalibrateDialog*>(w)) {
+                        QVERIFY(dialog->findChild<QLabel*>(QStringLiteral("calibrateWhat"))->text().contains(QStringLiteral("h100_pcie_calibrated")));
+                        dialog->setCeilingsFile(path);
+                        accept ? dialog->accept() : dialog->reject();
+                    }
+                }
+            });
+        };
+        answer(false, ceilings);
+        QTest::mouseClick(tab.calibrateButton(), Qt::LeftButton);
+        QVERIFY(!tab.hasCalibration());
+        QVERIFY(!QFileInfo::exists(file));
+
+        answer(true, ceilings);
+        QTest::mouseClick(tab.calibrateButton(), Qt::LeftButton);
+        QVERIFY2(tab.hasCalibration(), qPrintable(tab.lastError()));
+        QVERIFY(QFileInfo::exists(file));
+        const roofline::MeasuredCeilings c = roofline::load_ceilings(ceilings.toStdString());
+        QVERIFY(tab.calibratedProfile()->l2_bandwidth_gb_s.has_value());
+        QVERIFY(std::fabs(*tab.calibratedProfile()->l2_bandwidth_gb_s / *c.l2_read_gb_s - 1) < 1e-3);
     }
 };
 
