@@ -558,16 +558,6 @@ bool ValidationTab::calibrate(const QString& ceilingsFile)
             fail(tr("The ceilings file cannot be used: %1").arg(toQString(e.what())), title);
             return false;
         }
-        // Any JSON object parses as ceilings; one with none of their fields is another kind of file.
-        const roofline::MeasuredCeilings& c = *ceilings;
-        if (!c.dram_read_gb_s && !c.dram_copy_gb_s && !c.l2_read_gb_s && !c.launch_overhead_us && c.peak_tflops.empty()) {
-            fail(tr("%1 holds no measured ceilings: none of dram_read_gb_s, dram_copy_gb_s, l2_read_gb_s, "
-                    "launch_overhead_us or peak_tflops. Is it a results file? Ceilings come from "
-                    "roofline ceilings --out FILE.")
-                     .arg(ceilingsFile),
-                 title);
-            return false;
-        }
         Settings::rememberFolderOf(Settings::Folder::Ceilings, ceilingsFile);
         Settings::setLastCeilingsFile(QFileInfo(ceilingsFile).absoluteFilePath());
     }

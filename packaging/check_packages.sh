@@ -28,7 +28,8 @@ cuda_deb=$(ls "$build"/packages/roofline-lab-cuda_*.deb 2>/dev/null || true)
 echo "packages: $(cd "$build/packages" && ls ./*.deb | tr '\n' ' ')"
 
 contents=$(dpkg-deb --contents "$app_deb" | awk '{print $6}')
-for path in ./usr/bin/roofline ./usr/bin/roofline-lab ./usr/lib/roofline-lab/libroofline_cpu.so \
+grep -qE '^\./usr/lib/([a-z0-9_-]+/)?roofline-lab/libroofline_cpu\.so$' <<<"$contents" || fail "$app_deb lacks the CPU plugin"
+for path in ./usr/bin/roofline ./usr/bin/roofline-lab \
             ./usr/share/applications/io.github.rooflinelab.RooflineLab.desktop \
             ./usr/share/metainfo/io.github.rooflinelab.RooflineLab.metainfo.xml \
             ./usr/share/icons/hicolor/scalable/apps/roofline-lab.svg ./usr/share/icons/hicolor/256x256/apps/roofline-lab.png \
@@ -40,7 +41,7 @@ depends=$(dpkg-deb --field "$app_deb" Depends)
 grep -q libqt6widgets6 <<<"$depends" || fail "$app_deb does not depend on Qt: $depends"
 if grep -qi cublas <<<"$depends"; then fail "$app_deb must install without CUDA: $depends"; fi
 if [ -n "$cuda_deb" ]; then
-    dpkg-deb --contents "$cuda_deb" | awk '{print $6}' | grep -qx ./usr/lib/roofline-lab/libroofline_cuda.so ||
+    dpkg-deb --contents "$cuda_deb" | awk '{print $6}' | grep -qE '^\./usr/lib/([a-z0-9_-]+/)?roofline-lab/libroofline_cuda\.so$' ||
         fail "$cuda_deb lacks the plugin"
     cuda_depends=$(dpkg-deb --field "$cuda_deb" Depends)
     grep -q "roofline-lab (=" <<<"$cuda_depends" && grep -q libcublas <<<"$cuda_depends" ||

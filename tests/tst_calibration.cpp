@@ -129,6 +129,28 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(InputError, calibrate(registry.get("h100_sxm"), set, nullptr, {}));
     }
 
+    void testCeilingsFiles()
+    {
+        // A results file picked by mistake is not a ceilings file.
+        QVERIFY_THROWS_EXCEPTION(InputError, parse_ceilings_json(R"({"hardware_key": "b10", "benchmarks": []})", "r.json"));
+        try {
+            parse_ceilings_json("{}", "c.json");
+            QFAIL("expected InputError");
+        } catch (const InputError& e) {
+            QVERIFY2(std::string(e.what()).find("c.json: holds no ceiling") == 0, e.what());
+        }
+        const MeasuredCeilings c = parse_ceilings_json(R"({"meta": {"device": {"name": "GPU A"}}, "l2_read_gb_s": 5000})", "c.json");
+        QCOMPARE(c.l2_read_gb_s, std::optional<double>(5000));
+
+        // Ceilings of another device are used, with a warning in the log.
+        MeasurementSet set = measured_by(truth());
+        set.meta["device"] = {{"name", "GPU B"}};
+        const HardwareRegistry registry = HardwareRegistry::presets();
+        const CalibrationResult result = calibrate(registry.get("h100_sxm"), set, &c, {});
+        QVERIFY(std::any_of(result.log.begin(), result.log.end(),
+                            [](const std::string& line) { return line.find("warning: the ceilings were measured on GPU A") == 0; }));
+    }
+
     void testSplitByShape()
     {
         const MeasurementSet set = measured_by(truth());

@@ -255,6 +255,11 @@ CalibrationResult calibrate(const HardwareSpec& base, const MeasurementSet& meas
     const std::string run = options.run_label.empty() ? measurements.source : options.run_label;
     const std::string ceilings_label = options.ceilings_label.empty() ? std::string("measured ceilings") : options.ceilings_label;
 
+    // Ceilings of another device would calibrate this one with numbers that are not its own.
+    if (ceilings && ceilings->device.contains("name") && ceilings->device["name"].is_string()
+        && ceilings->device["name"].get<std::string>() != device_name(measurements) && device_name(measurements) != "unknown device")
+        result.log.push_back("warning: the ceilings were measured on " + ceilings->device["name"].get<std::string>()
+                             + ", the rows on " + device_name(measurements));
     if (ceilings && ceilings->l2_read_gb_s) {
         spec.l2_bandwidth_gb_s = rounded(*ceilings->l2_read_gb_s, 1);
         spec.sources["l2_bandwidth_gb_s"] = "measured: " + ceilings_label + " (L2 re-read)";

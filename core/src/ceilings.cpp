@@ -172,6 +172,9 @@ MeasuredCeilings parse_ceilings_json(std::string_view text, const std::string& s
             c.peak_tflops[*p] = read_positive_number(value, at("peak_tflops." + name));
         }
     }
+    if (!c.dram_read_gb_s && !c.dram_copy_gb_s && !c.l2_read_gb_s && !c.launch_overhead_us && c.peak_tflops.empty())
+        throw InputError(at(""), "holds no ceiling (dram_read_gb_s, dram_copy_gb_s, l2_read_gb_s, launch_overhead_us, "
+                                 "peak_tflops): is it a ceilings file from `roofline ceilings`?");
     if (doc.contains("peak_shapes") && doc["peak_shapes"].is_object()) {
         for (const auto& [name, value] : doc["peak_shapes"].items()) {
             if (const auto p = parse_precision(name); p && value.is_string())

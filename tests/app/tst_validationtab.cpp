@@ -447,7 +447,7 @@ private Q_SLOTS:
         QTest::newRow("unknown precision") << QByteArray("{\"peak_tflops\": {\"FP7\": 100}}") << QStringLiteral("fp7.json")
                                            << QStringList{QStringLiteral("fp7.json"), QStringLiteral("peak_tflops.FP7")};
         QTest::newRow("a results file") << contents(measurements("h100_default.json")) << QStringLiteral("results.json")
-                                        << QStringList{QStringLiteral("results.json"), QStringLiteral("no measured ceilings")};
+                                        << QStringList{QStringLiteral("results.json"), QStringLiteral("holds no ceiling")};
     }
 
     void testBadCeilingsKeepState()
