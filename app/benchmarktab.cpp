@@ -8,6 +8,7 @@
 #include "planeditor.h"
 #include "rooflinechart.h"
 #include "settings.h"
+#include "sidepanel.h"
 #include "textconv.h"
 
 #include "roofline/errors.h"
@@ -142,13 +143,7 @@ BenchmarkTab::BenchmarkTab(std::shared_ptr<const roofline::HardwareRegistry> reg
     panelLayout->addWidget(runBox);
     panelLayout->addStretch();
 
-    auto* scroll = new QScrollArea(this);
-    scroll->setWidget(panel);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    scroll->setMinimumWidth(panel->sizeHint().width() + 24);
-    scroll->setMaximumWidth(500);
+    QScrollArea* scroll = wrapSidePanel(panel, 500, this);
 
     m_proxy->setSourceModel(m_model);
     m_proxy->setSortRole(BenchmarkResultsModel::SortRole);

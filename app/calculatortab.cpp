@@ -5,6 +5,7 @@
 #include "rooflinechart.h"
 #include "settings.h"
 #include "shapeeditor.h"
+#include "sidepanel.h"
 #include "textconv.h"
 
 #include "roofline/errors.h"
@@ -205,13 +206,7 @@ CalculatorTab::CalculatorTab(std::shared_ptr<const roofline::HardwareRegistry> r
     panelLayout->addWidget(m_sweep);
     panelLayout->addStretch();
 
-    auto* scroll = new QScrollArea(this);
-    scroll->setWidget(panel);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    scroll->setMinimumWidth(panel->sizeHint().width() + 24);
-    scroll->setMaximumWidth(460);
+    QScrollArea* scroll = wrapSidePanel(panel, 460, this);
 
     m_chart = new RooflineChart(this);
     m_chart->setObjectName(QStringLiteral("calculatorChart"));
