@@ -8,9 +8,7 @@
 
 #include <atomic>
 #include <csignal>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 namespace roofline::cli {
 
@@ -34,12 +32,16 @@ BenchPlan load_plan(const std::string& name)
         return extended_plan();
     if (name == "smoke")
         return smoke_plan();
-    std::ifstream in(name, std::ios::binary);
-    if (!in)
-        throw InputError(InputLocation{name, {}, {}, {}, {}}, "cannot open the plan file (or use default, extended, smoke)");
-    std::ostringstream text;
-    text << in.rdbuf();
-    return parse_plan_json(text.str(), name);
+    std::string text;
+    try {
+        text = read_text_file(name);
+    } catch (const InputError& e) {
+        std::string reason = e.problem();
+        if (const auto colon = reason.find(": "); colon != std::string::npos)
+            reason = reason.substr(colon + 2); // the system's reason, without read_text_file's own words
+        throw InputError(e.where(), "cannot open the plan file (or use default, extended, smoke): " + reason);
+    }
+    return parse_plan_json(text, name);
 }
 
 std::string status_text(const Measurement& m)

@@ -7,8 +7,6 @@
 #include "json_util.h"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 namespace roofline {
 
@@ -186,12 +184,7 @@ MeasuredCeilings parse_ceilings_json(std::string_view text, const std::string& s
 
 MeasuredCeilings load_ceilings(const std::filesystem::path& file)
 {
-    std::ifstream in(file, std::ios::binary);
-    if (!in)
-        throw InputError(InputLocation{file.string(), {}, {}, {}, {}}, "cannot open the file");
-    std::ostringstream text;
-    text << in.rdbuf();
-    return parse_ceilings_json(text.str(), file.string());
+    return parse_ceilings_json(read_text_file(file), file.string());
 }
 
 } // namespace roofline

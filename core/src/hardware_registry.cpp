@@ -1,28 +1,17 @@
 #include "roofline/hardware_registry.h"
 
 #include "roofline/errors.h"
+#include "roofline/measurements.h"
 
 #include <algorithm>
 #include <cstdlib>
-#include <fstream>
 #include <map>
-#include <sstream>
 
 namespace roofline {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string read_text_file(const fs::path& file)
-{
-    std::ifstream in(file, std::ios::binary);
-    if (!in)
-        throw InputError(InputLocation{file.string(), {}, {}, {}, {}}, "cannot open the file for reading");
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 fs::path env_path(const char* name)
 {

@@ -219,7 +219,7 @@ MeasurementSet parse_measurements(std::string_view text, const std::string& sour
     return set;
 }
 
-MeasurementSet load_measurements(const std::filesystem::path& file)
+std::string read_text_file(const std::filesystem::path& file)
 {
     std::ifstream in(file, std::ios::binary | std::ios::ate);
     if (!in)
@@ -229,7 +229,12 @@ MeasurementSet load_measurements(const std::filesystem::path& file)
     std::string text(static_cast<std::size_t>(in.tellg()), '\0');
     in.seekg(0);
     in.read(text.data(), static_cast<std::streamsize>(text.size()));
-    return parse_measurements(text, file.string());
+    return text;
+}
+
+MeasurementSet load_measurements(const std::filesystem::path& file)
+{
+    return parse_measurements(read_text_file(file), file.string());
 }
 
 ordered_json measurement_to_json(const Measurement& m)
