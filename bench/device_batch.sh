@@ -4,6 +4,9 @@
 #   bench/device_batch.sh plugin-checks  cuobjdump archs, compute-sanitizer on a smoke plan
 #   bench/device_batch.sh default        the plan's default shapes (cold) and the measured ceilings
 #   bench/device_batch.sh sweep          the extended sweep (cold) and the L2-resident plan (warm)
+#   bench/device_batch.sh repeat         the extended sweep again, minutes later: how repeatable the numbers are
+#   bench/device_batch.sh flushcompare   the default plan with nvbench's memset flush, to compare with the read flush
+#   bench/device_batch.sh check          cuda_plugin_check (every kernel x precision against its reference)
 #   bench/device_batch.sh torch          PyTorch comparison of the default and extended results
 # Results and logs go to $OUT (default ./device-out). Leaves the GPU's clocks and settings alone.
 set -u
@@ -35,6 +38,15 @@ step() {
     sweep)
         "$ROOFLINE" bench --plan extended --out "$OUT/${PREFIX}_extended_cold.json" | tail -8
         "$ROOFLINE" bench --plan bench/plans/l2_warm.json --out "$OUT/${PREFIX}_l2_warm.json" | tail -8 ;;
+    repeat)
+        "$ROOFLINE" bench --plan extended --out "$OUT/${PREFIX}_extended_cold_repeat.json" | tail -3 ;;
+    flushcompare)
+        ROOFLINE_CUDA_L2_FLUSH=write "$ROOFLINE" bench --plan default --out "$OUT/${PREFIX}_default_memset_flush.json" | tail -3 ;;
+    check)
+        { cmake -S gpu/cuda -B "$BUILD-check" -G Ninja -DCMAKE_BUILD_TYPE=Release -DROOFLINE_CUDA_ARCHITECTURES=90 &&
+          ninja -C "$BUILD-check" cuda_plugin_check; } > "$OUT/check-build.log" 2>&1 || { tail -30 "$OUT/check-build.log"; return 1; }
+        "$BUILD-check/bin/cuda_plugin_check" > "$OUT/check.txt" 2>&1; local rc=$?
+        tail -4 "$OUT/check.txt"; return $rc ;;
     torch)
         # This call's results where it made them, else the committed ones (the device empties $OUT between calls).
         local inputs=()

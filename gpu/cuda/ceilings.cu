@@ -268,7 +268,7 @@ CaseResult run_ceiling_case(DeviceContext& device, const CaseSpec& spec, const S
     if (spec.kernel == RL_KERNEL_L2_READ)
         result.add_note(format_mb(w.bytes) + " read " + std::to_string(passes) + " times per sample (warm, L1 bypassed)");
     else if (spec.kernel != RL_KERNEL_LAUNCH) {
-        result.add_note(format_mb(w.bytes) + (flush ? ", L2 flushed before each sample" : ", warm"));
+        result.add_note(format_mb(w.bytes) + (flush ? std::string(", L2 flushed (") + flush->description() + ") before each sample" : std::string(", warm")));
         if (w.bytes < 4 * l2)
             result.add_note("working set under 4x the L2 (" + format_mb(l2) + "): part of it may be served by L2");
     }

@@ -75,7 +75,7 @@ cublasHandle_t DeviceContext::blas()
 L2Flush& DeviceContext::l2_flush()
 {
     if (!flush_)
-        flush_.emplace(props_.l2_bytes);
+        flush_.emplace(props_.l2_bytes, props_.multiprocessors);
     return *flush_;
 }
 

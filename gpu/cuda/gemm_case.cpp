@@ -207,7 +207,8 @@ CaseResult run_gemm_case(DeviceContext& device, const CaseSpec& spec, const Stop
     const SampleSettings settings = sample_settings(spec);
     const SampleRun run = run_samples(device, settings, stop, prepare, timed);
     result.take_samples(run, settings);
-    result.add_note(cold ? "cold: L2 flushed (" + std::to_string(flush->bytes() >> 20) + " MiB memset) before each sample, "
+    result.add_note(cold ? "cold: L2 flushed (" + std::to_string(flush->bytes() >> 20) + " MiB " + flush->description()
+                               + ") before each sample, "
                                + std::to_string(sets) + " rotating input set" + (sets > 1 ? "s" : "")
                          : std::string("warm: same inputs every sample"));
     return result;
