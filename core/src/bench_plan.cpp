@@ -54,25 +54,33 @@ BenchPlan extended_plan()
     plan.time_budget_per_case_s = 0.5;
     std::vector<KernelShape> shapes;
     // Square GEMMs from launch-bound to peak-bound, and two sizes that do not divide into tiles evenly.
-    for (int64_t n : {256, 512, 1024, 2048, 3072, 4096, 6144, 8192, 16384})
+    for (int64_t n : {256, 512, 768, 1024, 1536, 2048, 2560, 3072, 4096, 6144, 8192, 12288, 16384})
         shapes.push_back(GemmShape{n, n, n});
-    shapes.push_back(GemmShape{1000, 1000, 1000});
-    shapes.push_back(GemmShape{5000, 5000, 5000});
+    // Sizes that do not divide into tiles evenly; 1000, 3000 and 5000 bytes are not multiples of 16 for 8-bit
+    // operands, 1500 and 2500 elements not for 8- and 16-bit ones (off the tensor cores' fast path).
+    for (int64_t n : {1000, 1500, 2500, 3000, 4000, 5000, 6000})
+        shapes.push_back(GemmShape{n, n, n});
     // Skinny GEMMs as LLM layers run them: few tokens (M) against wide weights.
-    for (int64_t m : {16, 64, 128, 512, 2048})
+    for (int64_t m : {16, 32, 64, 128, 256, 512, 1024, 2048})
         shapes.push_back(GemmShape{m, 4096, 4096});
     shapes.push_back(GemmShape{128, 14336, 4096});
     shapes.push_back(GemmShape{128, 4096, 14336});
     shapes.push_back(GemmShape{2048, 14336, 4096});
     // GEMVs from L2-resident to far larger than any L2.
-    for (int64_t n : {1024, 2048, 4096, 8192, 16384})
+    for (int64_t n : {1024, 2048, 3072, 4096, 6144, 8192, 12288, 16384})
         shapes.push_back(GemvShape{n, n});
     shapes.push_back(GemvShape{14336, 4096});
+    shapes.push_back(GemvShape{28672, 4096});
     shapes.push_back(GemvShape{4096, 14336});
     shapes.push_back(GemvShape{32768, 8192});
+    shapes.push_back(GemvShape{3000, 3000});
+    shapes.push_back(GemvShape{5000, 5000});
     add_cases(plan, shapes, {Precision::FP32, Precision::TF32, Precision::FP16, Precision::BF16, Precision::FP8_E4M3,
                              Precision::INT8});
-    add_cases(plan, {GemmShape{4096, 4096, 4096}, GemmShape{8192, 8192, 8192}, GemvShape{8192, 8192}},
+    // Enough shapes in FP64 and FP8 E5M2 that both halves of a split by shape see each.
+    add_cases(plan, {GemmShape{1024, 1024, 1024}, GemmShape{2048, 2048, 2048}, GemmShape{4096, 4096, 4096},
+                     GemmShape{6144, 6144, 6144}, GemmShape{8192, 8192, 8192}, GemvShape{2048, 2048}, GemvShape{4096, 4096},
+                     GemvShape{8192, 8192}, GemvShape{16384, 16384}},
               {Precision::FP64, Precision::FP8_E5M2});
     return plan;
 }
