@@ -1,5 +1,5 @@
 // The model's honest error on a real H100: calibrate on half of the measured shapes, predict the other half.
-//   bench_holdout [--data DIR] [--prefix h100] [--base h100_sxm]
+//   bench_holdout [--data DIR] [--prefix h100] [--base h100_sxm] [--rows]
 // Reads DIR/<prefix>_extended_cold.json, DIR/<prefix>_l2_warm.json and DIR/<prefix>_ceilings.json (committed in
 // resources/measurements/), splits the rows by shape, and prints the held-out error of the ideal roofline, the
 // plan-style single factor and the refined model, per kernel x precision and per class of shapes, and what each
@@ -65,14 +65,21 @@ double error_pct(const Prediction& p, const Measurement& m)
 int main(int argc, char** argv)
 {
     std::string dir = ROOFLINE_MEASUREMENTS_DIR, prefix = "h100", base_key = "h100_sxm";
-    for (int i = 1; i + 1 < argc; i += 2) {
+    bool print_rows = false;
+    for (int i = 1; i < argc; ++i) {
         const std::string option = argv[i];
+        if (option == "--rows") {
+            print_rows = true;
+            continue;
+        }
+        if (i + 1 >= argc)
+            break;
         if (option == "--data")
-            dir = argv[i + 1];
+            dir = argv[++i];
         else if (option == "--prefix")
-            prefix = argv[i + 1];
+            prefix = argv[++i];
         else if (option == "--base")
-            base_key = argv[i + 1];
+            base_key = argv[++i];
     }
     const HardwareRegistry registry = HardwareRegistry::presets();
     const HardwareSpec& base = registry.get(base_key);
@@ -92,7 +99,7 @@ int main(int argc, char** argv)
                 base.name.c_str(), calibration_set.rows.size(), held_out.rows.size());
     for (const auto& line : fit.log)
         std::printf("  calibration: %s\n", line.c_str());
-    std::printf("Calibrated: latency floor %.2f us, L2 %.0f GB/s, GEMM tile %dx%d.\n\n", calibrated.launch_overhead_us,
+    std::printf("Calibrated: median latency floor %.2f us, L2 %.0f GB/s, GEMM tile %dx%d.\n\n", calibrated.launch_overhead_us,
                 calibrated.l2_bandwidth_gb_s.value_or(0), calibrated.gemm_tile_m.value_or(0), calibrated.gemm_tile_n.value_or(0));
 
     struct Variant {
@@ -100,11 +107,13 @@ int main(int argc, char** argv)
         const HardwareSpec* hw;
         ModelOptions options;
     };
-    ModelTerms no_launch, no_cache, no_waves, no_split;
+    ModelTerms no_launch, no_cache, no_waves, no_split, no_power, no_align;
     no_launch.launch_floor = false;
     no_cache.cache_aware = false;
     no_waves.wave_quantization = false;
     no_split.split_efficiency = false;
+    no_power.power_throttle = false;
+    no_align.alignment = false;
     const std::vector<Variant> variants = {
         {"ideal (datasheet roofline)", &base, {Mode::Ideal, {}, CacheMode::Cold, false}},
         {"plan-style single factor", &calibrated, {Mode::Realistic, {}, CacheMode::Cold, false}},
@@ -113,6 +122,8 @@ int main(int argc, char** argv)
         {"refined without L2 residency", &calibrated, {Mode::Refined, no_cache, CacheMode::Cold, false}},
         {"refined without wave quantization", &calibrated, {Mode::Refined, no_waves, CacheMode::Cold, false}},
         {"refined with one factor per bound", &calibrated, {Mode::Refined, no_split, CacheMode::Cold, false}},
+        {"refined without power throttle", &calibrated, {Mode::Refined, no_power, CacheMode::Cold, false}},
+        {"refined without row alignment", &calibrated, {Mode::Refined, no_align, CacheMode::Cold, false}},
     };
 
     std::vector<Errors> overall(variants.size());
@@ -130,6 +141,21 @@ int main(int argc, char** argv)
             by_class[cls][v].add(e);
             by_group[group][v].add(e);
         }
+    }
+
+    if (print_rows) {
+        std::printf("Held-out rows, refined (all terms)\n%-6s %-9s %-22s %-5s %11s %11s %8s  %s\n", "kernel", "precision", "shape",
+                    "cache", "measured_us", "refined_us", "error_%", "algorithm");
+        ModelOptions o = variants[2].options;
+        for (const Measurement& m : held_out.rows) {
+            o.cache = m.cache_mode == "warm" ? CacheMode::Warm : CacheMode::Cold;
+            const Prediction p = predict(calibrated, m.shape, m.precision, o);
+            std::printf("%-6s %-9s %-22s %-5s %11.2f %11.2f %+8.1f  %.60s\n", std::string(to_string(m.kernel())).c_str(),
+                        std::string(to_string(m.precision)).c_str(), format_shape(m.shape).c_str(), m.cache_mode.c_str(),
+                        m.measured_time_us, p.predicted_time_us, error_pct(p, m),
+                        m.extra.value("algorithm", std::string()).c_str());
+        }
+        std::printf("\n");
     }
 
     std::printf("All held-out rows (|error| in %%)\n");

@@ -4,6 +4,8 @@
 
 #include <QtTest>
 
+#include <set>
+
 using namespace roofline;
 
 Q_DECLARE_METATYPE(roofline::KernelShape)
@@ -117,6 +119,10 @@ private slots:
     {
         HardwareSpec hw = registry_.get("h100_sxm");
         hw.launch_overhead_us = 5;
+        hw.latency_floor_us.clear();
+        hw.throttle_after_us.reset();
+        hw.throttle_ratio.reset();
+        hw.misaligned_efficiency.clear();
         hw.l2_bandwidth_gb_s = 7000;
         hw.l2_efficiency = 0.5;
         hw.gemm_tile_m = 128;
@@ -132,18 +138,21 @@ private slots:
         QCOMPARE(cold.breakdown.size(), std::size_t(3));
         QCOMPARE(cold.breakdown[2].name, std::string("latency floor"));
 
-        // Warm: 52,428,800 bytes still in L2 stream at 7000 GB/s × 0.5, the other 81,821,696 from DRAM.
+        // Warm, larger than the L2: streamed in order, nothing is left for the next run, all from DRAM.
         const Prediction warm = predict(hw, GemvShape{8192, 8192}, Precision::BF16, ModelOptions{Mode::Refined, {}, CacheMode::Warm, true});
-        const double expected_us = 81821696.0 / 3350e9 * 1e6 / 0.9 + 52428800.0 / 7000e9 * 1e6 / 0.5;
-        QVERIFY(std::abs(warm.t_mem_us - expected_us) < 1e-9);
+        QCOMPARE(warm.t_mem_us, cold.t_mem_us);
         QVERIFY(!warm.l2_resident);
-        const Prediction small = predict(hw, GemvShape{1024, 1024}, Precision::BF16, ModelOptions{Mode::Refined, {}, CacheMode::Warm, true});
-        QVERIFY(small.l2_resident);
+        // Warm, 33,570,816 bytes fit in the 50 MiB L2: all at 7000 GB/s × 0.5 = 9.5917 µs.
+        const Prediction fits = predict(hw, GemvShape{4096, 4096}, Precision::BF16, ModelOptions{Mode::Refined, {}, CacheMode::Warm, true});
+        QVERIFY(fits.l2_resident);
+        QCOMPARE(qRound64(fits.t_mem_us * 10000), qint64(95917));
 
         // Wave quantization: 256² output in 128² tiles is 4 tiles on 132 SMs: one wave at 4/132.
         QCOMPARE(wave_efficiency(hw, GemmShape{256, 256, 256}), 4.0 / 132);
         // 1536² is 144 tiles: two waves of 132 slots.
         QCOMPARE(wave_efficiency(hw, GemmShape{1536, 1536, 64}), 144.0 / 264);
+        // 1000² is 64 tiles of 128² covering 1024²: one wave at 64/132, and 1000²/1024² of the tiles' work is kept.
+        QCOMPARE(wave_efficiency(hw, GemmShape{1000, 1000, 64}), 64.0 / 132 * (1000.0 * 1000.0) / (1024.0 * 1024.0));
         QCOMPARE(wave_efficiency(hw, GemvShape{1024, 1024}), 1.0);
         const Prediction gemm = predict(hw, GemmShape{256, 256, 256}, Precision::BF16, ModelOptions{Mode::Refined, {}, CacheMode::Cold, true});
         QCOMPARE(gemm.wave_efficiency, 4.0 / 132);
@@ -152,11 +161,76 @@ private slots:
         QCOMPARE(gemm.bottleneck, Bottleneck::Latency);
 
         // Every term off is the plan's realistic mode: one factor for both bounds, nothing added.
-        const ModelTerms none{false, false, false, false};
         for (const KernelShape& shape : {KernelShape(GemmShape{4096, 4096, 4096}), KernelShape(GemvShape{8192, 8192})}) {
-            const Prediction bare = predict(hw, shape, Precision::BF16, ModelOptions{Mode::Refined, none, CacheMode::Warm, true});
+            const Prediction bare = predict(hw, shape, Precision::BF16, ModelOptions{Mode::Refined, ModelTerms::none(), CacheMode::Warm, true});
             QCOMPARE(bare.predicted_time_us, predict(hw, shape, Precision::BF16, Mode::Realistic).predicted_time_us);
         }
+    }
+
+    // The fitted terms: a floor per kernel × precision, the power throttle's knee, misaligned rows.
+    void testFittedTerms()
+    {
+        HardwareSpec hw = registry_.get("h100_sxm");
+        hw.launch_overhead_us = 5;
+        hw.latency_floor_us = {{KernelType::GEMV, {{Precision::BF16, 7}}}};
+        hw.compute_efficiency = {{KernelType::GEMM, {{Precision::BF16, 0.8}}}};
+        hw.memory_efficiency = {{KernelType::GEMV, {{Precision::BF16, 0.9}}}};
+        hw.misaligned_efficiency = {{KernelType::GEMM, {{Precision::BF16, 0.25}}}};
+        hw.throttle_after_us = 100;
+        hw.throttle_ratio = 0.8;
+        hw.gemm_tile_m = 128;
+        hw.gemm_tile_n = 128;
+        const ModelOptions refined{Mode::Refined, {}, CacheMode::Cold, true};
+
+        QCOMPARE(predict(hw, GemvShape{1024, 1024}, Precision::BF16, refined).launch_us, 7.0);
+        QCOMPARE(predict(hw, GemvShape{1024, 1024}, Precision::FP16, refined).launch_us, 5.0); // no entry: launch_overhead_us
+
+        // GEMM 8192³ BF16: 2·8192³ / 989 TFLOP/s / 0.8 = 1389.63 µs of math (64² tiles of 128²: 4096 tiles in 32
+        // waves of 132 = 0.9697); beyond the 100 µs knee at 0.8 × the rate.
+        const Prediction big = predict(hw, GemmShape{8192, 8192, 8192}, Precision::BF16, refined);
+        const double math_us = 2.0 * 8192 * 8192 * 8192 / 989e12 * 1e6 / 0.8 / (4096.0 / (32 * 132));
+        QCOMPARE(qRound64(big.t_math_us * 100), qRound64((100 + (math_us - 100) / 0.8) * 100));
+        QCOMPARE(qRound64(big.throttle_us * 100), qRound64((math_us - 100) * 0.25 * 100));
+        ModelTerms no_power;
+        no_power.power_throttle = false;
+        QCOMPARE(qRound64(predict(hw, GemmShape{8192, 8192, 8192}, Precision::BF16, ModelOptions{Mode::Refined, no_power, CacheMode::Cold, true})
+                              .t_math_us * 100),
+                 qRound64(math_us * 100));
+
+        // 1500 BF16 elements are 3000 bytes: rows off 16-byte boundaries, the fitted factor applies; 1536 are not.
+        QVERIFY(!operand_rows_aligned(GemmShape{1500, 1500, 1500}, Precision::BF16));
+        QVERIFY(operand_rows_aligned(GemmShape{1536, 1536, 1536}, Precision::BF16));
+        QVERIFY(operand_rows_aligned(GemmShape{1500, 1500, 1500}, Precision::FP32));
+        QVERIFY(!operand_rows_aligned(GemvShape{3000, 3000}, Precision::INT8));
+        const Prediction odd = predict(hw, GemmShape{1500, 1500, 1500}, Precision::BF16, refined);
+        QVERIFY(!odd.rows_aligned);
+        QCOMPARE(odd.misaligned_efficiency, 0.25);
+        ModelTerms no_align;
+        no_align.alignment = false;
+        const Prediction ignored = predict(hw, GemmShape{1500, 1500, 1500}, Precision::BF16, ModelOptions{Mode::Refined, no_align, CacheMode::Cold, true});
+        QCOMPARE(qRound64(odd.t_math_us * 1000), qRound64(ignored.t_math_us * 4 * 1000));
+        QVERIFY(odd.breakdown[0].detail.find("misaligned rows 0.25") != std::string::npos);
+    }
+
+    // Every term has a distinct CLI name and flag, and ModelTerms::none() switches each off.
+    void testTermRegistry()
+    {
+        std::set<std::string_view> keys;
+        const ModelTerms none = ModelTerms::none();
+        const ModelTerms all;
+        for (const TermInfo& term : model_terms()) {
+            QVERIFY(keys.insert(term.key).second);
+            QVERIFY(!(none.*term.flag));
+            QVERIFY(all.*term.flag);
+            // Switching this term off leaves every other on: no two entries share a flag.
+            ModelTerms one_off;
+            one_off.*term.flag = false;
+            int off = 0;
+            for (const TermInfo& other : model_terms())
+                off += one_off.*other.flag ? 0 : 1;
+            QCOMPARE(off, 1);
+        }
+        QCOMPARE(keys.size(), std::size_t(6));
     }
 
     void testNoPeakForPrecision()

@@ -16,6 +16,11 @@ HardwareSpec truth()
     const HardwareRegistry registry = HardwareRegistry::presets();
     HardwareSpec hw = registry.get("h100_sxm");
     hw.launch_overhead_us = 4.5;
+    hw.latency_floor_us = {{KernelType::GEMV, {{Precision::BF16, 6.0}, {Precision::FP8_E4M3, 5.5}}},
+                           {KernelType::GEMM, {{Precision::BF16, 4.5}, {Precision::FP8_E4M3, 5.0}}}};
+    hw.throttle_after_us = 100;
+    hw.throttle_ratio = 0.85;
+    hw.misaligned_efficiency = {{KernelType::GEMM, {{Precision::BF16, 0.3}}}};
     hw.gemm_tile_m = 128;
     hw.gemm_tile_n = 128;
     hw.l2_bandwidth_gb_s = 7000;
@@ -36,10 +41,14 @@ MeasurementSet measured_by(const HardwareSpec& hw)
         shapes.push_back(GemvShape{n, 8192});
     for (int64_t n : {256, 512, 1024, 2048, 3072, 4096, 6144, 8192})
         shapes.push_back(GemmShape{n, n, n});
+    for (int64_t n : {1500, 2500}) // BF16 rows of 3000 and 5000 bytes: off 16-byte boundaries; FP8 is refused there
+        shapes.push_back(GemmShape{n, n, n});
     for (int64_t m : {16, 64, 128, 512})
         shapes.push_back(GemmShape{m, 8192, 8192});
     for (const auto& shape : shapes) {
         for (Precision p : {Precision::BF16, Precision::FP8_E4M3}) {
+            if (!operand_rows_aligned(shape, p) && p == Precision::FP8_E4M3)
+                continue;
             for (CacheMode cache : {CacheMode::Cold, CacheMode::Warm}) {
                 Measurement m;
                 m.shape = shape;
@@ -75,7 +84,21 @@ private slots:
 
         QCOMPARE(result.rows_used, set.rows.size());
         QCOMPARE(fitted.key, std::string("fitted"));
-        QCOMPARE(fitted.launch_overhead_us, 4.5);
+        const std::pair<KernelType, Precision> groups[] = {{KernelType::GEMV, Precision::BF16}, {KernelType::GEMV, Precision::FP8_E4M3},
+                                                           {KernelType::GEMM, Precision::BF16}, {KernelType::GEMM, Precision::FP8_E4M3}};
+        for (const auto& [kernel, precision] : groups) {
+            const double expected = hw.latency_floor_for(kernel, precision), got = fitted.latency_floor_for(kernel, precision);
+            QVERIFY2(std::fabs(got - expected) < 0.05, qPrintable(QStringLiteral("%1 %2: floor %3, expected %4")
+                                                                       .arg(QString::fromLatin1(to_string(kernel)))
+                                                                       .arg(QString::fromLatin1(to_string(precision)))
+                                                                       .arg(got)
+                                                                       .arg(expected)));
+        }
+        QCOMPARE(fitted.launch_overhead_us, 5.25); // the median floor, for kernels without one of their own
+        QCOMPARE(fitted.throttle_after_us, std::optional<double>(100));
+        QVERIFY(std::fabs(*fitted.throttle_ratio - 0.85) < 0.01);
+        QVERIFY(std::fabs(*fitted.misaligned_efficiency_for(KernelType::GEMM, Precision::BF16) - 0.3) < 0.01);
+        QVERIFY(!fitted.misaligned_efficiency_for(KernelType::GEMM, Precision::FP8_E4M3)); // no misaligned FP8 row
         QCOMPARE(fitted.gemm_tile_m, std::optional<int>(128));
         QCOMPARE(fitted.gemm_tile_n, std::optional<int>(128));
         QVERIFY(std::fabs(*fitted.l2_efficiency - 0.5) < 0.01);

@@ -44,6 +44,24 @@ std::string_view to_string(Bottleneck b)
     return "?";
 }
 
+const std::vector<TermInfo>& model_terms()
+{
+    static const std::vector<TermInfo> terms = {
+        {"floor", "Latency floor", "a fixed cost per kernel (launch, ramp-up, tail), fitted per kernel and precision",
+         &ModelTerms::launch_floor},
+        {"l2", "L2 residency", "warm inputs that fit in L2 stream at L2 bandwidth; larger ones are evicted before reuse",
+         &ModelTerms::cache_aware},
+        {"waves", "Wave quantization", "GEMM output tiles run in whole waves over the SMs", &ModelTerms::wave_quantization},
+        {"split", "Split efficiencies", "separate compute and memory efficiencies instead of one factor",
+         &ModelTerms::split_efficiency},
+        {"power", "Power throttle", "compute-bound work beyond the fitted knee runs at the power-capped clock",
+         &ModelTerms::power_throttle},
+        {"align", "Row alignment", "operand rows that are not multiples of 16 bytes run on slower kernels (fitted factor)",
+         &ModelTerms::alignment},
+    };
+    return terms;
+}
+
 namespace {
 
 constexpr int kDefaultTile = 128;
@@ -104,7 +122,8 @@ double wave_efficiency(const HardwareSpec& hw, const KernelShape& shape)
     const double tiles = static_cast<double>((gemm->m + tile_m - 1) / tile_m) * static_cast<double>((gemm->n + tile_n - 1) / tile_n);
     const double sms = *hw.sm_count;
     const double waves = std::ceil(tiles / sms);
-    return tiles / (waves * sms);
+    const double covered = tiles * static_cast<double>(tile_m) * static_cast<double>(tile_n);
+    return tiles / (waves * sms) * (static_cast<double>(gemm->m) * static_cast<double>(gemm->n) / covered);
 }
 
 namespace {
@@ -134,9 +153,12 @@ Prediction refined(const HardwareSpec& hw, const KernelShape& shape, Precision p
     p.compute_efficiency = compute_eff;
     p.memory_efficiency = memory_eff;
     p.efficiency_from_table = from_table;
+    p.rows_aligned = operand_rows_aligned(shape, precision);
+    if (terms.alignment && !p.rows_aligned)
+        p.misaligned_efficiency = hw.misaligned_efficiency_for(kernel, precision).value_or(1);
 
     p.wave_efficiency = terms.wave_quantization ? wave_efficiency(hw, shape) : 1;
-    const double t_math_us = p.t_math_us / p.wave_efficiency / compute_eff;
+    const double t_math_us = p.t_math_us / p.wave_efficiency / compute_eff / p.misaligned_efficiency;
     std::string math_detail;
     if (options.explain) {
         math_detail = format_number(static_cast<double>(work.flops) / 1e9, 3) + " GFLOP at " + format_number(p.peak_tflops, 1)
@@ -148,39 +170,56 @@ Prediction refined(const HardwareSpec& hw, const KernelShape& shape, Precision p
             math_detail += " × wave efficiency " + format_number(p.wave_efficiency, 3) + " (" + std::to_string(tiles) + " tiles of "
                 + std::to_string(tm) + "×" + std::to_string(tn) + " on " + std::to_string(*hw.sm_count) + " SMs)";
         }
+        if (p.misaligned_efficiency < 1)
+            math_detail += " × misaligned rows " + format_number(p.misaligned_efficiency, 3);
     }
 
-    // Warm: what fits of the working set is still in L2 and streams at L2 bandwidth, the rest from DRAM.
-    const bool can_use_l2 = terms.cache_aware && options.cache == CacheMode::Warm && hw.l2_cache_bytes && hw.l2_bandwidth_gb_s;
-    const double l2_bytes = can_use_l2 ? std::min(work.bytes, static_cast<double>(*hw.l2_cache_bytes)) : 0.0;
-    const double dram_bytes = work.bytes - l2_bytes;
+    // Power: compute beyond the knee runs at the throttled rate.
+    double throttled_math_us = t_math_us;
+    const bool can_throttle = terms.power_throttle && hw.throttle_after_us && hw.throttle_ratio;
+    if (can_throttle && t_math_us > *hw.throttle_after_us)
+        throttled_math_us = *hw.throttle_after_us + (t_math_us - *hw.throttle_after_us) / *hw.throttle_ratio;
+    p.throttle_us = throttled_math_us - t_math_us;
+    if (options.explain && p.throttle_us > 0)
+        math_detail += "; beyond " + format_number(*hw.throttle_after_us, 0) + " µs at " + format_number(*hw.throttle_ratio, 3)
+            + "× the rate (power cap): +" + format_number(p.throttle_us, 2) + " µs";
+
+    // Warm: a working set that fits in L2 is still there and streams at L2 bandwidth. One that does not fit gets
+    // nothing from L2: streamed in order, each line is evicted before the next run reaches it (measured on an
+    // H100: warm and cold GEMVs of 67 MB and more take the same time).
+    const bool fits_l2 = terms.cache_aware && options.cache == CacheMode::Warm && hw.l2_cache_bytes && hw.l2_bandwidth_gb_s
+        && work.bytes <= static_cast<double>(*hw.l2_cache_bytes);
     const double l2_eff = hw.l2_efficiency.value_or(1);
-    const double t_dram_us = dram_bytes / (hw.peak_bandwidth_gb_s * 1e9) * 1e6 / memory_eff;
-    const double t_l2_us = can_use_l2 ? l2_bytes / (*hw.l2_bandwidth_gb_s * 1e9) * 1e6 / l2_eff : 0.0;
-    const double t_mem_us = t_dram_us + t_l2_us;
-    p.l2_resident = l2_bytes > 0 && dram_bytes == 0;
+    const double t_mem_us = (fits_l2 ? work.bytes / (*hw.l2_bandwidth_gb_s * 1e9) * 1e6 / l2_eff
+                                     : work.bytes / (hw.peak_bandwidth_gb_s * 1e9) * 1e6 / memory_eff)
+        / p.misaligned_efficiency;
+    p.l2_resident = fits_l2 && work.bytes > 0;
     p.bandwidth_gb_s = t_mem_us > 0 ? work.bytes / (t_mem_us * 1e-6) / 1e9 : hw.peak_bandwidth_gb_s;
 
-    p.launch_us = terms.launch_floor ? hw.launch_overhead_us : 0;
-    p.t_math_us = t_math_us;
+    p.launch_us = terms.launch_floor ? hw.latency_floor_for(kernel, precision) : 0;
+    p.t_math_us = throttled_math_us;
     p.t_mem_us = t_mem_us;
-    const double roof_us = std::max(t_math_us, t_mem_us);
+    const double roof_us = std::max(throttled_math_us, t_mem_us);
     p.predicted_time_us = roof_us + p.launch_us;
-    p.bottleneck = p.launch_us > roof_us ? Bottleneck::Latency : (t_mem_us >= t_math_us ? Bottleneck::Memory : Bottleneck::Compute);
-    p.efficiency_factor = t_mem_us >= t_math_us ? memory_eff : compute_eff;
+    const bool memory_bound = t_mem_us >= throttled_math_us;
+    p.bottleneck = p.launch_us > roof_us ? Bottleneck::Latency : (memory_bound ? Bottleneck::Memory : Bottleneck::Compute);
+    p.efficiency_factor = memory_bound ? (p.l2_resident ? l2_eff : memory_eff) : compute_eff;
     p.faster_than_roofline = p.efficiency_factor > 1;
     p.effective_tflops = p.peak_tflops * compute_eff * p.wave_efficiency;
     p.predicted_tflops = static_cast<double>(work.flops) / (p.predicted_time_us * 1e-6) / 1e12;
     if (options.explain) {
-        std::string mem_detail = megabytes(dram_bytes) + " from DRAM at " + format_number(hw.peak_bandwidth_gb_s, 0)
-            + " GB/s × memory efficiency " + format_number(memory_eff, 3);
-        if (l2_bytes > 0)
-            mem_detail += " + " + megabytes(l2_bytes) + " from L2 (warm) at " + format_number(*hw.l2_bandwidth_gb_s, 0)
-                + " GB/s × L2 efficiency " + format_number(l2_eff, 3);
-        p.breakdown.push_back({"math", t_math_us, math_detail});
+        const std::string mem_detail = fits_l2
+            ? megabytes(work.bytes) + " from L2 (warm, fits in " + megabytes(static_cast<double>(*hw.l2_cache_bytes)) + ") at "
+                + format_number(*hw.l2_bandwidth_gb_s, 0) + " GB/s × L2 efficiency " + format_number(l2_eff, 3)
+                + (p.misaligned_efficiency < 1 ? " × misaligned rows " + format_number(p.misaligned_efficiency, 3) : std::string())
+            : megabytes(work.bytes) + " from DRAM at " + format_number(hw.peak_bandwidth_gb_s, 0) + " GB/s × memory efficiency "
+                + format_number(memory_eff, 3)
+                + (p.misaligned_efficiency < 1 ? " × misaligned rows " + format_number(p.misaligned_efficiency, 3) : std::string());
+        p.breakdown.push_back({"math", throttled_math_us, math_detail});
         p.breakdown.push_back({"memory", t_mem_us, mem_detail});
         if (p.launch_us > 0)
-            p.breakdown.push_back({"latency floor", p.launch_us, "fixed cost of a kernel (launch, ramp-up, tail), added to max(math, memory)"});
+            p.breakdown.push_back({"latency floor", p.launch_us, "fixed cost of a " + std::string(to_string(kernel)) + " in "
+                                   + std::string(to_string(precision)) + " (launch, ramp-up, tail), added to max(math, memory)"});
     }
     return p;
 }

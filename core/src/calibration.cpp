@@ -3,9 +3,12 @@
 #include "roofline/errors.h"
 #include "roofline/reports.h"
 
+#include "least_squares.h"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <set>
 
 namespace roofline {
@@ -15,13 +18,9 @@ namespace {
 using Group = std::pair<KernelType, Precision>;
 using Table = std::map<KernelType, std::map<Precision, double>>;
 
-constexpr int kFitRounds = 8;
 constexpr double kMinEfficiency = 0.01;
+const std::string kCalibratedNotePrefix = "Calibrated from ";
 constexpr double kMaxEfficiency = 2.0;
-// The part of a measured time left for the roofline after the launch floor is never taken below this share:
-// a kernel measured at the floor says little about its efficiency, and must not say "infinitely fast".
-constexpr double kMinRoofShare = 0.05;
-constexpr double kFloorStepUs = 0.25;
 
 // Fitted numbers are written with four decimals: more would claim a precision the measurements do not have.
 double rounded(double value, int decimals = 4)
@@ -58,77 +57,150 @@ double log_median(const std::vector<double>& ratios)
 
 // One measured row with the parts of its refined prediction that do not depend on the fitted numbers.
 struct FitRow {
-    Group group;
+    std::size_t group = 0; // index into the fit's groups
+    std::size_t kernel = 0; // index into the fit's kernels
     double measured_us = 0;
     double ideal_us = 0;
-    double math_us = 0; // flops / peak, before wave quantization and efficiency
-    double dram_us = 0; // the bytes that come from DRAM / DRAM bandwidth, before efficiency
-    double l2_us = 0;   // warm: the bytes still in L2 / L2 bandwidth, before efficiency
+    double math_us = 0;  // flops / peak, before wave quantization, efficiency and throttle
+    double dram_us = 0;  // bytes / DRAM bandwidth, before efficiency
+    double l2_us = 0;    // warm and fits in L2: bytes / L2 bandwidth, before efficiency; else 0
+    bool from_l2 = false;
+    bool aligned = true; // operand_rows_aligned
+    double waves = 1;    // wave efficiency under the tile being tried
     KernelShape shape;
 };
 
+// The refined model's free numbers for one candidate tile and throttle knee.
 struct Fit {
-    Table compute, memory;
+    std::vector<double> compute, memory, misaligned, floor_us; // per group
     double l2 = 1;
-    double floor_us = 0;
+    double throttle_ratio = 1;
+    std::optional<double> throttle_after_us;
+    std::pair<int, int> tile{128, 128};
     double error = 1e300; // mean |predicted - measured| / measured: what validation reports
 };
 
 // Rows whose time is mostly the latency floor say little about efficiency: they only set the floor.
 constexpr double kMinRoofShareForEfficiency = 0.3;
+constexpr double kMinThrottleRatio = 0.3;
+constexpr double kSoftL1Scale = 0.05; // |log error| up to about 5 % counts fully, beyond that less and less
+// A group's latency floor leans towards its kernel's: a floor twice the kernel's costs about what a 2 % error
+// on one row does, so a group with many rows sets its own, and a group with one row cannot turn into its floor.
+constexpr double kFloorPriorWeight = 0.03;
+// Knees tried for the power throttle [µs of compute]; the one that explains the rows best is kept.
+constexpr double kThrottleKnees[] = {25, 50, 100, 200, 400, 800};
 
-double predicted_us(const FitRow& r, double waves, double compute, double memory, double l2, double floor_us)
+double throttled(double math_us, std::optional<double> after_us, double ratio)
 {
-    return std::max(r.math_us / waves / compute, r.dram_us / memory + r.l2_us / l2) + floor_us;
+    return after_us && math_us > *after_us ? *after_us + (math_us - *after_us) / ratio : math_us;
 }
 
-// Alternates between sorting the rows by the bound that limits them and taking each bound's efficiency as the
-// median over its rows, until it settles.
-Fit fit_efficiencies(const std::vector<FitRow>& rows, const HardwareSpec& hw, double floor_us)
-{
-    std::vector<double> waves(rows.size());
-    for (std::size_t i = 0; i < rows.size(); ++i)
-        waves[i] = wave_efficiency(hw, rows[i].shape);
-    Fit fit;
-    fit.floor_us = floor_us;
-    std::map<Group, std::vector<double>> plan_ratios;
-    for (const auto& r : rows)
-        plan_ratios[r.group].push_back(r.ideal_us / r.measured_us);
-    for (const auto& [g, ratios] : plan_ratios)
-        fit.compute[g.first][g.second] = fit.memory[g.first][g.second] = log_median(ratios);
+struct RowFactors {
+    double compute = 1, memory = 1, misaligned = 1, l2 = 1;
+};
 
-    for (int round = 0; round < kFitRounds; ++round) {
-        std::map<Group, std::vector<double>> compute_samples, memory_samples;
-        std::vector<double> l2_samples;
-        for (std::size_t i = 0; i < rows.size(); ++i) {
-            const FitRow& r = rows[i];
-            const double roof_us = r.measured_us - floor_us;
-            if (roof_us < kMinRoofShareForEfficiency * r.measured_us)
-                continue;
-            const double ec = fit.compute[r.group.first][r.group.second];
-            const double em = fit.memory[r.group.first][r.group.second];
-            const double math_us = r.math_us / waves[i];
-            if (math_us / ec >= r.dram_us / em + r.l2_us / fit.l2)
-                compute_samples[r.group].push_back(math_us / roof_us);
-            else if (r.dram_us >= r.l2_us)
-                memory_samples[r.group].push_back(r.dram_us / std::max(roof_us - r.l2_us / fit.l2, kMinRoofShare * roof_us));
-            else
-                l2_samples.push_back(r.l2_us / std::max(roof_us - r.dram_us / em, kMinRoofShare * roof_us));
-        }
-        for (const auto& [g, samples] : compute_samples)
-            fit.compute[g.first][g.second] = log_median(samples);
-        for (const auto& [g, samples] : memory_samples)
-            fit.memory[g.first][g.second] = log_median(samples);
-        if (!l2_samples.empty())
-            fit.l2 = log_median(l2_samples);
+double roof_us(const FitRow& r, const RowFactors& f, std::optional<double> after_us, double ratio, double* math_out = nullptr,
+               double* memory_out = nullptr)
+{
+    const double misaligned = r.aligned ? 1.0 : f.misaligned;
+    const double math_us = throttled(r.math_us / r.waves / f.compute / misaligned, after_us, ratio);
+    const double mem_us = (r.from_l2 ? r.l2_us / f.l2 : r.dram_us / f.memory) / misaligned;
+    if (math_out)
+        *math_out = math_us;
+    if (memory_out)
+        *memory_out = mem_us;
+    return std::max(math_us, mem_us);
+}
+
+// Least squares on log(predicted / measured) over every group's compute and memory efficiency, misaligned factor
+// and latency floor (leaning towards its kernel's floor), the L2 efficiency and the throttle ratio, for one tile
+// and knee. Efficiencies, factors and floors are fitted as logarithms.
+Fit fit_refined(std::vector<FitRow>& rows, std::size_t groups, const std::vector<std::size_t>& kernel_of_group,
+                std::size_t kernels, const HardwareSpec& hw, std::pair<int, int> tile, std::optional<double> throttle_after_us,
+                const std::vector<double>& start_efficiency)
+{
+    HardwareSpec with_tile = hw;
+    with_tile.gemm_tile_m = tile.first;
+    with_tile.gemm_tile_n = tile.second;
+    for (auto& r : rows)
+        r.waves = wave_efficiency(with_tile, r.shape);
+
+    const std::size_t compute0 = 0, memory0 = groups, misaligned0 = 2 * groups, floor0 = 3 * groups, kernel_floor0 = 4 * groups,
+                      l2_index = 4 * groups + kernels, ratio_index = l2_index + 1, count = ratio_index + 1;
+    std::vector<double> fastest(groups, 1e300), kernel_fastest(kernels, 1e300);
+    for (const auto& r : rows) {
+        fastest[r.group] = std::min(fastest[r.group], r.measured_us);
+        kernel_fastest[r.kernel] = std::min(kernel_fastest[r.kernel], r.measured_us);
     }
 
-    double error = 0;
-    for (std::size_t i = 0; i < rows.size(); ++i) {
+    detail::LeastSquaresProblem problem;
+    problem.residual_count = rows.size() + groups;
+    problem.soft_l1_scale = kSoftL1Scale;
+    problem.lower.assign(count, std::log(kMinEfficiency));
+    problem.upper.assign(count, std::log(kMaxEfficiency));
+    for (std::size_t g = 0; g < groups; ++g) {
+        problem.upper[misaligned0 + g] = 0.0;
+        problem.lower[floor0 + g] = std::log(0.01);
+        problem.upper[floor0 + g] = std::log(std::max(fastest[g], 0.02));
+    }
+    for (std::size_t k = 0; k < kernels; ++k) {
+        problem.lower[kernel_floor0 + k] = std::log(0.01);
+        problem.upper[kernel_floor0 + k] = std::log(std::max(kernel_fastest[k], 0.02));
+    }
+    problem.lower[ratio_index] = kMinThrottleRatio;
+    problem.upper[ratio_index] = 1.0;
+    problem.residual = [&](std::size_t i, const std::vector<double>& x) {
+        if (i >= rows.size()) {
+            const std::size_t g = i - rows.size();
+            return kFloorPriorWeight * (x[floor0 + g] - x[kernel_floor0 + kernel_of_group[g]]);
+        }
         const FitRow& r = rows[i];
-        const double p = predicted_us(r, waves[i], fit.compute[r.group.first][r.group.second],
-                                      fit.memory[r.group.first][r.group.second], fit.l2, floor_us);
-        error += std::fabs(p - r.measured_us) / r.measured_us;
+        const RowFactors f{std::exp(x[compute0 + r.group]), std::exp(x[memory0 + r.group]), std::exp(x[misaligned0 + r.group]),
+                           std::exp(x[l2_index])};
+        const double predicted = roof_us(r, f, throttle_after_us, x[ratio_index]) + std::exp(x[floor0 + r.group]);
+        return std::log(predicted / r.measured_us);
+    };
+    for (const auto& r : rows) {
+        std::vector<std::size_t> deps = {compute0 + r.group, memory0 + r.group, floor0 + r.group};
+        if (!r.aligned)
+            deps.push_back(misaligned0 + r.group);
+        if (r.from_l2)
+            deps.push_back(l2_index);
+        if (throttle_after_us)
+            deps.push_back(ratio_index);
+        problem.depends_on.push_back(std::move(deps));
+    }
+    for (std::size_t g = 0; g < groups; ++g)
+        problem.depends_on.push_back({floor0 + g, kernel_floor0 + kernel_of_group[g]});
+
+    std::vector<double> x0(count);
+    for (std::size_t g = 0; g < groups; ++g) {
+        x0[compute0 + g] = x0[memory0 + g] = std::log(start_efficiency[g]);
+        x0[misaligned0 + g] = std::log(0.5);
+        x0[floor0 + g] = std::log(std::max(0.5 * fastest[g], 0.02));
+    }
+    for (std::size_t k = 0; k < kernels; ++k)
+        x0[kernel_floor0 + k] = std::log(std::max(0.5 * kernel_fastest[k], 0.02));
+    x0[l2_index] = std::log(0.7);
+    x0[ratio_index] = throttle_after_us ? 0.9 : 1.0;
+    const auto solved = detail::solve_least_squares(problem, x0).x;
+
+    Fit fit;
+    fit.tile = tile;
+    fit.throttle_after_us = throttle_after_us;
+    fit.throttle_ratio = solved[ratio_index];
+    fit.l2 = std::exp(solved[l2_index]);
+    for (std::size_t g = 0; g < groups; ++g) {
+        fit.compute.push_back(std::exp(solved[compute0 + g]));
+        fit.memory.push_back(std::exp(solved[memory0 + g]));
+        fit.misaligned.push_back(std::exp(solved[misaligned0 + g]));
+        fit.floor_us.push_back(std::exp(solved[floor0 + g]));
+    }
+    double error = 0;
+    for (const auto& r : rows) {
+        const RowFactors f{fit.compute[r.group], fit.memory[r.group], fit.misaligned[r.group], fit.l2};
+        const double predicted = roof_us(r, f, fit.throttle_after_us, fit.throttle_ratio) + fit.floor_us[r.group];
+        error += std::fabs(predicted - r.measured_us) / r.measured_us;
     }
     fit.error = rows.empty() ? 0 : error / static_cast<double>(rows.size());
     return fit;
@@ -252,6 +324,8 @@ CalibrationResult calibrate(const HardwareSpec& base, const MeasurementSet& meas
     spec.kernel_efficiency.clear();
     spec.compute_efficiency.clear();
     spec.memory_efficiency.clear();
+    spec.latency_floor_us.clear();
+    spec.misaligned_efficiency.clear();
     const std::string run = options.run_label.empty() ? measurements.source : options.run_label;
     const std::string ceilings_label = options.ceilings_label.empty() ? std::string("measured ceilings") : options.ceilings_label;
 
@@ -265,6 +339,11 @@ CalibrationResult calibrate(const HardwareSpec& base, const MeasurementSet& meas
         spec.sources["l2_bandwidth_gb_s"] = "measured: " + ceilings_label + " (L2 re-read)";
     }
 
+    // Rows grouped by kernel × precision; each group gets its own efficiencies and latency floor.
+    std::vector<Group> groups;
+    std::map<Group, std::size_t> group_index;
+    std::vector<KernelType> kernels;
+    std::vector<std::size_t> kernel_of_group;
     std::vector<FitRow> rows;
     for (const Measurement& m : measurements.rows) {
         if (m.status != RowStatus::Ok || m.measured_time_us <= 0) {
@@ -274,15 +353,26 @@ CalibrationResult calibrate(const HardwareSpec& base, const MeasurementSet& meas
         try {
             const Workload w = workload(m.shape, m.precision);
             const Prediction ideal = compute_roofline(spec, w, m.precision, m.kernel(), Mode::Ideal);
-            const bool warm = m.cache_mode == "warm" && spec.l2_cache_bytes && spec.l2_bandwidth_gb_s;
-            const double l2_bytes = warm ? std::min(w.bytes, static_cast<double>(*spec.l2_cache_bytes)) : 0.0;
+            const Group g{m.kernel(), m.precision};
+            if (!group_index.count(g)) {
+                group_index[g] = groups.size();
+                groups.push_back(g);
+                const auto known = std::find(kernels.begin(), kernels.end(), g.first);
+                kernel_of_group.push_back(static_cast<std::size_t>(known - kernels.begin()));
+                if (known == kernels.end())
+                    kernels.push_back(g.first);
+            }
             FitRow row;
-            row.group = {m.kernel(), m.precision};
+            row.group = group_index[g];
+            row.kernel = kernel_of_group[row.group];
+            row.aligned = operand_rows_aligned(m.shape, m.precision);
             row.measured_us = m.measured_time_us;
             row.ideal_us = ideal.ideal_time_us;
             row.math_us = ideal.t_math_us;
-            row.dram_us = (w.bytes - l2_bytes) / (spec.peak_bandwidth_gb_s * 1e9) * 1e6;
-            row.l2_us = warm ? l2_bytes / (*spec.l2_bandwidth_gb_s * 1e9) * 1e6 : 0.0;
+            row.dram_us = ideal.t_mem_us;
+            row.from_l2 = m.cache_mode == "warm" && spec.l2_cache_bytes && spec.l2_bandwidth_gb_s
+                && w.bytes <= static_cast<double>(*spec.l2_cache_bytes);
+            row.l2_us = row.from_l2 ? w.bytes / (*spec.l2_bandwidth_gb_s * 1e9) * 1e6 : 0.0;
             row.shape = m.shape;
             rows.push_back(row);
         } catch (const InputError&) {
@@ -294,65 +384,111 @@ CalibrationResult calibrate(const HardwareSpec& base, const MeasurementSet& meas
         throw InputError("no measured row can be predicted on " + base.key + ": nothing to calibrate from");
 
     // The plan's single factor per kernel × precision.
-    std::map<Group, std::vector<double>> plan_ratios;
+    std::vector<std::vector<double>> plan_ratios(groups.size());
     for (const auto& r : rows)
         plan_ratios[r.group].push_back(r.ideal_us / r.measured_us);
-    for (const auto& [g, ratios] : plan_ratios)
-        spec.kernel_efficiency[g.first][g.second] = rounded(log_median(ratios));
+    std::vector<double> plan_factor(groups.size());
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+        plan_factor[g] = log_median(plan_ratios[g]);
+        spec.kernel_efficiency[groups[g].first][groups[g].second] = rounded(plan_factor[g]);
+    }
     spec.sources["kernel_efficiency"] = "fitted: median of ideal / measured time per kernel and precision over " + run;
-    result.log.push_back("plan-style factors: " + std::to_string(plan_ratios.size()) + " kernel x precision groups");
+    result.log.push_back("plan-style factors: " + std::to_string(groups.size()) + " kernel x precision groups");
 
-    // The latency floor and the GEMM tile that explain the rows best, and the efficiencies under them. The floor
-    // is searched from 0 to the fastest kernel measured, in steps of a quarter microsecond.
-    double fastest_us = rows.front().measured_us;
-    for (const auto& r : rows)
-        fastest_us = std::min(fastest_us, r.measured_us);
+    // The refined numbers for every candidate tile and throttle knee (or none); the pair whose fit explains the
+    // rows best is kept.
+    std::vector<std::optional<double>> knees = {std::nullopt};
+    for (double knee : kThrottleKnees)
+        knees.push_back(knee);
     Fit best;
-    std::pair<int, int> best_tile{128, 128};
     for (const auto& tile : options.tile_candidates) {
-        HardwareSpec candidate = spec;
-        candidate.gemm_tile_m = tile.first;
-        candidate.gemm_tile_n = tile.second;
-        for (double floor_us = 0; floor_us <= fastest_us; floor_us += kFloorStepUs) {
-            Fit fit = fit_efficiencies(rows, candidate, floor_us);
-            if (fit.error < best.error) {
+        for (const auto& knee : knees) {
+            Fit fit = fit_refined(rows, groups.size(), kernel_of_group, kernels.size(), spec, tile, knee, plan_factor);
+            if (fit.error < best.error)
                 best = std::move(fit);
-                best_tile = tile;
-            }
         }
     }
-    spec.launch_overhead_us = best.floor_us;
-    spec.sources["launch_overhead_us"] = "fitted: the latency floor that explains " + run + " best"
-        + (ceilings && ceilings->launch_overhead_us
-               ? " (an empty kernel measures " + format_number(*ceilings->launch_overhead_us, 2) + " us in " + ceilings_label + ")"
-               : std::string());
-    spec.gemm_tile_m = best_tile.first;
-    spec.gemm_tile_n = best_tile.second;
-    spec.sources["gemm_tile"] = "fitted: the tile whose wave quantization explains " + run + " best";
-    if (spec.l2_bandwidth_gb_s) {
-        spec.l2_efficiency = rounded(best.l2);
-        spec.sources["l2_efficiency"] = "fitted: warm rows of " + run + " that stream mostly from L2";
+    for (auto& r : rows) {
+        HardwareSpec with_tile = spec;
+        with_tile.gemm_tile_m = best.tile.first;
+        with_tile.gemm_tile_n = best.tile.second;
+        r.waves = wave_efficiency(with_tile, r.shape);
     }
 
     // Which bound limited each row under the fit: evidence for that bound's efficiency.
-    std::set<Group> compute_bound, memory_bound;
-    for (const auto& r : rows) {
-        if (r.measured_us - best.floor_us < kMinRoofShareForEfficiency * r.measured_us)
-            continue;
-        const double math_us = r.math_us / wave_efficiency(spec, r.shape) / best.compute[r.group.first][r.group.second];
-        const double memory_us = r.dram_us / best.memory[r.group.first][r.group.second] + r.l2_us / best.l2;
-        (math_us >= memory_us ? compute_bound : memory_bound).insert(r.group);
+    std::set<Group> compute_bound, memory_bound, l2_bound, misaligned_seen;
+    Table compute, memory, floors, misaligned;
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+        compute[groups[g].first][groups[g].second] = best.compute[g];
+        memory[groups[g].first][groups[g].second] = best.memory[g];
+        floors[groups[g].first][groups[g].second] = best.floor_us[g];
     }
-    spec.compute_efficiency = rounded(with_fallback(best.compute, compute_bound, spec));
-    spec.memory_efficiency = rounded(with_fallback(best.memory, memory_bound, spec));
+    for (const auto& r : rows) {
+        const double floor_us = best.floor_us[r.group];
+        if (r.measured_us - floor_us < kMinRoofShareForEfficiency * r.measured_us)
+            continue;
+        if (!r.aligned) {
+            misaligned_seen.insert(groups[r.group]);
+            misaligned[groups[r.group].first][groups[r.group].second] = best.misaligned[r.group];
+        }
+        double math_us = 0, memory_us = 0;
+        const RowFactors f{best.compute[r.group], best.memory[r.group], best.misaligned[r.group], best.l2};
+        roof_us(r, f, best.throttle_after_us, best.throttle_ratio, &math_us, &memory_us);
+        (math_us >= memory_us ? compute_bound : (r.from_l2 ? l2_bound : memory_bound)).insert(groups[r.group]);
+    }
+    std::set<Group> measured(groups.begin(), groups.end());
+    spec.compute_efficiency = rounded(with_fallback(compute, compute_bound, spec));
+    spec.memory_efficiency = rounded(with_fallback(memory, memory_bound, spec));
+    spec.latency_floor_us = rounded(with_fallback(floors, measured, spec));
+    // Only where misaligned rows were measured: the penalty differs too much between precisions to carry over
+    // (on an H100, FP32 loses nothing, FP16 and INT8 run 3-5 times slower).
+    spec.misaligned_efficiency = rounded(misaligned);
+    std::vector<double> all_floors = best.floor_us;
+    spec.launch_overhead_us = rounded(median(all_floors), 2);
     spec.sources["compute_efficiency"] = "fitted: compute-bound rows of " + run
-        + " after the latency floor and wave quantization; unmeasured precisions take the kernel's median";
+        + " after the latency floor, wave quantization and throttle; unmeasured precisions take the kernel's median";
     spec.sources["memory_efficiency"] = "fitted: memory-bound rows of " + run
-        + " after the latency floor and L2 residency; unmeasured precisions take the kernel's median";
-    result.log.push_back("refined: floor " + format_number(best.floor_us, 2) + " us, tile " + std::to_string(best_tile.first) + "x"
-                         + std::to_string(best_tile.second) + ", L2 efficiency " + format_number(best.l2, 3) + ", "
-                         + std::to_string(compute_bound.size()) + " compute and " + std::to_string(memory_bound.size())
-                         + " memory efficiency groups fitted, mean |error| " + format_number(100 * best.error, 1) + " %");
+        + " after the latency floor; unmeasured precisions take the kernel's median";
+    spec.sources["latency_floor_us"] = "fitted: the fixed cost per kernel and precision that explains " + run
+        + " best; unmeasured precisions take the kernel's median";
+    if (!spec.misaligned_efficiency.empty())
+        spec.sources["misaligned_efficiency"] = "fitted: rows of " + run
+            + " whose operand rows are not multiples of 16 bytes, against the aligned rows' rate";
+    spec.sources["launch_overhead_us"] = "fitted: the median latency floor over " + run
+        + (ceilings && ceilings->launch_overhead_us
+               ? " (an empty kernel measures " + format_number(*ceilings->launch_overhead_us, 2) + " us in " + ceilings_label + ")"
+               : std::string());
+    spec.gemm_tile_m = best.tile.first;
+    spec.gemm_tile_n = best.tile.second;
+    spec.sources["gemm_tile"] = "fitted: the tile whose wave quantization explains " + run + " best";
+    if (spec.l2_bandwidth_gb_s && !l2_bound.empty()) {
+        spec.l2_efficiency = rounded(best.l2);
+        spec.sources["l2_efficiency"] = "fitted: warm rows of " + run + " whose inputs fit in L2";
+    }
+    spec.throttle_after_us.reset();
+    spec.throttle_ratio.reset();
+    if (best.throttle_after_us && !compute_bound.empty() && best.throttle_ratio < 1) {
+        spec.throttle_after_us = *best.throttle_after_us;
+        spec.throttle_ratio = rounded(best.throttle_ratio);
+        spec.sources["throttle_after_us"] = "fitted: the knee (of 25, 50, ... 800 us) after which compute-bound rows of " + run
+            + " slow down best explains them";
+        spec.sources["throttle_ratio"] = "fitted: compute-bound rows of " + run + " longer than the knee";
+    }
+    double lowest_floor = best.floor_us.front(), highest_floor = best.floor_us.front();
+    for (double f : best.floor_us) {
+        lowest_floor = std::min(lowest_floor, f);
+        highest_floor = std::max(highest_floor, f);
+    }
+    result.log.push_back(
+        "refined: tile " + std::to_string(best.tile.first) + "x" + std::to_string(best.tile.second) + ", latency floors "
+        + format_number(lowest_floor, 2) + "-" + format_number(highest_floor, 2) + " us, "
+        + (spec.throttle_after_us ? "throttle after " + format_number(*spec.throttle_after_us, 0) + " us to "
+                                        + format_number(*spec.throttle_ratio, 3) + "x"
+                                  : std::string("no throttle"))
+        + (spec.l2_efficiency && !l2_bound.empty() ? ", L2 efficiency " + format_number(best.l2, 3) : std::string()) + ", "
+        + std::to_string(compute_bound.size()) + " compute, " + std::to_string(memory_bound.size()) + " memory and "
+        + std::to_string(misaligned_seen.size()) + " misaligned-row groups fitted, mean |error| " + format_number(100 * best.error, 1)
+        + " %");
 
     spec.calibration["device"] = device_name(measurements);
     spec.calibration["date"] = utc_timestamp_now();
@@ -361,7 +497,9 @@ CalibrationResult calibrate(const HardwareSpec& base, const MeasurementSet& meas
         spec.calibration["ceilings"] = ceilings_label;
     spec.calibration["rows"] = std::to_string(result.rows_used);
     spec.calibration["base"] = base.key;
-    spec.notes.push_back("Calibrated from " + run + " (" + std::to_string(result.rows_used) + " rows) on " + device_name(measurements)
+    // A profile calibrated again keeps the base's notes but not its old calibration's.
+    std::erase_if(spec.notes, [](const std::string& note) { return note.rfind(kCalibratedNotePrefix, 0) == 0; });
+    spec.notes.push_back(kCalibratedNotePrefix + run + " (" + std::to_string(result.rows_used) + " rows) on " + device_name(measurements)
                          + ". Peaks and bandwidth are the base's: ideal mode shows the datasheet roofline.");
     return result;
 }

@@ -49,6 +49,16 @@ std::optional<double> HardwareSpec::memory_efficiency_for(KernelType k, Precisio
     return lookup(memory_efficiency, k, p);
 }
 
+std::optional<double> HardwareSpec::misaligned_efficiency_for(KernelType k, Precision p) const
+{
+    return lookup(misaligned_efficiency, k, p);
+}
+
+double HardwareSpec::latency_floor_for(KernelType k, Precision p) const
+{
+    return lookup(latency_floor_us, k, p).value_or(launch_overhead_us);
+}
+
 std::vector<Precision> HardwareSpec::precisions() const
 {
     std::vector<Precision> out;

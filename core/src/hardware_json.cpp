@@ -16,9 +16,12 @@ constexpr int kHardwareSchemaVersion = 1;
 const std::set<std::string> kKnownFields = {
     "schema_version", "key", "name", "base", "peak_bandwidth_gb_s", "peak_tflops", "sm_count", "l2_cache_bytes",
     "l2_bandwidth_gb_s", "l2_efficiency", "memory_gb", "compute_capability", "launch_overhead_us", "kernel_efficiency",
-    "compute_efficiency", "memory_efficiency", "gemm_tile", "sources", "notes", "calibration"};
+    "compute_efficiency", "memory_efficiency", "misaligned_efficiency", "latency_floor_us", "throttle_after_us", "throttle_ratio", "gemm_tile",
+    "sources", "notes", "calibration"};
 
-const char* const kEfficiencyTables[] = {"kernel_efficiency", "compute_efficiency", "memory_efficiency"};
+// Tables of kernel -> precision -> number. A latency floor may be zero; an efficiency may not.
+const char* const kKernelTables[] = {"kernel_efficiency", "compute_efficiency", "memory_efficiency",
+                                     "misaligned_efficiency", "latency_floor_us"};
 
 // Spec is HardwareSpec or const HardwareSpec: the table comes back with the same constness.
 template <class Spec>
@@ -28,6 +31,10 @@ auto& table_of(Spec& spec, const std::string& name)
         return spec.compute_efficiency;
     if (name == "memory_efficiency")
         return spec.memory_efficiency;
+    if (name == "latency_floor_us")
+        return spec.latency_floor_us;
+    if (name == "misaligned_efficiency")
+        return spec.misaligned_efficiency;
     return spec.kernel_efficiency;
 }
 
@@ -110,7 +117,9 @@ HardwareSpec parse_hardware_json(std::string_view text, const std::string& sourc
                                                 "peak_bandwidth_gb_s, peak_tflops, sm_count, l2_cache_bytes, "
                                                 "l2_bandwidth_gb_s, l2_efficiency, memory_gb, compute_capability, "
                                                 "launch_overhead_us, kernel_efficiency, compute_efficiency, "
-                                                "memory_efficiency, gemm_tile, sources, notes, calibration)");
+                                                "memory_efficiency, misaligned_efficiency, latency_floor_us, "
+                                                "throttle_after_us, "
+                                                "throttle_ratio, gemm_tile, sources, notes, calibration)");
     }
     if (doc.contains("schema_version")) {
         const int64_t version = read_positive_integer(doc["schema_version"], at(source, "schema_version"));
@@ -173,7 +182,15 @@ HardwareSpec parse_hardware_json(std::string_view text, const std::string& sourc
         spec.compute_capability = read_string(doc["compute_capability"], at(source, "compute_capability"));
     if (doc.contains("launch_overhead_us"))
         spec.launch_overhead_us = read_non_negative_number(doc["launch_overhead_us"], at(source, "launch_overhead_us"));
-    for (const std::string table_name : kEfficiencyTables) {
+    if (doc.contains("throttle_after_us"))
+        spec.throttle_after_us = read_positive_number(doc["throttle_after_us"], at(source, "throttle_after_us"));
+    if (doc.contains("throttle_ratio")) {
+        spec.throttle_ratio = read_positive_number(doc["throttle_ratio"], at(source, "throttle_ratio"));
+        if (*spec.throttle_ratio > 1)
+            throw InputError(at(source, "throttle_ratio"), "must be at most 1 (a throttle slows kernels down), got "
+                                                               + doc["throttle_ratio"].dump());
+    }
+    for (const std::string table_name : kKernelTables) {
         if (!doc.contains(table_name))
             continue;
         const auto& table = doc[table_name];
@@ -186,7 +203,8 @@ HardwareSpec parse_hardware_json(std::string_view text, const std::string& sourc
             require_object(factors, kernel_where);
             for (const auto& [name, value] : factors.items()) {
                 const auto where = at(source, table_name + "." + kernel_name + "." + name);
-                table_of(spec, table_name)[*kernel][read_precision_key(name, where)] = read_positive_number(value, where);
+                table_of(spec, table_name)[*kernel][read_precision_key(name, where)] =
+                    table_name == "latency_floor_us" ? read_non_negative_number(value, where) : read_positive_number(value, where);
             }
         }
     }
@@ -263,7 +281,11 @@ std::string hardware_to_json(const HardwareSpec& spec, int indent)
         doc["compute_capability"] = *spec.compute_capability;
     if (spec.launch_overhead_us > 0)
         doc["launch_overhead_us"] = spec.launch_overhead_us;
-    for (const std::string table_name : kEfficiencyTables) {
+    if (spec.throttle_after_us)
+        doc["throttle_after_us"] = *spec.throttle_after_us;
+    if (spec.throttle_ratio)
+        doc["throttle_ratio"] = *spec.throttle_ratio;
+    for (const std::string table_name : kKernelTables) {
         const auto& factors_by_kernel = table_of(spec, table_name);
         if (factors_by_kernel.empty())
             continue;

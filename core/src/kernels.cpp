@@ -154,6 +154,43 @@ Workload workload(const KernelShape& shape, Precision precision)
                       shape);
 }
 
+namespace {
+
+constexpr int64_t kRowAlignmentBytes = 16;
+
+// Stored bits of one element, without MX/NV block scales (which live in their own arrays).
+int64_t element_bits(Precision p)
+{
+    switch (p) {
+    case Precision::FP64: return 64;
+    case Precision::FP32:
+    case Precision::TF32: return 32;
+    case Precision::BF16:
+    case Precision::FP16: return 16;
+    case Precision::NVFP4:
+    case Precision::MXFP4:
+    case Precision::INT4: return 4;
+    default: return 8;
+    }
+}
+
+bool row_aligned(int64_t elements, int64_t bits)
+{
+    return (elements * bits) % (8 * kRowAlignmentBytes) == 0;
+}
+
+} // namespace
+
+bool operand_rows_aligned(const KernelShape& shape, Precision precision)
+{
+    const int64_t bits = element_bits(precision);
+    const int64_t output_bits = static_cast<int64_t>(info(precision).output_bytes_per_element * 8);
+    return std::visit(Overloaded{[&](const GemvShape& s) { return row_aligned(s.k, bits); },
+                                 [&](const GemmShape& s) { return row_aligned(s.k, bits) && row_aligned(s.m, output_bits); },
+                                 [](const AttentionShape&) { return true; }, [](const FfnShape&) { return true; }},
+                      shape);
+}
+
 std::vector<int64_t> dims_of(const KernelShape& shape)
 {
     return std::visit(Overloaded{[](const GemvShape& s) { return std::vector<int64_t>{s.n, s.k}; },

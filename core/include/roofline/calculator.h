@@ -27,11 +27,24 @@ std::string_view to_string(CacheMode m); // "cold", "warm"
 
 // Refinements a performance engineer can read, each switchable. Used in Refined mode only.
 struct ModelTerms {
-    bool launch_floor = true;      // + the hardware's launch overhead: tiny kernels cost at least that
+    bool launch_floor = true;      // + the kernel's latency floor: tiny kernels cost at least that
     bool cache_aware = true;       // warm mode: a working set that fits in L2 streams at L2 bandwidth
     bool wave_quantization = true; // GEMM: output tiles run in whole waves over the SMs
     bool split_efficiency = true;  // separate compute and memory efficiencies, not one factor for both
+    bool power_throttle = true;    // long compute-bound kernels slow down once the power cap lowers the clocks
+    bool alignment = true;         // operand rows off 16-byte boundaries run on slower kernels
+
+    static ModelTerms none() { return {false, false, false, false, false, false}; }
 };
+
+// The terms by name, in the order menus and reports list them: adding a term means one more entry here.
+struct TermInfo {
+    std::string_view key;         // the CLI's --terms name: "floor", "l2", "waves", "split", "power", "align"
+    std::string_view label;       // "Latency floor"
+    std::string_view description; // one line, for tooltips and help
+    bool ModelTerms::*flag;
+};
+const std::vector<TermInfo>& model_terms();
 
 struct ModelOptions {
     Mode mode = Mode::Realistic;
@@ -59,7 +72,7 @@ struct Prediction {
     double ideal_time_us = 0;      // the pure roofline, whatever the mode
     double t_math_us = 0;          // flops / peak (Refined: with wave quantization and compute efficiency)
     double t_mem_us = 0;           // bytes / bandwidth (Refined: L2 or DRAM, with memory efficiency)
-    double launch_us = 0;          // Refined with the launch floor: the fixed cost added
+    double launch_us = 0;          // Refined with the latency floor: the fixed cost added
     double predicted_tflops = 0;   // flops / predicted time [TFLOP/s]
     double effective_tflops = 0;   // the compute ceiling in this mode: peak × efficiency (× wave efficiency) [TFLOP/s]
     double peak_tflops = 0;        // the hardware's dense peak for the precision [TFLOP/s]
@@ -73,6 +86,9 @@ struct Prediction {
     double compute_efficiency = 1; // Refined: applied to t_math
     double memory_efficiency = 1;  // Refined: applied to t_mem
     double wave_efficiency = 1;    // Refined GEMM: tiles / (waves × SMs)
+    double throttle_us = 0;        // Refined with the power throttle: what it added to t_math
+    bool rows_aligned = true;      // operand_rows_aligned(shape, precision)
+    double misaligned_efficiency = 1; // Refined with the alignment term, misaligned rows: the factor applied
     bool l2_resident = false;      // Refined, warm: the working set streamed from L2
     uint64_t flops = 0;            // [FLOP]
     double bytes = 0;              // [bytes]
@@ -90,7 +106,9 @@ Prediction predict(const HardwareSpec& hw, const KernelShape& shape, Precision p
 Prediction predict(const HardwareSpec& hw, const KernelShape& shape, Precision precision, Mode mode);
 
 // GEMM output tiles per wave: tiles = ceil(M / tile_m) · ceil(N / tile_n), waves = ceil(tiles / SMs),
-// efficiency = tiles / (waves · SMs). 1 for other kernels or when the SM count is unknown.
+// efficiency = tiles / (waves · SMs) × M·N / (tiles · tile_m · tile_n): idle SMs in the last wave, and the part of
+// the edge tiles that hangs over the matrix (computed, then thrown away). 1 for other kernels or when the SM
+// count is unknown.
 double wave_efficiency(const HardwareSpec& hw, const KernelShape& shape);
 
 } // namespace roofline

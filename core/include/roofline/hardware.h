@@ -26,12 +26,23 @@ struct HardwareSpec {
     std::optional<double> l2_efficiency;
     std::optional<double> memory_gb;
     std::optional<std::string> compute_capability;  // "9.0", "12.1"
+    // The fixed cost of a kernel [µs] (launch, ramp-up, tail): the latency floor of Refined mode where the
+    // profile has no latency_floor_us for the kernel × precision.
     double launch_overhead_us = 0;
     // kernel ("gemv", "gemm", "attention", "ffn") -> precision -> fraction of the attainable roofline reached.
     std::map<KernelType, std::map<Precision, double>> kernel_efficiency;
     // Refined mode: the fraction of the compute peak and of the bandwidth a kernel reaches, fitted apart.
     std::map<KernelType, std::map<Precision, double>> compute_efficiency;
     std::map<KernelType, std::map<Precision, double>> memory_efficiency;
+    // Refined mode: the latency floor per kernel × precision [µs], fitted (a GEMV's fixed cost is not a GEMM's).
+    std::map<KernelType, std::map<Precision, double>> latency_floor_us;
+    // Refined mode: the fraction of the aligned rate a kernel whose operand rows are not 16-byte aligned reaches
+    // (operand_rows_aligned), per kernel × precision, fitted. No entry: no penalty is known.
+    std::map<KernelType, std::map<Precision, double>> misaligned_efficiency;
+    // Refined mode: compute-bound work beyond throttle_after_us runs at throttle_ratio × the rate before it. Long
+    // kernels reach the board's power cap and the GPU lowers its clocks. Unset: no throttle.
+    std::optional<double> throttle_after_us;
+    std::optional<double> throttle_ratio;
     // Refined mode: the GEMM output tile that wave quantization counts (cuBLAS picks per shape; this is the
     // one that explained a calibration run best). Unset: 128 x 128.
     std::optional<int> gemm_tile_m;
@@ -49,6 +60,9 @@ struct HardwareSpec {
     std::optional<double> efficiency(KernelType k, Precision p) const;
     std::optional<double> compute_efficiency_for(KernelType k, Precision p) const;
     std::optional<double> memory_efficiency_for(KernelType k, Precision p) const;
+    std::optional<double> misaligned_efficiency_for(KernelType k, Precision p) const;
+    // latency_floor_us for the kernel × precision, else launch_overhead_us.
+    double latency_floor_for(KernelType k, Precision p) const;
     std::vector<Precision> precisions() const; // those with a peak, in kAllPrecisions order
 
     // The source recorded for a field path, falling back to its parent ("peak_tflops.FP16" -> "peak_tflops").
