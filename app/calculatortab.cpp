@@ -1,7 +1,9 @@
 #include "calculatortab.h"
 
+
 #include "chartpoint.h"
 #include "hardwarecombobox.h"
+#include "modeltermlabels.h"
 #include "rooflinechart.h"
 #include "settings.h"
 #include "shapeeditor.h"
@@ -99,23 +101,14 @@ CalculatorTab::CalculatorTab(std::shared_ptr<const roofline::HardwareRegistry> r
     auto* refinedLayout = new QGridLayout(m_refinedOptions);
     refinedLayout->setContentsMargins(0, 0, 0, 0);
     refinedLayout->setVerticalSpacing(2);
-    const struct {
-        const char* objectName;
-        QString text;
-        QString tip;
-    } termSpecs[] = {
-        {"term_floor", tr("&Latency floor"), tr("+ the profile's launch overhead: a tiny kernel costs at least that")},
-        {"term_l2", tr("L&2 residency"), tr("Warm inputs that fit in L2 stream at L2 bandwidth (no effect when cold)")},
-        {"term_waves", tr("&Wave quantization"), tr("GEMM: output tiles run in whole waves over the SMs")},
-        {"term_split", tr("Split effi&ciencies"), tr("Separate compute and memory efficiencies instead of one factor")},
-    };
-    for (std::size_t i = 0; i < m_termBoxes.size(); ++i) {
-        auto* box = new QCheckBox(termSpecs[i].text, m_refinedOptions);
-        box->setObjectName(QString::fromLatin1(termSpecs[i].objectName));
-        box->setToolTip(termSpecs[i].tip);
+    const auto& terms = roofline::model_terms();
+    for (std::size_t i = 0; i < terms.size(); ++i) {
+        auto* box = new QCheckBox(termLabel(terms[i], true), m_refinedOptions);
+        box->setObjectName(termObjectName(terms[i]));
+        box->setToolTip(termToolTip(terms[i]));
         box->setChecked(true);
         refinedLayout->addWidget(box, static_cast<int>(i / 2), static_cast<int>(i % 2));
-        m_termBoxes[i] = box;
+        m_termBoxes.push_back(box);
     }
     auto* cacheRow = new QHBoxLayout;
     auto* cacheLabel = new QLabel(tr("Inputs:"), m_refinedOptions);
@@ -134,7 +127,7 @@ CalculatorTab::CalculatorTab(std::shared_ptr<const roofline::HardwareRegistry> r
     cacheRow->addWidget(m_cold);
     cacheRow->addWidget(m_warm);
     cacheRow->addStretch();
-    refinedLayout->addLayout(cacheRow, 2, 0, 1, 2);
+    refinedLayout->addLayout(cacheRow, static_cast<int>((terms.size() + 1) / 2), 0, 1, 2);
     inputForm->addRow(tr("Terms"), m_refinedOptions);
     inputForm->setRowVisible(m_refinedOptions, false);
     panelLayout->addWidget(inputs);
@@ -261,18 +254,17 @@ roofline::Mode CalculatorTab::mode() const
 
 void CalculatorTab::setTerms(const roofline::ModelTerms& terms)
 {
-    const bool values[] = {terms.launch_floor, terms.cache_aware, terms.wave_quantization, terms.split_efficiency};
+    const auto& infos = roofline::model_terms();
     for (std::size_t i = 0; i < m_termBoxes.size(); ++i)
-        m_termBoxes[i]->setChecked(values[i]);
+        m_termBoxes[i]->setChecked(terms.*infos[i].flag);
 }
 
 roofline::ModelTerms CalculatorTab::terms() const
 {
     roofline::ModelTerms t;
-    t.launch_floor = m_termBoxes[0]->isChecked();
-    t.cache_aware = m_termBoxes[1]->isChecked();
-    t.wave_quantization = m_termBoxes[2]->isChecked();
-    t.split_efficiency = m_termBoxes[3]->isChecked();
+    const auto& infos = roofline::model_terms();
+    for (std::size_t i = 0; i < m_termBoxes.size(); ++i)
+        t.*infos[i].flag = m_termBoxes[i]->isChecked();
     return t;
 }
 

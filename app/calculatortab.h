@@ -43,13 +43,14 @@ public:
 
     void setMode(roofline::Mode mode);
     roofline::Mode mode() const;
-    // Refined mode's switches (shown only in Refined mode): the four terms and the cache state of the inputs.
+    // Refined mode's switches (shown only in Refined mode): the terms and the cache state of the inputs.
     void setTerms(const roofline::ModelTerms& terms);
     roofline::ModelTerms terms() const;
     void setCacheMode(roofline::CacheMode cache);
     roofline::CacheMode cacheMode() const;
     roofline::ModelOptions modelOptions() const;
-    QCheckBox* termBox(int i) const { return m_termBoxes[static_cast<std::size_t>(i)]; } // floor, L2, waves, split
+    // In roofline::model_terms() order: floor, L2, waves, split, power, alignment.
+    QCheckBox* termBox(int i) const { return m_termBoxes[static_cast<std::size_t>(i)]; }
     QWidget* refinedOptions() const { return m_refinedOptions; }
     bool setPrecision(roofline::Precision precision);
     void setKernel(roofline::KernelType kernel);
@@ -82,7 +83,7 @@ private:
     QRadioButton* m_refined = nullptr;
     QFormLayout* m_inputForm = nullptr;
     QWidget* m_refinedOptions = nullptr; // the terms and the cache choice
-    std::array<QCheckBox*, 4> m_termBoxes{};
+    std::vector<QCheckBox*> m_termBoxes; // one per roofline::model_terms() entry
     QRadioButton* m_cold = nullptr;
     QRadioButton* m_warm = nullptr;
     QLabel* m_breakdown = nullptr; // how the time was put together, one term a line

@@ -1,11 +1,13 @@
 #include "validationtab.h"
 
+
 #include "calibratedialog.h"
 #include "calibrationmodel.h"
 #include "chartpoint.h"
 #include "errormessage.h"
 #include "exporters.h"
 #include "hardwarecombobox.h"
+#include "modeltermlabels.h"
 #include "precisioncolors.h"
 #include "rooflinechart.h"
 #include "settings.h"
@@ -131,16 +133,12 @@ ValidationTab::ValidationTab(std::shared_ptr<const roofline::HardwareRegistry> r
     m_terms->setToolButtonStyle(Qt::ToolButtonTextOnly);
     m_terms->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
     auto* termsMenu = new QMenu(m_terms);
-    const std::pair<QString, QString> termNames[] = {
-        {tr("Latency floor"), tr("+ the profile's launch overhead on every kernel")},
-        {tr("L2 residency"), tr("Warm rows: what fits in L2 streams at L2 bandwidth")},
-        {tr("Wave quantization"), tr("GEMM: output tiles run in whole waves over the SMs")},
-        {tr("Split efficiencies"), tr("Separate compute and memory efficiencies, not one factor for both")}};
-    for (const auto& [name, tip] : termNames) {
-        QAction* a = termsMenu->addAction(name);
+    for (const roofline::TermInfo& term : roofline::model_terms()) {
+        QAction* a = termsMenu->addAction(termLabel(term, false));
+        a->setObjectName(termObjectName(term));
         a->setCheckable(true);
         a->setChecked(true);
-        a->setToolTip(tip);
+        a->setToolTip(termToolTip(term));
         m_termActions << a;
         connect(a, &QAction::toggled, this, [this] {
             refreshTermsButton();
@@ -651,21 +649,21 @@ QStringList ValidationTab::calibrationLog() const
 roofline::ModelTerms ValidationTab::terms() const
 {
     roofline::ModelTerms t;
-    t.launch_floor = m_termActions[0]->isChecked();
-    t.cache_aware = m_termActions[1]->isChecked();
-    t.wave_quantization = m_termActions[2]->isChecked();
-    t.split_efficiency = m_termActions[3]->isChecked();
+    const auto& infos = roofline::model_terms();
+    for (int i = 0; i < m_termActions.size(); ++i)
+        t.*infos[static_cast<std::size_t>(i)].flag = m_termActions[i]->isChecked();
     return t;
 }
 
 void ValidationTab::setTerms(const roofline::ModelTerms& t)
 {
-    const bool values[] = {t.launch_floor, t.cache_aware, t.wave_quantization, t.split_efficiency};
+    const auto& infos = roofline::model_terms();
     bool changed = false;
-    for (int i = 0; i < 4; ++i) {
+    for (int i = 0; i < m_termActions.size(); ++i) {
+        const bool value = t.*infos[static_cast<std::size_t>(i)].flag;
         const QSignalBlocker blocker(m_termActions[i]);
-        changed = changed || m_termActions[i]->isChecked() != values[i];
-        m_termActions[i]->setChecked(values[i]);
+        changed = changed || m_termActions[i]->isChecked() != value;
+        m_termActions[i]->setChecked(value);
     }
     refreshTermsButton();
     if (changed)
@@ -675,12 +673,12 @@ void ValidationTab::setTerms(const roofline::ModelTerms& t)
 void ValidationTab::refreshTermsButton()
 {
     QStringList on;
-    const QString shortNames[] = {tr("floor"), tr("L2"), tr("waves"), tr("split")};
+    const auto& infos = roofline::model_terms();
     for (int i = 0; i < m_termActions.size(); ++i) {
         if (m_termActions[i]->isChecked())
-            on << shortNames[i];
+            on << toQString(infos[static_cast<std::size_t>(i)].key);
     }
-    m_terms->setText(on.size() == m_termActions.size() ? tr("All four terms")
+    m_terms->setText(on.size() == m_termActions.size() ? tr("All %n terms", nullptr, int(m_termActions.size()))
                          : on.isEmpty()                 ? tr("None (the realistic mode)")
                                                         : on.join(QStringLiteral(", ")));
 }

@@ -150,7 +150,7 @@ private:
     QComboBox* m_mode = nullptr;
     QFormLayout* m_modelForm = nullptr;
     QToolButton* m_terms = nullptr;
-    QList<QAction*> m_termActions; // floor, L2, waves, split
+    QList<QAction*> m_termActions; // one per roofline::model_terms() entry, in its order
     QPushButton* m_validate = nullptr;
     QPushButton* m_calibrateButton = nullptr;
     QAction* m_calibrateAction = nullptr;

@@ -67,16 +67,19 @@ int run_predict(const ParsedArgs& args)
         factor_note = "above 1: faster than the roofline";
     else
         factor_note = "from the " + hw.key + " table";
+    // The ideal row shows the pure roofline's two bounds whatever the mode (refined's are in its breakdown).
+    const double ideal_mem_us = p.bytes / (hw.peak_bandwidth_gb_s * 1e9) * 1e6;
+    const double ideal_math_us = static_cast<double>(p.flops) / (p.peak_tflops * 1e12) * 1e6;
     const std::vector<std::vector<std::string>> rows = {
         {"predicted time", format_number(p.predicted_time_us, 3) + " us", ""},
         {"ideal time", format_number(p.ideal_time_us, 3) + " us",
-         "memory " + format_number(p.t_mem_us, 3) + " us, math " + format_number(p.t_math_us, 3) + " us"},
+         "memory " + format_number(ideal_mem_us, 3) + " us, math " + format_number(ideal_math_us, 3) + " us"},
         {"predicted TFLOPS", format_number(p.predicted_tflops, 3), ""},
         {"effective TFLOPS", format_number(p.effective_tflops, 3),
          "peak " + format_number(p.peak_tflops, 1) + " x efficiency " + format_number(p.efficiency_factor, 3)},
         {"arithmetic intensity", format_number(p.ai, 4) + " FLOP/B", ""},
         {"critical intensity", format_number(p.critical_ai, 2) + " FLOP/B",
-         "peak " + format_number(p.peak_tflops, 1) + " TFLOPS / " + format_number(p.bandwidth_gb_s, 1) + " GB/s"},
+         "peak " + format_number(p.peak_tflops, 1) + " TFLOPS / " + format_number(hw.peak_bandwidth_gb_s, 1) + " GB/s"},
         {"bottleneck", std::string(to_string(p.bottleneck)), ""},
         {"efficiency factor", format_number(p.efficiency_factor, 3), factor_note},
         {"FLOPs", format_number(static_cast<double>(p.flops), 0), ""},

@@ -1,5 +1,6 @@
 #include "model_options.h"
 
+#include <algorithm>
 #include <sstream>
 
 namespace roofline::cli {
@@ -25,21 +26,19 @@ ModelTerms terms_option(const ParsedArgs& args)
     const auto text = args.value("terms");
     if (!text)
         return {};
-    ModelTerms terms{false, false, false, false};
+    ModelTerms terms = ModelTerms::none();
     if (*text == "none")
         return terms;
+    std::string known;
+    for (const TermInfo& term : model_terms())
+        known += std::string(term.key) + ", ";
     std::stringstream list(*text);
-    for (std::string term; std::getline(list, term, ',');) {
-        if (term == "floor")
-            terms.launch_floor = true;
-        else if (term == "l2")
-            terms.cache_aware = true;
-        else if (term == "waves")
-            terms.wave_quantization = true;
-        else if (term == "split")
-            terms.split_efficiency = true;
-        else
-            throw UsageError("--terms: unknown term '" + term + "' (floor, l2, waves, split, or none)");
+    for (std::string name; std::getline(list, name, ',');) {
+        const auto& terms_list = model_terms();
+        const auto term = std::find_if(terms_list.begin(), terms_list.end(), [&name](const TermInfo& t) { return t.key == name; });
+        if (term == terms_list.end())
+            throw UsageError("--terms: unknown term '" + name + "' (" + known + "or none)");
+        terms.*term->flag = true;
     }
     return terms;
 }

@@ -211,11 +211,15 @@ private Q_SLOTS:
         QTest::newRow("latency floor, small GEMV") << QStringLiteral("term_floor") << int(KernelType::GEMV) << QList<int>{1024, 1024}
                                                    << false << QStringLiteral("latency floor");
         QTest::newRow("L2 residency, warm GEMV") << QStringLiteral("term_l2") << int(KernelType::GEMV) << QList<int>{2048, 2048}
-                                                 << true << QStringLiteral("from L2 (warm)");
+                                                 << true << QStringLiteral("from L2 (warm");
         QTest::newRow("wave quantization, GEMM") << QStringLiteral("term_waves") << int(KernelType::GEMM)
                                                  << QList<int>{4096, 4096, 4096} << false << QStringLiteral("wave efficiency");
         QTest::newRow("split efficiencies, GEMM") << QStringLiteral("term_split") << int(KernelType::GEMM)
                                                   << QList<int>{4096, 4096, 4096} << false << QString();
+        QTest::newRow("power throttle, long GEMM") << QStringLiteral("term_power") << int(KernelType::GEMM)
+                                                   << QList<int>{8192, 8192, 8192} << false << QStringLiteral("(power cap)");
+        QTest::newRow("row alignment, 1500³ GEMM") << QStringLiteral("term_align") << int(KernelType::GEMM)
+                                                   << QList<int>{1500, 1500, 1500} << false << QStringLiteral("misaligned rows");
     }
 
     void testRefinedTerms()

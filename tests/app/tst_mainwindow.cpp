@@ -221,6 +221,7 @@ private Q_SLOTS:
 
         CalculatorTab* calc = window.calculatorTab();
         calc->setKernel(roofline::KernelType::GEMV);
+        QVERIFY(calc->setPrecision(roofline::Precision::FP16));
         calc->setMode(roofline::Mode::Refined);
         const double datasheet = [&] {
             calc->hardwareBox()->setCurrentKey(QStringLiteral("h100_pcie"));
@@ -229,7 +230,7 @@ private Q_SLOTS:
         QVERIFY(calc->hardwareBox()->setCurrentKey(key));
         QCOMPARE(calc->chart()->hardware()->key, key.toStdString());
         QVERIFY(calc->prediction()->predicted_time_us != datasheet);
-        QCOMPARE(calc->prediction()->launch_us, spec->launch_overhead_us);
+        QCOMPARE(calc->prediction()->launch_us, spec->latency_floor_for(roofline::KernelType::GEMV, roofline::Precision::FP16));
 
         // Once more: the same key, replaced on disk, is listed once.
         QVERIFY(validation->calibrate());

@@ -547,7 +547,7 @@ private Q_SLOTS:
         tab.modeBox()->setCurrentIndex(tab.modeBox()->findData(static_cast<int>(roofline::Mode::Refined)));
         QCOMPARE(tab.report().mode, roofline::Mode::Refined);
         QVERIFY(terms->isVisibleTo(&tab));
-        QCOMPARE(terms->text(), QStringLiteral("All four terms"));
+        QCOMPARE(terms->text(), QStringLiteral("All 6 terms"));
         auto fromL2 = [&tab] {
             int n = 0;
             for (const roofline::ValidationRow& r : tab.report().rows)
@@ -558,12 +558,12 @@ private Q_SLOTS:
         const double allTerms = tab.report().summary.mean_abs_error_pct;
 
         const QList<QAction*> actions = terms->menu()->actions();
-        QCOMPARE(actions.size(), 4);
+        QCOMPARE(actions.size(), 6);
         actions[1]->setChecked(false); // L2 residency
         QCOMPARE(fromL2(), 0);
         QVERIFY(!tab.report().terms.cache_aware);
         QVERIFY(tab.report().summary.mean_abs_error_pct != allTerms);
-        QCOMPARE(terms->text(), QStringLiteral("floor, waves, split"));
+        QCOMPARE(terms->text(), QStringLiteral("floor, waves, split, power, align"));
         actions[0]->setChecked(false); // latency floor
         for (const roofline::ValidationRow& r : tab.report().rows)
             QVERIFY(!r.refined || r.refined->launch_us == 0);
