@@ -122,7 +122,8 @@ private slots:
         hw.latency_floor_us.clear();
         hw.throttle_after_us.reset();
         hw.throttle_ratio.reset();
-        hw.misaligned_efficiency.clear();
+        hw.partial_line_efficiency.clear();
+        hw.unaligned_efficiency.clear();
         hw.l2_bandwidth_gb_s = 7000;
         hw.l2_efficiency = 0.5;
         hw.gemm_tile_m = 128;
@@ -167,7 +168,7 @@ private slots:
         }
     }
 
-    // The fitted terms: a floor per kernel × precision, the power throttle's knee, misaligned rows.
+    // The fitted terms: a floor per kernel × precision, the power throttle's knee, rows off 128- and 16-byte boundaries.
     void testFittedTerms()
     {
         HardwareSpec hw = registry_.get("h100_sxm");
@@ -175,7 +176,8 @@ private slots:
         hw.latency_floor_us = {{KernelType::GEMV, {{Precision::BF16, 7}}}};
         hw.compute_efficiency = {{KernelType::GEMM, {{Precision::BF16, 0.8}}}};
         hw.memory_efficiency = {{KernelType::GEMV, {{Precision::BF16, 0.9}}}};
-        hw.misaligned_efficiency = {{KernelType::GEMM, {{Precision::BF16, 0.25}}}};
+        hw.unaligned_efficiency = {{KernelType::GEMM, {{Precision::BF16, 0.25}}}};
+        hw.partial_line_efficiency = {{KernelType::GEMM, {{Precision::BF16, 0.9}}}};
         hw.throttle_after_us = 100;
         hw.throttle_ratio = 0.8;
         hw.gemm_tile_m = 128;
@@ -197,19 +199,25 @@ private slots:
                               .t_math_us * 100),
                  qRound64(math_us * 100));
 
-        // 1500 BF16 elements are 3000 bytes: rows off 16-byte boundaries, the fitted factor applies; 1536 are not.
-        QVERIFY(!operand_rows_aligned(GemmShape{1500, 1500, 1500}, Precision::BF16));
-        QVERIFY(operand_rows_aligned(GemmShape{1536, 1536, 1536}, Precision::BF16));
-        QVERIFY(operand_rows_aligned(GemmShape{1500, 1500, 1500}, Precision::FP32));
-        QVERIFY(!operand_rows_aligned(GemvShape{3000, 3000}, Precision::INT8));
+        // 1500 BF16 elements are 3000 bytes: rows off 16-byte boundaries; 3000 are 6000 bytes, on 16-byte
+        // boundaries but not 128-byte ones; 1536 are 3072 bytes, whole 128-byte lines.
+        QCOMPARE(operand_row_alignment(GemmShape{1500, 1500, 1500}, Precision::BF16), RowAlignment::Unaligned);
+        QCOMPARE(operand_row_alignment(GemmShape{3000, 3000, 3000}, Precision::BF16), RowAlignment::Vector);
+        QCOMPARE(operand_row_alignment(GemmShape{1536, 1536, 1536}, Precision::BF16), RowAlignment::Line);
+        QCOMPARE(operand_row_alignment(GemmShape{1500, 1500, 1500}, Precision::FP32), RowAlignment::Vector);
+        QCOMPARE(operand_row_alignment(GemmShape{1500, 1536, 1536}, Precision::BF16), RowAlignment::Unaligned); // M: the output's rows
+        QCOMPARE(operand_row_alignment(GemvShape{3000, 3000}, Precision::INT8), RowAlignment::Unaligned);
+        QCOMPARE(predict(hw, GemmShape{3000, 3000, 3000}, Precision::BF16, refined).alignment_efficiency, 0.9);
+        QCOMPARE(predict(hw, GemmShape{3072, 3072, 3072}, Precision::BF16, refined).alignment_efficiency, 1.0);
+        QCOMPARE(predict(hw, GemmShape{3000, 3000, 3000}, Precision::FP16, refined).alignment_efficiency, 1.0); // no entry
         const Prediction odd = predict(hw, GemmShape{1500, 1500, 1500}, Precision::BF16, refined);
-        QVERIFY(!odd.rows_aligned);
-        QCOMPARE(odd.misaligned_efficiency, 0.25);
+        QCOMPARE(odd.row_alignment, RowAlignment::Unaligned);
+        QCOMPARE(odd.alignment_efficiency, 0.25);
         ModelTerms no_align;
         no_align.alignment = false;
         const Prediction ignored = predict(hw, GemmShape{1500, 1500, 1500}, Precision::BF16, ModelOptions{Mode::Refined, no_align, CacheMode::Cold, true});
         QCOMPARE(qRound64(odd.t_math_us * 1000), qRound64(ignored.t_math_us * 4 * 1000));
-        QVERIFY(odd.breakdown[0].detail.find("misaligned rows 0.25") != std::string::npos);
+        QVERIFY2(odd.breakdown[0].detail.find("rows off 16-byte boundaries 0.25") != std::string::npos, odd.breakdown[0].detail.c_str());
     }
 
     // Every term has a distinct CLI name and flag, and ModelTerms::none() switches each off.

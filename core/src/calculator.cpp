@@ -56,7 +56,8 @@ const std::vector<TermInfo>& model_terms()
          &ModelTerms::split_efficiency},
         {"power", "Power throttle", "compute-bound work beyond the fitted knee runs at the power-capped clock",
          &ModelTerms::power_throttle},
-        {"align", "Row alignment", "operand rows that are not multiples of 16 bytes run on slower kernels (fitted factor)",
+        {"align", "Row alignment",
+         "operand rows that are not multiples of 128 bytes (partial tiles) or of 16 bytes (no vector loads) run slower",
          &ModelTerms::alignment},
     };
     return terms;
@@ -65,6 +66,12 @@ const std::vector<TermInfo>& model_terms()
 namespace {
 
 constexpr int kDefaultTile = 128;
+
+std::string alignment_detail(const Prediction& p)
+{
+    return " × " + std::string(p.row_alignment == RowAlignment::Unaligned ? "rows off 16-byte boundaries " : "rows off 128-byte lines ")
+        + format_number(p.alignment_efficiency, 3);
+}
 
 std::string megabytes(double bytes)
 {
@@ -153,12 +160,12 @@ Prediction refined(const HardwareSpec& hw, const KernelShape& shape, Precision p
     p.compute_efficiency = compute_eff;
     p.memory_efficiency = memory_eff;
     p.efficiency_from_table = from_table;
-    p.rows_aligned = operand_rows_aligned(shape, precision);
-    if (terms.alignment && !p.rows_aligned)
-        p.misaligned_efficiency = hw.misaligned_efficiency_for(kernel, precision).value_or(1);
+    p.row_alignment = operand_row_alignment(shape, precision);
+    if (terms.alignment)
+        p.alignment_efficiency = hw.alignment_efficiency_for(kernel, precision, p.row_alignment).value_or(1);
 
     p.wave_efficiency = terms.wave_quantization ? wave_efficiency(hw, shape) : 1;
-    const double t_math_us = p.t_math_us / p.wave_efficiency / compute_eff / p.misaligned_efficiency;
+    const double t_math_us = p.t_math_us / p.wave_efficiency / compute_eff / p.alignment_efficiency;
     std::string math_detail;
     if (options.explain) {
         math_detail = format_number(static_cast<double>(work.flops) / 1e9, 3) + " GFLOP at " + format_number(p.peak_tflops, 1)
@@ -170,8 +177,8 @@ Prediction refined(const HardwareSpec& hw, const KernelShape& shape, Precision p
             math_detail += " × wave efficiency " + format_number(p.wave_efficiency, 3) + " (" + std::to_string(tiles) + " tiles of "
                 + std::to_string(tm) + "×" + std::to_string(tn) + " on " + std::to_string(*hw.sm_count) + " SMs)";
         }
-        if (p.misaligned_efficiency < 1)
-            math_detail += " × misaligned rows " + format_number(p.misaligned_efficiency, 3);
+        if (p.alignment_efficiency != 1)
+            math_detail += alignment_detail(p);
     }
 
     // Power: compute beyond the knee runs at the throttled rate.
@@ -192,7 +199,7 @@ Prediction refined(const HardwareSpec& hw, const KernelShape& shape, Precision p
     const double l2_eff = hw.l2_efficiency.value_or(1);
     const double t_mem_us = (fits_l2 ? work.bytes / (*hw.l2_bandwidth_gb_s * 1e9) * 1e6 / l2_eff
                                      : work.bytes / (hw.peak_bandwidth_gb_s * 1e9) * 1e6 / memory_eff)
-        / p.misaligned_efficiency;
+        / p.alignment_efficiency;
     p.l2_resident = fits_l2 && work.bytes > 0;
     p.bandwidth_gb_s = t_mem_us > 0 ? work.bytes / (t_mem_us * 1e-6) / 1e9 : hw.peak_bandwidth_gb_s;
 
@@ -211,10 +218,10 @@ Prediction refined(const HardwareSpec& hw, const KernelShape& shape, Precision p
         const std::string mem_detail = fits_l2
             ? megabytes(work.bytes) + " from L2 (warm, fits in " + megabytes(static_cast<double>(*hw.l2_cache_bytes)) + ") at "
                 + format_number(*hw.l2_bandwidth_gb_s, 0) + " GB/s × L2 efficiency " + format_number(l2_eff, 3)
-                + (p.misaligned_efficiency < 1 ? " × misaligned rows " + format_number(p.misaligned_efficiency, 3) : std::string())
+                + (p.alignment_efficiency != 1 ? alignment_detail(p) : std::string())
             : megabytes(work.bytes) + " from DRAM at " + format_number(hw.peak_bandwidth_gb_s, 0) + " GB/s × memory efficiency "
                 + format_number(memory_eff, 3)
-                + (p.misaligned_efficiency < 1 ? " × misaligned rows " + format_number(p.misaligned_efficiency, 3) : std::string());
+                + (p.alignment_efficiency != 1 ? alignment_detail(p) : std::string());
         p.breakdown.push_back({"math", throttled_math_us, math_detail});
         p.breakdown.push_back({"memory", t_mem_us, mem_detail});
         if (p.launch_us > 0)

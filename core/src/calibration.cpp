@@ -65,14 +65,14 @@ struct FitRow {
     double dram_us = 0;  // bytes / DRAM bandwidth, before efficiency
     double l2_us = 0;    // warm and fits in L2: bytes / L2 bandwidth, before efficiency; else 0
     bool from_l2 = false;
-    bool aligned = true; // operand_rows_aligned
+    RowAlignment alignment = RowAlignment::Line; // operand_row_alignment
     double waves = 1;    // wave efficiency under the tile being tried
     KernelShape shape;
 };
 
 // The refined model's free numbers for one candidate tile and throttle knee.
 struct Fit {
-    std::vector<double> compute, memory, misaligned, floor_us; // per group
+    std::vector<double> compute, memory, partial_line, unaligned, floor_us; // per group
     double l2 = 1;
     double throttle_ratio = 1;
     std::optional<double> throttle_after_us;
@@ -89,6 +89,7 @@ constexpr double kSoftL1Scale = 0.05; // |log error| up to about 5 % counts full
 constexpr double kFloorPriorWeight = 0.03;
 // Knees tried for the power throttle [µs of compute]; the one that explains the rows best is kept.
 constexpr double kThrottleKnees[] = {25, 50, 100, 200, 400, 800};
+constexpr double kMiddleKnee = 100;
 
 double throttled(double math_us, std::optional<double> after_us, double ratio)
 {
@@ -96,15 +97,15 @@ double throttled(double math_us, std::optional<double> after_us, double ratio)
 }
 
 struct RowFactors {
-    double compute = 1, memory = 1, misaligned = 1, l2 = 1;
+    double compute = 1, memory = 1, partial_line = 1, unaligned = 1, l2 = 1;
 };
 
 double roof_us(const FitRow& r, const RowFactors& f, std::optional<double> after_us, double ratio, double* math_out = nullptr,
                double* memory_out = nullptr)
 {
-    const double misaligned = r.aligned ? 1.0 : f.misaligned;
-    const double math_us = throttled(r.math_us / r.waves / f.compute / misaligned, after_us, ratio);
-    const double mem_us = (r.from_l2 ? r.l2_us / f.l2 : r.dram_us / f.memory) / misaligned;
+    const double alignment = r.alignment == RowAlignment::Line ? 1.0 : r.alignment == RowAlignment::Vector ? f.partial_line : f.unaligned;
+    const double math_us = throttled(r.math_us / r.waves / f.compute / alignment, after_us, ratio);
+    const double mem_us = (r.from_l2 ? r.l2_us / f.l2 : r.dram_us / f.memory) / alignment;
     if (math_out)
         *math_out = math_us;
     if (memory_out)
@@ -112,7 +113,7 @@ double roof_us(const FitRow& r, const RowFactors& f, std::optional<double> after
     return std::max(math_us, mem_us);
 }
 
-// Least squares on log(predicted / measured) over every group's compute and memory efficiency, misaligned factor
+// Least squares on log(predicted / measured) over every group's compute and memory efficiency, alignment factors
 // and latency floor (leaning towards its kernel's floor), the L2 efficiency and the throttle ratio, for one tile
 // and knee. Efficiencies, factors and floors are fitted as logarithms.
 Fit fit_refined(std::vector<FitRow>& rows, std::size_t groups, const std::vector<std::size_t>& kernel_of_group,
@@ -125,8 +126,8 @@ Fit fit_refined(std::vector<FitRow>& rows, std::size_t groups, const std::vector
     for (auto& r : rows)
         r.waves = wave_efficiency(with_tile, r.shape);
 
-    const std::size_t compute0 = 0, memory0 = groups, misaligned0 = 2 * groups, floor0 = 3 * groups, kernel_floor0 = 4 * groups,
-                      l2_index = 4 * groups + kernels, ratio_index = l2_index + 1, count = ratio_index + 1;
+    const std::size_t compute0 = 0, memory0 = groups, partial0 = 2 * groups, unaligned0 = 3 * groups, floor0 = 4 * groups,
+                      kernel_floor0 = 5 * groups, l2_index = 5 * groups + kernels, ratio_index = l2_index + 1, count = ratio_index + 1;
     std::vector<double> fastest(groups, 1e300), kernel_fastest(kernels, 1e300);
     for (const auto& r : rows) {
         fastest[r.group] = std::min(fastest[r.group], r.measured_us);
@@ -139,7 +140,7 @@ Fit fit_refined(std::vector<FitRow>& rows, std::size_t groups, const std::vector
     problem.lower.assign(count, std::log(kMinEfficiency));
     problem.upper.assign(count, std::log(kMaxEfficiency));
     for (std::size_t g = 0; g < groups; ++g) {
-        problem.upper[misaligned0 + g] = 0.0;
+        problem.upper[partial0 + g] = problem.upper[unaligned0 + g] = 0.0;
         problem.lower[floor0 + g] = std::log(0.01);
         problem.upper[floor0 + g] = std::log(std::max(fastest[g], 0.02));
     }
@@ -155,15 +156,17 @@ Fit fit_refined(std::vector<FitRow>& rows, std::size_t groups, const std::vector
             return kFloorPriorWeight * (x[floor0 + g] - x[kernel_floor0 + kernel_of_group[g]]);
         }
         const FitRow& r = rows[i];
-        const RowFactors f{std::exp(x[compute0 + r.group]), std::exp(x[memory0 + r.group]), std::exp(x[misaligned0 + r.group]),
-                           std::exp(x[l2_index])};
+        const RowFactors f{std::exp(x[compute0 + r.group]), std::exp(x[memory0 + r.group]), std::exp(x[partial0 + r.group]),
+                           std::exp(x[unaligned0 + r.group]), std::exp(x[l2_index])};
         const double predicted = roof_us(r, f, throttle_after_us, x[ratio_index]) + std::exp(x[floor0 + r.group]);
         return std::log(predicted / r.measured_us);
     };
     for (const auto& r : rows) {
         std::vector<std::size_t> deps = {compute0 + r.group, memory0 + r.group, floor0 + r.group};
-        if (!r.aligned)
-            deps.push_back(misaligned0 + r.group);
+        if (r.alignment == RowAlignment::Vector)
+            deps.push_back(partial0 + r.group);
+        if (r.alignment == RowAlignment::Unaligned)
+            deps.push_back(unaligned0 + r.group);
         if (r.from_l2)
             deps.push_back(l2_index);
         if (throttle_after_us)
@@ -176,7 +179,8 @@ Fit fit_refined(std::vector<FitRow>& rows, std::size_t groups, const std::vector
     std::vector<double> x0(count);
     for (std::size_t g = 0; g < groups; ++g) {
         x0[compute0 + g] = x0[memory0 + g] = std::log(start_efficiency[g]);
-        x0[misaligned0 + g] = std::log(0.5);
+        x0[partial0 + g] = std::log(0.9);
+        x0[unaligned0 + g] = std::log(0.5);
         x0[floor0 + g] = std::log(std::max(0.5 * fastest[g], 0.02));
     }
     for (std::size_t k = 0; k < kernels; ++k)
@@ -193,12 +197,13 @@ Fit fit_refined(std::vector<FitRow>& rows, std::size_t groups, const std::vector
     for (std::size_t g = 0; g < groups; ++g) {
         fit.compute.push_back(std::exp(solved[compute0 + g]));
         fit.memory.push_back(std::exp(solved[memory0 + g]));
-        fit.misaligned.push_back(std::exp(solved[misaligned0 + g]));
+        fit.partial_line.push_back(std::exp(solved[partial0 + g]));
+        fit.unaligned.push_back(std::exp(solved[unaligned0 + g]));
         fit.floor_us.push_back(std::exp(solved[floor0 + g]));
     }
     double error = 0;
     for (const auto& r : rows) {
-        const RowFactors f{fit.compute[r.group], fit.memory[r.group], fit.misaligned[r.group], fit.l2};
+        const RowFactors f{fit.compute[r.group], fit.memory[r.group], fit.partial_line[r.group], fit.unaligned[r.group], fit.l2};
         const double predicted = roof_us(r, f, fit.throttle_after_us, fit.throttle_ratio) + fit.floor_us[r.group];
         error += std::fabs(predicted - r.measured_us) / r.measured_us;
     }
@@ -325,7 +330,8 @@ CalibrationResult calibrate(const HardwareSpec& base, const MeasurementSet& meas
     spec.compute_efficiency.clear();
     spec.memory_efficiency.clear();
     spec.latency_floor_us.clear();
-    spec.misaligned_efficiency.clear();
+    spec.partial_line_efficiency.clear();
+    spec.unaligned_efficiency.clear();
     const std::string run = options.run_label.empty() ? measurements.source : options.run_label;
     const std::string ceilings_label = options.ceilings_label.empty() ? std::string("measured ceilings") : options.ceilings_label;
 
@@ -365,7 +371,7 @@ CalibrationResult calibrate(const HardwareSpec& base, const MeasurementSet& meas
             FitRow row;
             row.group = group_index[g];
             row.kernel = kernel_of_group[row.group];
-            row.aligned = operand_rows_aligned(m.shape, m.precision);
+            row.alignment = operand_row_alignment(m.shape, m.precision);
             row.measured_us = m.measured_time_us;
             row.ideal_us = ideal.ideal_time_us;
             row.math_us = ideal.t_math_us;
@@ -400,13 +406,23 @@ CalibrationResult calibrate(const HardwareSpec& base, const MeasurementSet& meas
     std::vector<std::optional<double>> knees = {std::nullopt};
     for (double knee : kThrottleKnees)
         knees.push_back(knee);
+    // The tile first (with a middle knee), then the knee for that tile: 12 fits instead of 42, and on the H100
+    // runs the same choice as trying every pair.
+    const auto fit_with = [&](std::pair<int, int> tile, std::optional<double> knee) {
+        return fit_refined(rows, groups.size(), kernel_of_group, kernels.size(), spec, tile, knee, plan_factor);
+    };
     Fit best;
     for (const auto& tile : options.tile_candidates) {
-        for (const auto& knee : knees) {
-            Fit fit = fit_refined(rows, groups.size(), kernel_of_group, kernels.size(), spec, tile, knee, plan_factor);
-            if (fit.error < best.error)
-                best = std::move(fit);
-        }
+        Fit fit = fit_with(tile, kMiddleKnee);
+        if (fit.error < best.error)
+            best = std::move(fit);
+    }
+    for (const auto& knee : knees) {
+        if (knee == kMiddleKnee)
+            continue;
+        Fit fit = fit_with(best.tile, knee);
+        if (fit.error < best.error)
+            best = std::move(fit);
     }
     for (auto& r : rows) {
         HardwareSpec with_tile = spec;
@@ -416,8 +432,8 @@ CalibrationResult calibrate(const HardwareSpec& base, const MeasurementSet& meas
     }
 
     // Which bound limited each row under the fit: evidence for that bound's efficiency.
-    std::set<Group> compute_bound, memory_bound, l2_bound, misaligned_seen;
-    Table compute, memory, floors, misaligned;
+    std::set<Group> compute_bound, memory_bound, l2_bound, alignment_seen;
+    Table compute, memory, floors, partial_line, unaligned;
     for (std::size_t g = 0; g < groups.size(); ++g) {
         compute[groups[g].first][groups[g].second] = best.compute[g];
         memory[groups[g].first][groups[g].second] = best.memory[g];
@@ -427,12 +443,15 @@ CalibrationResult calibrate(const HardwareSpec& base, const MeasurementSet& meas
         const double floor_us = best.floor_us[r.group];
         if (r.measured_us - floor_us < kMinRoofShareForEfficiency * r.measured_us)
             continue;
-        if (!r.aligned) {
-            misaligned_seen.insert(groups[r.group]);
-            misaligned[groups[r.group].first][groups[r.group].second] = best.misaligned[r.group];
-        }
+        const auto [kernel, precision] = groups[r.group];
+        if (r.alignment == RowAlignment::Vector)
+            partial_line[kernel][precision] = best.partial_line[r.group];
+        if (r.alignment == RowAlignment::Unaligned)
+            unaligned[kernel][precision] = best.unaligned[r.group];
+        if (r.alignment != RowAlignment::Line)
+            alignment_seen.insert(groups[r.group]);
         double math_us = 0, memory_us = 0;
-        const RowFactors f{best.compute[r.group], best.memory[r.group], best.misaligned[r.group], best.l2};
+        const RowFactors f{best.compute[r.group], best.memory[r.group], best.partial_line[r.group], best.unaligned[r.group], best.l2};
         roof_us(r, f, best.throttle_after_us, best.throttle_ratio, &math_us, &memory_us);
         (math_us >= memory_us ? compute_bound : (r.from_l2 ? l2_bound : memory_bound)).insert(groups[r.group]);
     }
@@ -440,9 +459,10 @@ CalibrationResult calibrate(const HardwareSpec& base, const MeasurementSet& meas
     spec.compute_efficiency = rounded(with_fallback(compute, compute_bound, spec));
     spec.memory_efficiency = rounded(with_fallback(memory, memory_bound, spec));
     spec.latency_floor_us = rounded(with_fallback(floors, measured, spec));
-    // Only where misaligned rows were measured: the penalty differs too much between precisions to carry over
-    // (on an H100, FP32 loses nothing, FP16 and INT8 run 3-5 times slower).
-    spec.misaligned_efficiency = rounded(misaligned);
+    // Only where such rows were measured: the penalty differs too much between precisions to carry over (on an
+    // H100, FP32 loses nothing to rows off 16-byte boundaries, FP16 and INT8 run 3-5 times slower).
+    spec.partial_line_efficiency = rounded(partial_line);
+    spec.unaligned_efficiency = rounded(unaligned);
     std::vector<double> all_floors = best.floor_us;
     spec.launch_overhead_us = rounded(median(all_floors), 2);
     spec.sources["compute_efficiency"] = "fitted: compute-bound rows of " + run
@@ -451,9 +471,12 @@ CalibrationResult calibrate(const HardwareSpec& base, const MeasurementSet& meas
         + " after the latency floor; unmeasured precisions take the kernel's median";
     spec.sources["latency_floor_us"] = "fitted: the fixed cost per kernel and precision that explains " + run
         + " best; unmeasured precisions take the kernel's median";
-    if (!spec.misaligned_efficiency.empty())
-        spec.sources["misaligned_efficiency"] = "fitted: rows of " + run
-            + " whose operand rows are not multiples of 16 bytes, against the aligned rows' rate";
+    if (!spec.partial_line_efficiency.empty())
+        spec.sources["partial_line_efficiency"] = "fitted: rows of " + run
+            + " whose operand rows are multiples of 16 but not of 128 bytes, against the 128-byte rows' rate";
+    if (!spec.unaligned_efficiency.empty())
+        spec.sources["unaligned_efficiency"] = "fitted: rows of " + run
+            + " whose operand rows are not multiples of 16 bytes, against the 128-byte rows' rate";
     spec.sources["launch_overhead_us"] = "fitted: the median latency floor over " + run
         + (ceilings && ceilings->launch_overhead_us
                ? " (an empty kernel measures " + format_number(*ceilings->launch_overhead_us, 2) + " us in " + ceilings_label + ")"
@@ -487,7 +510,7 @@ CalibrationResult calibrate(const HardwareSpec& base, const MeasurementSet& meas
                                   : std::string("no throttle"))
         + (spec.l2_efficiency && !l2_bound.empty() ? ", L2 efficiency " + format_number(best.l2, 3) : std::string()) + ", "
         + std::to_string(compute_bound.size()) + " compute, " + std::to_string(memory_bound.size()) + " memory and "
-        + std::to_string(misaligned_seen.size()) + " misaligned-row groups fitted, mean |error| " + format_number(100 * best.error, 1)
+        + std::to_string(alignment_seen.size()) + " alignment groups fitted, mean |error| " + format_number(100 * best.error, 1)
         + " %");
 
     spec.calibration["device"] = device_name(measurements);

@@ -49,9 +49,14 @@ std::optional<double> HardwareSpec::memory_efficiency_for(KernelType k, Precisio
     return lookup(memory_efficiency, k, p);
 }
 
-std::optional<double> HardwareSpec::misaligned_efficiency_for(KernelType k, Precision p) const
+std::optional<double> HardwareSpec::alignment_efficiency_for(KernelType k, Precision p, RowAlignment a) const
 {
-    return lookup(misaligned_efficiency, k, p);
+    switch (a) {
+    case RowAlignment::Line: return 1.0;
+    case RowAlignment::Vector: return lookup(partial_line_efficiency, k, p);
+    case RowAlignment::Unaligned: return lookup(unaligned_efficiency, k, p);
+    }
+    return std::nullopt;
 }
 
 double HardwareSpec::latency_floor_for(KernelType k, Precision p) const

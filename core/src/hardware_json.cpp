@@ -16,12 +16,13 @@ constexpr int kHardwareSchemaVersion = 1;
 const std::set<std::string> kKnownFields = {
     "schema_version", "key", "name", "base", "peak_bandwidth_gb_s", "peak_tflops", "sm_count", "l2_cache_bytes",
     "l2_bandwidth_gb_s", "l2_efficiency", "memory_gb", "compute_capability", "launch_overhead_us", "kernel_efficiency",
-    "compute_efficiency", "memory_efficiency", "misaligned_efficiency", "latency_floor_us", "throttle_after_us", "throttle_ratio", "gemm_tile",
+    "compute_efficiency", "memory_efficiency", "partial_line_efficiency", "unaligned_efficiency", "latency_floor_us",
+    "throttle_after_us", "throttle_ratio", "gemm_tile",
     "sources", "notes", "calibration"};
 
 // Tables of kernel -> precision -> number. A latency floor may be zero; an efficiency may not.
 const char* const kKernelTables[] = {"kernel_efficiency", "compute_efficiency", "memory_efficiency",
-                                     "misaligned_efficiency", "latency_floor_us"};
+                                     "partial_line_efficiency", "unaligned_efficiency", "latency_floor_us"};
 
 // Spec is HardwareSpec or const HardwareSpec: the table comes back with the same constness.
 template <class Spec>
@@ -33,8 +34,10 @@ auto& table_of(Spec& spec, const std::string& name)
         return spec.memory_efficiency;
     if (name == "latency_floor_us")
         return spec.latency_floor_us;
-    if (name == "misaligned_efficiency")
-        return spec.misaligned_efficiency;
+    if (name == "partial_line_efficiency")
+        return spec.partial_line_efficiency;
+    if (name == "unaligned_efficiency")
+        return spec.unaligned_efficiency;
     return spec.kernel_efficiency;
 }
 
@@ -117,7 +120,8 @@ HardwareSpec parse_hardware_json(std::string_view text, const std::string& sourc
                                                 "peak_bandwidth_gb_s, peak_tflops, sm_count, l2_cache_bytes, "
                                                 "l2_bandwidth_gb_s, l2_efficiency, memory_gb, compute_capability, "
                                                 "launch_overhead_us, kernel_efficiency, compute_efficiency, "
-                                                "memory_efficiency, misaligned_efficiency, latency_floor_us, "
+                                                "memory_efficiency, partial_line_efficiency, unaligned_efficiency, "
+                                                "latency_floor_us, "
                                                 "throttle_after_us, "
                                                 "throttle_ratio, gemm_tile, sources, notes, calibration)");
     }

@@ -156,7 +156,8 @@ Workload workload(const KernelShape& shape, Precision precision)
 
 namespace {
 
-constexpr int64_t kRowAlignmentBytes = 16;
+constexpr int64_t kVectorBytes = 16;
+constexpr int64_t kLineBytes = 128;
 
 // Stored bits of one element, without MX/NV block scales (which live in their own arrays).
 int64_t element_bits(Precision p)
@@ -174,21 +175,36 @@ int64_t element_bits(Precision p)
     }
 }
 
-bool row_aligned(int64_t elements, int64_t bits)
+RowAlignment row_alignment(int64_t elements, int64_t bits)
 {
-    return (elements * bits) % (8 * kRowAlignmentBytes) == 0;
+    const int64_t row_bits = elements * bits;
+    if (row_bits % (8 * kLineBytes) == 0)
+        return RowAlignment::Line;
+    return row_bits % (8 * kVectorBytes) == 0 ? RowAlignment::Vector : RowAlignment::Unaligned;
 }
 
 } // namespace
 
-bool operand_rows_aligned(const KernelShape& shape, Precision precision)
+RowAlignment operand_row_alignment(const KernelShape& shape, Precision precision)
 {
     const int64_t bits = element_bits(precision);
     const int64_t output_bits = static_cast<int64_t>(info(precision).output_bytes_per_element * 8);
-    return std::visit(Overloaded{[&](const GemvShape& s) { return row_aligned(s.k, bits); },
-                                 [&](const GemmShape& s) { return row_aligned(s.k, bits) && row_aligned(s.m, output_bits); },
-                                 [](const AttentionShape&) { return true; }, [](const FfnShape&) { return true; }},
+    // The worse of the operands' rows decides (the enum runs from best to worst).
+    return std::visit(Overloaded{[&](const GemvShape& s) { return row_alignment(s.k, bits); },
+                                 [&](const GemmShape& s) { return std::max(row_alignment(s.k, bits), row_alignment(s.m, output_bits)); },
+                                 [](const AttentionShape&) { return RowAlignment::Line; },
+                                 [](const FfnShape&) { return RowAlignment::Line; }},
                       shape);
+}
+
+std::string_view to_string(RowAlignment a)
+{
+    switch (a) {
+    case RowAlignment::Line: return "128-byte";
+    case RowAlignment::Vector: return "16-byte";
+    case RowAlignment::Unaligned: return "unaligned";
+    }
+    return "?";
 }
 
 std::vector<int64_t> dims_of(const KernelShape& shape)

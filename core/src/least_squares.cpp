@@ -9,7 +9,10 @@ namespace {
 
 constexpr double kStep = 1e-6;          // forward-difference step, relative to max(1, |x|)
 constexpr double kInitialDamping = 1e-3;
-constexpr double kMinRelativeGain = 1e-10;
+// Steps that each gain less than this, several in a row, end the fit: the last digits are noise. One such step
+// alone can be a heavily damped one.
+constexpr double kMinRelativeGain = 1e-5;
+constexpr int kSmallGainsToStop = 3;
 constexpr int kMaxDampingTries = 12;
 
 double soft_l1(double r, double scale)
@@ -80,6 +83,7 @@ LeastSquaresResult solve_least_squares(const LeastSquaresProblem& p, std::vector
     std::vector<double> r(p.residual_count);
     result.cost = cost_of(p, result.x, &r);
     double damping = kInitialDamping;
+    int small_gains = 0;
 
     for (; result.iterations < p.max_iterations; ++result.iterations) {
         // Gauss-Newton normal equations of the reweighted problem: (Jᵀ W J) δ = -Jᵀ W r.
@@ -127,7 +131,8 @@ LeastSquaresResult solve_least_squares(const LeastSquaresProblem& p, std::vector
                     r = std::move(candidate_r);
                     damping = std::max(damping / 3, 1e-12);
                     improved = true;
-                    if (gain < kMinRelativeGain)
+                    small_gains = gain < kMinRelativeGain ? small_gains + 1 : 0;
+                    if (small_gains >= kSmallGainsToStop)
                         return result;
                     break;
                 }

@@ -219,7 +219,7 @@ private Q_SLOTS:
         QTest::newRow("power throttle, long GEMM") << QStringLiteral("term_power") << int(KernelType::GEMM)
                                                    << QList<int>{8192, 8192, 8192} << false << QStringLiteral("(power cap)");
         QTest::newRow("row alignment, 1500³ GEMM") << QStringLiteral("term_align") << int(KernelType::GEMM)
-                                                   << QList<int>{1500, 1500, 1500} << false << QStringLiteral("misaligned rows");
+                                                   << QList<int>{1500, 1500, 1500} << false << QStringLiteral("rows off 16-byte boundaries");
     }
 
     void testRefinedTerms()

@@ -32,7 +32,7 @@ struct ModelTerms {
     bool wave_quantization = true; // GEMM: output tiles run in whole waves over the SMs
     bool split_efficiency = true;  // separate compute and memory efficiencies, not one factor for both
     bool power_throttle = true;    // long compute-bound kernels slow down once the power cap lowers the clocks
-    bool alignment = true;         // operand rows off 16-byte boundaries run on slower kernels
+    bool alignment = true;         // operand rows off 128- or 16-byte boundaries run on slower kernels
 
     static ModelTerms none() { return {false, false, false, false, false, false}; }
 };
@@ -87,8 +87,8 @@ struct Prediction {
     double memory_efficiency = 1;  // Refined: applied to t_mem
     double wave_efficiency = 1;    // Refined GEMM: tiles / (waves × SMs)
     double throttle_us = 0;        // Refined with the power throttle: what it added to t_math
-    bool rows_aligned = true;      // operand_rows_aligned(shape, precision)
-    double misaligned_efficiency = 1; // Refined with the alignment term, misaligned rows: the factor applied
+    RowAlignment row_alignment = RowAlignment::Line; // operand_row_alignment(shape, precision)
+    double alignment_efficiency = 1; // Refined with the alignment term: the factor applied for the rows' alignment
     bool l2_resident = false;      // Refined, warm: the working set streamed from L2
     uint64_t flops = 0;            // [FLOP]
     double bytes = 0;              // [bytes]

@@ -36,9 +36,11 @@ struct HardwareSpec {
     std::map<KernelType, std::map<Precision, double>> memory_efficiency;
     // Refined mode: the latency floor per kernel × precision [µs], fitted (a GEMV's fixed cost is not a GEMM's).
     std::map<KernelType, std::map<Precision, double>> latency_floor_us;
-    // Refined mode: the fraction of the aligned rate a kernel whose operand rows are not 16-byte aligned reaches
-    // (operand_rows_aligned), per kernel × precision, fitted. No entry: no penalty is known.
-    std::map<KernelType, std::map<Precision, double>> misaligned_efficiency;
+    // Refined mode: the fraction of the 128-byte-aligned rate a kernel reaches whose operand rows are multiples
+    // of 16 bytes only (partial_line_efficiency) or not even that (unaligned_efficiency); see
+    // operand_row_alignment. Per kernel × precision, fitted. No entry: no penalty is known.
+    std::map<KernelType, std::map<Precision, double>> partial_line_efficiency;
+    std::map<KernelType, std::map<Precision, double>> unaligned_efficiency;
     // Refined mode: compute-bound work beyond throttle_after_us runs at throttle_ratio × the rate before it. Long
     // kernels reach the board's power cap and the GPU lowers its clocks. Unset: no throttle.
     std::optional<double> throttle_after_us;
@@ -60,7 +62,8 @@ struct HardwareSpec {
     std::optional<double> efficiency(KernelType k, Precision p) const;
     std::optional<double> compute_efficiency_for(KernelType k, Precision p) const;
     std::optional<double> memory_efficiency_for(KernelType k, Precision p) const;
-    std::optional<double> misaligned_efficiency_for(KernelType k, Precision p) const;
+    // The factor for rows of this alignment: 1 for 128-byte rows, else the table's entry if there is one.
+    std::optional<double> alignment_efficiency_for(KernelType k, Precision p, RowAlignment a) const;
     // latency_floor_us for the kernel × precision, else launch_overhead_us.
     double latency_floor_for(KernelType k, Precision p) const;
     std::vector<Precision> precisions() const; // those with a peak, in kAllPrecisions order

@@ -66,11 +66,16 @@ struct Workload {
 // Throws InputError when a dimension is not positive or the FLOP count overflows 64 bits.
 Workload workload(const KernelShape& shape, Precision precision);
 
-// Whether the rows of the operands start on 16-byte boundaries: K × the element size (A and the weights are
-// K-major, as cuBLAS prefers them) and, for a GEMM, M × the output's element size. Tensor-core kernels need it for
-// their vector and TMA loads; cuBLAS runs other shapes on slower kernels (measured on an H100: FP16 1500³ at a
-// fifth of the rate of 3000³). Attention and FFN are taken as aligned.
-bool operand_rows_aligned(const KernelShape& shape, Precision precision);
+// How the rows of the operands fall on memory boundaries: K × the element size (A and the weights are K-major, as
+// cuBLAS prefers them) and, for a GEMM, M × the output's element size.
+//   Line:      every row a multiple of 128 bytes, the width of the tensor-core kernels' swizzled tiles;
+//   Vector:    multiples of 16 bytes only: the last tile of each row is partial (on an H100, ~10 % slower);
+//   Unaligned: not even 16 bytes: no vector or TMA loads, cuBLAS falls back to slower kernels (on an H100,
+//              FP16 1500³ at a fifth of the rate of 3000³).
+// Attention and FFN are taken as Line.
+enum class RowAlignment { Line, Vector, Unaligned };
+RowAlignment operand_row_alignment(const KernelShape& shape, Precision precision);
+std::string_view to_string(RowAlignment a); // "128-byte", "16-byte", "unaligned"
 
 // Shape <-> the plan's array form: gemv [N, K], gemm [M, N, K],
 // attention [batch, heads, kv_heads, query_len, kv_len, head_dim] (+ causal flag), ffn [tokens, hidden,
