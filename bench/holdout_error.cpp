@@ -3,7 +3,8 @@
 // Reads DIR/<prefix>_extended_cold.json, DIR/<prefix>_l2_warm.json and DIR/<prefix>_ceilings.json (committed in
 // resources/measurements/), splits the rows by shape, and prints the held-out error of the ideal roofline, the
 // plan-style single factor and the refined model, per kernel x precision and per class of shapes, and what each
-// refined term is worth. Targets (issue 5): refined mean |error| <= 10 % (goal 5 %), >= 85 % green, no class
+// refined term is worth, and (from DIR/<prefix>_extended_cold_repeat.json) how far a second measurement of the
+// same cases lands. Targets (issue 5): refined mean |error| <= 10 % (goal 5 %), >= 85 % green, no class
 // worse than 20 %.
 #include "roofline/calibration.h"
 #include "roofline/hardware_registry.h"
@@ -12,6 +13,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <map>
 #include <string>
 
@@ -58,6 +60,26 @@ void print_header(const char* first)
 double error_pct(const Prediction& p, const Measurement& m)
 {
     return (p.predicted_time_us - m.measured_time_us) / m.measured_time_us * 100;
+}
+
+// How far a second measurement of the same held-out cases lands from the first: no model can be expected to
+// be closer to a measurement than the measurement is to itself.
+void print_repeatability(const std::string& repeat_file, const MeasurementSet& held_out)
+{
+    if (!std::filesystem::exists(repeat_file))
+        return;
+    std::map<std::string, double> again;
+    for (const Measurement& m : load_measurements(repeat_file).rows) {
+        if (m.status == RowStatus::Ok)
+            again[format_shape(m.shape) + " " + std::string(to_string(m.precision))] = m.measured_time_us;
+    }
+    Errors errors;
+    for (const Measurement& m : held_out.rows) {
+        const auto it = again.find(format_shape(m.shape) + " " + std::string(to_string(m.precision)));
+        if (m.cache_mode == "cold" && it != again.end())
+            errors.add((it->second - m.measured_time_us) / m.measured_time_us * 100);
+    }
+    print_errors("the same cold cases measured again", errors);
 }
 
 } // namespace
@@ -162,6 +184,7 @@ int main(int argc, char** argv)
     print_header("model");
     for (std::size_t v = 0; v < variants.size(); ++v)
         print_errors(variants[v].label, overall[v]);
+    print_repeatability(dir + "/" + prefix + "_extended_cold_repeat.json", held_out);
 
     for (std::size_t v = 0; v < 3; ++v) {
         std::printf("\nBy class of shapes: %s\n", variants[v].label);
