@@ -199,7 +199,7 @@ CalculatorTab::CalculatorTab(std::shared_ptr<const roofline::HardwareRegistry> r
     panelLayout->addWidget(m_sweep);
     panelLayout->addStretch();
 
-    QScrollArea* scroll = wrapSidePanel(panel, 460, this);
+    QScrollArea* scroll = wrapSidePanel(panel, 480, this);
 
     m_chart = new RooflineChart(this);
     m_chart->setObjectName(QStringLiteral("calculatorChart"));

@@ -40,6 +40,7 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 
@@ -123,7 +124,7 @@ ValidationTab::ValidationTab(std::shared_ptr<const roofline::HardwareRegistry> r
     m_mode->setObjectName(QStringLiteral("mode"));
     m_mode->addItem(tr("Realistic (efficiency factors)"), static_cast<int>(roofline::Mode::Realistic));
     m_mode->addItem(tr("Ideal roofline"), static_cast<int>(roofline::Mode::Ideal));
-    m_mode->addItem(tr("Refined (launch floor, L2, waves)"), static_cast<int>(roofline::Mode::Refined));
+    m_mode->addItem(tr("Refined (fitted terms)"), static_cast<int>(roofline::Mode::Refined));
     m_mode->setItemData(2, tr("Each row in its own cache mode (cold or warm), with the terms below"), Qt::ToolTipRole);
     m_modelForm->addRow(tr("&Mode"), m_mode);
     // Refined mode's terms: a menu of switches, shown only while Refined is chosen.
@@ -505,12 +506,25 @@ void ValidationTab::updateCalibrationView()
     const Calibration& c = *m_calibration;
     const roofline::HardwareSpec& p = c.profile;
     QStringList fitted;
-    fitted << tr("latency floor %1 µs").arg(formatSignificant(p.launch_overhead_us));
+    double lowestFloor = p.launch_overhead_us, highestFloor = p.launch_overhead_us;
+    for (const auto& [kernel, floors] : p.latency_floor_us) {
+        for (const auto& [precision, floor] : floors) {
+            lowestFloor = std::min(lowestFloor, floor);
+            highestFloor = std::max(highestFloor, floor);
+        }
+    }
+    fitted << (highestFloor > lowestFloor
+                   ? tr("latency floors %1–%2 µs").arg(formatSignificant(lowestFloor), formatSignificant(highestFloor))
+                   : tr("latency floor %1 µs").arg(formatSignificant(p.launch_overhead_us)));
     if (p.l2_bandwidth_gb_s)
         fitted << tr("L2 %1 GB/s").arg(formatSignificant(*p.l2_bandwidth_gb_s))
                       + (p.l2_efficiency ? tr(" × %1").arg(formatNumber(*p.l2_efficiency, 2)) : QString());
     if (p.gemm_tile_m && p.gemm_tile_n)
         fitted << tr("GEMM tile %1×%2").arg(*p.gemm_tile_m).arg(*p.gemm_tile_n);
+    if (p.throttle_after_us && p.throttle_ratio)
+        fitted << tr("throttle to %1× after %2 µs").arg(formatNumber(*p.throttle_ratio, 2), formatSignificant(*p.throttle_after_us));
+    if (!p.partial_line_efficiency.empty() || !p.unaligned_efficiency.empty())
+        fitted << tr("row-alignment factors");
     QString caption = tr("<b>%1</b> [%2], fitted to %3 of %4%5: %6.")
                           .arg(toQString(p.name).toHtmlEscaped(), toQString(p.key).toHtmlEscaped(),
                                countOf(static_cast<qsizetype>(c.rowsUsed), tr("row"), tr("rows")),
@@ -619,9 +633,9 @@ void ValidationTab::calibrateInteractively()
     const std::string key = base->key + "_calibrated";
     const QString file = toQString((roofline::user_hardware_dir() / (key + ".json")).string());
     const QString what =
-        tr("<p>Fits a profile to the %1 of <b>%2</b>, starting from <b>%3</b> [%4]: the latency floor, the L2 "
-           "efficiency, the GEMM tile and, per kernel × precision, the efficiency factors. Peaks and bandwidth stay "
-           "the datasheet's, so ideal mode does not change.</p><p>Saved as the user profile <b>%5</b>%6:<br>%7</p>")
+        tr("<p>Fits a profile to the %1 of <b>%2</b>, starting from <b>%3</b> [%4]: the L2 efficiency, the GEMM "
+           "tile, the power throttle and, per kernel × precision, the latency floor, the efficiency factors and the "
+           "row-alignment factors. Peaks and bandwidth stay the datasheet's, so ideal mode does not change.</p><p>Saved as the user profile <b>%5</b>%6:<br>%7</p>")
             .arg(countOf(static_cast<qsizetype>(m_validated->rows.size()), tr("row"), tr("rows")),
                  sourceName(m_validated->source).toHtmlEscaped(), toQString(base->name).toHtmlEscaped(),
                  toQString(base->key).toHtmlEscaped(), toQString(key).toHtmlEscaped(),
