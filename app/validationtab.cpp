@@ -831,7 +831,8 @@ QImage ValidationTab::exportImage(qreal scale) const
 
 std::string ValidationTab::csv() const
 {
-    return roofline::validation_csv(m_model->report(), true);
+    const auto& calibrated = m_model->calibratedReport();
+    return roofline::validation_csv(m_model->report(), true, calibrated ? &*calibrated : nullptr);
 }
 
 QString ValidationTab::exportPng(const QString& path) const

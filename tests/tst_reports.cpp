@@ -61,6 +61,30 @@ private slots:
         QVERIFY(csv.contains(QStringLiteral("green_rows,5\r\nyellow_rows,0\r\nred_rows,0\r\n")));
     }
 
+    // A calibrated report on the same rows goes beside each row and into the summary; one on other rows does not.
+    void testValidationCsvWithCalibration()
+    {
+        const ValidationReport report = seed_report();
+        const HardwareRegistry registry = HardwareRegistry::presets();
+        const MeasurementSet seed = load_measurements(ROOFLINE_TEST_DATA_DIR "/gb10_seed_measurements.json");
+        const ValidationReport other = validate(registry.get("b10"), seed, Mode::Ideal);
+        const QStringList lines = QString::fromStdString(validation_csv(report, true, &other)).split(QStringLiteral("\r\n"));
+        QVERIFY2(lines[0].endsWith(QStringLiteral(",note,calibrated_profile,calibrated_mode,calibrated_time_us,calibrated_error_pct,calibrated_band")),
+                 qPrintable(lines[0]));
+        // GEMV 4096² FP16 on b10, ideal: 33.57 MB at 287 GB/s = 116.97 µs, 42.5 % under the 203.4 µs measured.
+        QVERIFY2(lines[1].endsWith(QStringLiteral(",b10,ideal,116.971,-42.49,red")), qPrintable(lines[1]));
+        const int columns = lines[0].count(QLatin1Char(',')) + 1;
+        for (int i = 1; i <= 5; ++i)
+            QCOMPARE(lines[i].count(QLatin1Char(',')) + 1, columns);
+        QVERIFY(lines.contains(QStringLiteral("calibrated_mode,ideal")));
+        QVERIFY(lines.contains(QStringLiteral("calibrated_green_rows,") + QString::number(other.summary.green)));
+
+        MeasurementSet fewer = seed;
+        fewer.rows.pop_back();
+        const ValidationReport mismatched = validate(registry.get("b10"), fewer, Mode::Ideal);
+        QVERIFY(!QString::fromStdString(validation_csv(report, true, &mismatched)).contains(QStringLiteral("calibrated")));
+    }
+
     void testValidationJson()
     {
         const auto json = validation_json(seed_report());

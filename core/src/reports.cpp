@@ -60,13 +60,22 @@ std::string integer(double value)
 
 } // namespace
 
-std::string validation_csv(const ValidationReport& report, bool with_summary)
+std::string validation_csv(const ValidationReport& report, bool with_summary, const ValidationReport* calibrated)
 {
-    std::string out = csv_record({"kernel", "shape", "precision", "cache_mode", "mode", "predicted_time_us",
-                                  "measured_time_us", "error_pct", "abs_error_pct", "band", "bottleneck",
-                                  "ideal_time_us", "realistic_time_us", "efficiency_factor", "ai", "critical_ai",
-                                  "flops", "bytes", "predicted_tflops", "measured_tflops", "note"});
-    for (const auto& row : report.rows) {
+    // Only a report on the very same rows can be put beside this one.
+    if (calibrated && calibrated->rows.size() != report.rows.size())
+        calibrated = nullptr;
+    std::vector<std::string> header = {"kernel", "shape", "precision", "cache_mode", "mode", "predicted_time_us",
+                                       "measured_time_us", "error_pct", "abs_error_pct", "band", "bottleneck",
+                                       "ideal_time_us", "realistic_time_us", "efficiency_factor", "ai", "critical_ai",
+                                       "flops", "bytes", "predicted_tflops", "measured_tflops", "note"};
+    if (calibrated) {
+        for (const char* field : {"calibrated_profile", "calibrated_mode", "calibrated_time_us", "calibrated_error_pct", "calibrated_band"})
+            header.emplace_back(field);
+    }
+    std::string out = csv_record(header);
+    for (std::size_t i = 0; i < report.rows.size(); ++i) {
+        const ValidationRow& row = report.rows[i];
         const Measurement& m = row.measurement;
         const Prediction* p = row.prediction(report.mode);
         std::vector<std::string> f = {
@@ -89,6 +98,13 @@ std::string validation_csv(const ValidationReport& report, bool with_summary)
             m.measured_time_us > 0 ? format_number(m.measured_tflops, 4) : "",
             row.reason.empty() && p && p->faster_than_roofline ? "efficiency above 1: faster than the roofline" : row.reason,
         };
+        if (calibrated) {
+            const ValidationRow& c = calibrated->rows[i];
+            const Prediction* cp = c.prediction(calibrated->mode);
+            f.insert(f.end(), {calibrated->hardware_key, std::string(to_string(calibrated->mode)),
+                               cp ? format_number(cp->predicted_time_us) : "", c.compared() ? format_number(c.error_pct, 2) : "",
+                               c.compared() ? std::string(to_string(c.band)) : ""});
+        }
         out += csv_record(f);
     }
     if (with_summary) {
@@ -105,6 +121,16 @@ std::string validation_csv(const ValidationReport& report, bool with_summary)
         out += csv_record({"green_rows", std::to_string(s.green)});
         out += csv_record({"yellow_rows", std::to_string(s.yellow)});
         out += csv_record({"red_rows", std::to_string(s.red)});
+        if (calibrated) {
+            const ErrorSummary& c = calibrated->summary;
+            out += csv_record({"calibrated_profile", calibrated->hardware_key});
+            out += csv_record({"calibrated_mode", std::string(to_string(calibrated->mode))});
+            out += csv_record({"calibrated_mean_abs_error_pct", format_number(c.mean_abs_error_pct, 2)});
+            out += csv_record({"calibrated_median_abs_error_pct", format_number(c.median_abs_error_pct, 2)});
+            out += csv_record({"calibrated_green_rows", std::to_string(c.green)});
+            out += csv_record({"calibrated_yellow_rows", std::to_string(c.yellow)});
+            out += csv_record({"calibrated_red_rows", std::to_string(c.red)});
+        }
     }
     return out;
 }

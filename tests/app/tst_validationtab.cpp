@@ -413,12 +413,16 @@ private Q_SLOTS:
         QVERIFY(tab.hasCalibration());
         QCOMPARE(tab.comparisonModel()->entries().back().summary.mean_abs_error_pct, refined);
         QVERIFY(tab.model()->calibratedReport().has_value());
+        // The exported CSV carries the calibrated prediction beside each row.
+        QVERIFY(QString::fromStdString(tab.csv()).section(QStringLiteral("\r\n"), 0, 0).endsWith(QStringLiteral(",calibrated_band")));
+        QVERIFY(QString::fromStdString(tab.csv()).contains(QStringLiteral("calibrated_profile,h100_pcie_calibrated")));
         // Validating the same rows again keeps it too.
         QVERIFY(tab.validate());
         QVERIFY(tab.hasCalibration());
         // Another datasheet drops it: the comparison is against the profile it started from.
         QVERIFY(tab.hardwareBox()->setCurrentKey(QStringLiteral("h100_sxm")));
         QVERIFY(!tab.hasCalibration());
+        QVERIFY(!QString::fromStdString(tab.csv()).contains(QStringLiteral("calibrated")));
         QCOMPARE(tab.comparisonModel()->rowCount(), 0);
         QVERIFY(tab.table()->isColumnHidden(ValidationModel::CalibratedColumn));
         QVERIFY(!tab.findChild<QWidget*>(QStringLiteral("comparisonPanel"))->isVisibleTo(&tab));

@@ -17,7 +17,10 @@ std::string csv_record(const std::vector<std::string>& fields);
 
 // Header then one record per row (kernel, shape as 4096x4096x4096, precision, predicted µs, measured µs,
 // error %, band, bottleneck, …). With `with_summary`, a blank line then "metric,value" records follow.
-std::string validation_csv(const ValidationReport& report, bool with_summary = false);
+// `calibrated`, a report on the same rows against a calibrated profile, adds its time, error and band per row
+// (calibrated_*) and its summary.
+std::string validation_csv(const ValidationReport& report, bool with_summary = false,
+                           const ValidationReport* calibrated = nullptr);
 
 nlohmann::ordered_json validation_json(const ValidationReport& report);
 nlohmann::ordered_json summary_json(const ErrorSummary& summary);
