@@ -3,7 +3,7 @@
 #include "roofline/errors.h"
 #include "roofline/reports.h"
 
-#include "least_squares.h"
+#include "refined_fit.h"
 
 #include <algorithm>
 #include <cmath>
@@ -20,6 +20,14 @@ using Table = std::map<KernelType, std::map<Precision, double>>;
 
 constexpr double kMinEfficiency = 0.01;
 const std::string kCalibratedNotePrefix = "Calibrated from ";
+// Rows whose time is mostly the latency floor say little about efficiency: they only set the floor.
+constexpr double kMinRoofShareForEfficiency = 0.3;
+// Knees tried for the power throttle [µs of compute]; the one that explains the rows best is kept.
+constexpr double kThrottleKnees[] = {25, 50, 100, 200, 400, 800};
+constexpr double kMiddleKnee = 100;
+
+using detail::FitRow;
+using detail::RefinedFit;
 constexpr double kMaxEfficiency = 2.0;
 
 // Fitted numbers are written with four decimals: more would claim a precision the measurements do not have.
@@ -53,162 +61,6 @@ double log_median(const std::vector<double>& ratios)
     for (double r : ratios)
         logs.push_back(std::log(r));
     return std::clamp(std::exp(median(logs)), kMinEfficiency, kMaxEfficiency);
-}
-
-// One measured row with the parts of its refined prediction that do not depend on the fitted numbers.
-struct FitRow {
-    std::size_t group = 0; // index into the fit's groups
-    std::size_t kernel = 0; // index into the fit's kernels
-    double measured_us = 0;
-    double ideal_us = 0;
-    double math_us = 0;  // flops / peak, before wave quantization, efficiency and throttle
-    double dram_us = 0;  // bytes / DRAM bandwidth, before efficiency
-    double l2_us = 0;    // warm and fits in L2: bytes / L2 bandwidth, before efficiency; else 0
-    bool from_l2 = false;
-    RowAlignment alignment = RowAlignment::Line; // operand_row_alignment
-    double waves = 1;    // wave efficiency under the tile being tried
-    KernelShape shape;
-};
-
-// The refined model's free numbers for one candidate tile and throttle knee.
-struct Fit {
-    std::vector<double> compute, memory, partial_line, unaligned, floor_us; // per group
-    double l2 = 1;
-    double throttle_ratio = 1;
-    std::optional<double> throttle_after_us;
-    std::pair<int, int> tile{128, 128};
-    double error = 1e300; // mean |predicted - measured| / measured: what validation reports
-};
-
-// Rows whose time is mostly the latency floor say little about efficiency: they only set the floor.
-constexpr double kMinRoofShareForEfficiency = 0.3;
-constexpr double kMinThrottleRatio = 0.3;
-constexpr double kSoftL1Scale = 0.05; // |log error| up to about 5 % counts fully, beyond that less and less
-// A group's latency floor leans towards its kernel's: a floor twice the kernel's costs about what a 2 % error
-// on one row does, so a group with many rows sets its own, and a group with one row cannot turn into its floor.
-constexpr double kFloorPriorWeight = 0.03;
-// Knees tried for the power throttle [µs of compute]; the one that explains the rows best is kept.
-constexpr double kThrottleKnees[] = {25, 50, 100, 200, 400, 800};
-constexpr double kMiddleKnee = 100;
-
-double throttled(double math_us, std::optional<double> after_us, double ratio)
-{
-    return after_us && math_us > *after_us ? *after_us + (math_us - *after_us) / ratio : math_us;
-}
-
-struct RowFactors {
-    double compute = 1, memory = 1, partial_line = 1, unaligned = 1, l2 = 1;
-};
-
-double roof_us(const FitRow& r, const RowFactors& f, std::optional<double> after_us, double ratio, double* math_out = nullptr,
-               double* memory_out = nullptr)
-{
-    const double alignment = r.alignment == RowAlignment::Line ? 1.0 : r.alignment == RowAlignment::Vector ? f.partial_line : f.unaligned;
-    const double math_us = throttled(r.math_us / r.waves / f.compute / alignment, after_us, ratio);
-    const double mem_us = (r.from_l2 ? r.l2_us / f.l2 : r.dram_us / f.memory) / alignment;
-    if (math_out)
-        *math_out = math_us;
-    if (memory_out)
-        *memory_out = mem_us;
-    return std::max(math_us, mem_us);
-}
-
-// Least squares on log(predicted / measured) over every group's compute and memory efficiency, alignment factors
-// and latency floor (leaning towards its kernel's floor), the L2 efficiency and the throttle ratio, for one tile
-// and knee. Efficiencies, factors and floors are fitted as logarithms.
-Fit fit_refined(std::vector<FitRow>& rows, std::size_t groups, const std::vector<std::size_t>& kernel_of_group,
-                std::size_t kernels, const HardwareSpec& hw, std::pair<int, int> tile, std::optional<double> throttle_after_us,
-                const std::vector<double>& start_efficiency)
-{
-    HardwareSpec with_tile = hw;
-    with_tile.gemm_tile_m = tile.first;
-    with_tile.gemm_tile_n = tile.second;
-    for (auto& r : rows)
-        r.waves = wave_efficiency(with_tile, r.shape);
-
-    const std::size_t compute0 = 0, memory0 = groups, partial0 = 2 * groups, unaligned0 = 3 * groups, floor0 = 4 * groups,
-                      kernel_floor0 = 5 * groups, l2_index = 5 * groups + kernels, ratio_index = l2_index + 1, count = ratio_index + 1;
-    std::vector<double> fastest(groups, 1e300), kernel_fastest(kernels, 1e300);
-    for (const auto& r : rows) {
-        fastest[r.group] = std::min(fastest[r.group], r.measured_us);
-        kernel_fastest[r.kernel] = std::min(kernel_fastest[r.kernel], r.measured_us);
-    }
-
-    detail::LeastSquaresProblem problem;
-    problem.residual_count = rows.size() + groups;
-    problem.soft_l1_scale = kSoftL1Scale;
-    problem.lower.assign(count, std::log(kMinEfficiency));
-    problem.upper.assign(count, std::log(kMaxEfficiency));
-    for (std::size_t g = 0; g < groups; ++g) {
-        problem.upper[partial0 + g] = problem.upper[unaligned0 + g] = 0.0;
-        problem.lower[floor0 + g] = std::log(0.01);
-        problem.upper[floor0 + g] = std::log(std::max(fastest[g], 0.02));
-    }
-    for (std::size_t k = 0; k < kernels; ++k) {
-        problem.lower[kernel_floor0 + k] = std::log(0.01);
-        problem.upper[kernel_floor0 + k] = std::log(std::max(kernel_fastest[k], 0.02));
-    }
-    problem.lower[ratio_index] = kMinThrottleRatio;
-    problem.upper[ratio_index] = 1.0;
-    problem.residual = [&](std::size_t i, const std::vector<double>& x) {
-        if (i >= rows.size()) {
-            const std::size_t g = i - rows.size();
-            return kFloorPriorWeight * (x[floor0 + g] - x[kernel_floor0 + kernel_of_group[g]]);
-        }
-        const FitRow& r = rows[i];
-        const RowFactors f{std::exp(x[compute0 + r.group]), std::exp(x[memory0 + r.group]), std::exp(x[partial0 + r.group]),
-                           std::exp(x[unaligned0 + r.group]), std::exp(x[l2_index])};
-        const double predicted = roof_us(r, f, throttle_after_us, x[ratio_index]) + std::exp(x[floor0 + r.group]);
-        return std::log(predicted / r.measured_us);
-    };
-    for (const auto& r : rows) {
-        std::vector<std::size_t> deps = {compute0 + r.group, memory0 + r.group, floor0 + r.group};
-        if (r.alignment == RowAlignment::Vector)
-            deps.push_back(partial0 + r.group);
-        if (r.alignment == RowAlignment::Unaligned)
-            deps.push_back(unaligned0 + r.group);
-        if (r.from_l2)
-            deps.push_back(l2_index);
-        if (throttle_after_us)
-            deps.push_back(ratio_index);
-        problem.depends_on.push_back(std::move(deps));
-    }
-    for (std::size_t g = 0; g < groups; ++g)
-        problem.depends_on.push_back({floor0 + g, kernel_floor0 + kernel_of_group[g]});
-
-    std::vector<double> x0(count);
-    for (std::size_t g = 0; g < groups; ++g) {
-        x0[compute0 + g] = x0[memory0 + g] = std::log(start_efficiency[g]);
-        x0[partial0 + g] = std::log(0.9);
-        x0[unaligned0 + g] = std::log(0.5);
-        x0[floor0 + g] = std::log(std::max(0.5 * fastest[g], 0.02));
-    }
-    for (std::size_t k = 0; k < kernels; ++k)
-        x0[kernel_floor0 + k] = std::log(std::max(0.5 * kernel_fastest[k], 0.02));
-    x0[l2_index] = std::log(0.7);
-    x0[ratio_index] = throttle_after_us ? 0.9 : 1.0;
-    const auto solved = detail::solve_least_squares(problem, x0).x;
-
-    Fit fit;
-    fit.tile = tile;
-    fit.throttle_after_us = throttle_after_us;
-    fit.throttle_ratio = solved[ratio_index];
-    fit.l2 = std::exp(solved[l2_index]);
-    for (std::size_t g = 0; g < groups; ++g) {
-        fit.compute.push_back(std::exp(solved[compute0 + g]));
-        fit.memory.push_back(std::exp(solved[memory0 + g]));
-        fit.partial_line.push_back(std::exp(solved[partial0 + g]));
-        fit.unaligned.push_back(std::exp(solved[unaligned0 + g]));
-        fit.floor_us.push_back(std::exp(solved[floor0 + g]));
-    }
-    double error = 0;
-    for (const auto& r : rows) {
-        const RowFactors f{fit.compute[r.group], fit.memory[r.group], fit.partial_line[r.group], fit.unaligned[r.group], fit.l2};
-        const double predicted = roof_us(r, f, fit.throttle_after_us, fit.throttle_ratio) + fit.floor_us[r.group];
-        error += std::fabs(predicted - r.measured_us) / r.measured_us;
-    }
-    fit.error = rows.empty() ? 0 : error / static_cast<double>(rows.size());
-    return fit;
 }
 
 // Keeps the entries some row gave evidence for; every other precision of the hardware, for each kernel that
@@ -408,19 +260,20 @@ CalibrationResult calibrate(const HardwareSpec& base, const MeasurementSet& meas
         knees.push_back(knee);
     // The tile first (with a middle knee), then the knee for that tile: 12 fits instead of 42, and on the H100
     // runs the same choice as trying every pair.
+    const detail::FitGroups fit_groups{groups.size(), kernel_of_group, kernels.size()};
     const auto fit_with = [&](std::pair<int, int> tile, std::optional<double> knee) {
-        return fit_refined(rows, groups.size(), kernel_of_group, kernels.size(), spec, tile, knee, plan_factor);
+        return detail::fit_refined(rows, fit_groups, spec, tile, knee, plan_factor);
     };
-    Fit best;
+    RefinedFit best;
     for (const auto& tile : options.tile_candidates) {
-        Fit fit = fit_with(tile, kMiddleKnee);
+        RefinedFit fit = fit_with(tile, kMiddleKnee);
         if (fit.error < best.error)
             best = std::move(fit);
     }
     for (const auto& knee : knees) {
         if (knee == kMiddleKnee)
             continue;
-        Fit fit = fit_with(best.tile, knee);
+        RefinedFit fit = fit_with(best.tile, knee);
         if (fit.error < best.error)
             best = std::move(fit);
     }
@@ -451,8 +304,7 @@ CalibrationResult calibrate(const HardwareSpec& base, const MeasurementSet& meas
         if (r.alignment != RowAlignment::Line)
             alignment_seen.insert(groups[r.group]);
         double math_us = 0, memory_us = 0;
-        const RowFactors f{best.compute[r.group], best.memory[r.group], best.partial_line[r.group], best.unaligned[r.group], best.l2};
-        roof_us(r, f, best.throttle_after_us, best.throttle_ratio, &math_us, &memory_us);
+        detail::fitted_roof_us(r, best, &math_us, &memory_us);
         (math_us >= memory_us ? compute_bound : (r.from_l2 ? l2_bound : memory_bound)).insert(groups[r.group]);
     }
     std::set<Group> measured(groups.begin(), groups.end());

@@ -29,11 +29,14 @@ struct CalibrationResult {
 };
 
 // Fits a profile to measurements, starting from `base` (whose peaks and bandwidth stay: they are what ideal
-// mode shows). From the ceilings: launch overhead and L2 bandwidth (without ceilings: the launch floor is the
-// fastest measured kernel). From the rows, per kernel × precision, robustly (medians of log ratios):
-//   - the plan-style single factor (Realistic mode): ideal time / measured time;
-//   - the Refined mode's compute and memory efficiencies, each from the rows that bound limits, after the
-//     launch floor, L2 residency and wave quantization are accounted for, and the GEMM tile that fits best.
+// mode shows). From the ceilings: the L2 bandwidth (and the empty-kernel time, recorded beside the floors). From
+// the rows:
+//   - the plan-style single factor per kernel × precision (Realistic mode): the median of ideal / measured time;
+//   - every Refined-mode number at once, by robust least squares on log time: per kernel × precision the compute
+//     and memory efficiencies, the latency floor and the row-alignment factors; the L2 efficiency; the power
+//     throttle's ratio; and, tried in turn, the GEMM tile and the throttle's knee that explain the rows best.
+//     An efficiency no row was bound by, and a precision with no rows, take the kernel's median; alignment
+//     factors are only set where rows of that alignment were measured.
 // The profile records its provenance (device, date, inputs) in `calibration`, and every number its source.
 CalibrationResult calibrate(const HardwareSpec& base, const MeasurementSet& measurements,
                             const MeasuredCeilings* ceilings, const CalibrationOptions& options);
