@@ -119,6 +119,7 @@ private slots:
     {
         HardwareSpec hw = registry_.get("h100_sxm");
         hw.launch_overhead_us = 5;
+        hw.dram_latency_us.reset();
         hw.latency_floor_us.clear();
         hw.throttle_after_us.reset();
         hw.throttle_ratio.reset();
@@ -185,6 +186,14 @@ private slots:
         const ModelOptions refined{Mode::Refined, {}, CacheMode::Cold, true};
 
         QCOMPARE(predict(hw, GemvShape{1024, 1024}, Precision::BF16, refined).launch_us, 7.0);
+        // Inputs from DRAM pay its latency, inputs in L2 (warm, fits) do not.
+        hw.dram_latency_us = 0.5;
+        const Prediction from_dram = predict(hw, GemvShape{1024, 1024}, Precision::BF16, refined);
+        QCOMPARE(from_dram.dram_latency_us, 0.5);
+        QCOMPARE(from_dram.breakdown.back().name, std::string("DRAM latency"));
+        QCOMPARE(predict(hw, GemvShape{1024, 1024}, Precision::BF16, ModelOptions{Mode::Refined, {}, CacheMode::Warm, true}).dram_latency_us, 0.0);
+        QCOMPARE(predict(hw, GemvShape{8192, 8192}, Precision::BF16, ModelOptions{Mode::Refined, {}, CacheMode::Warm, true}).dram_latency_us, 0.5);
+        hw.dram_latency_us.reset();
         QCOMPARE(predict(hw, GemvShape{1024, 1024}, Precision::FP16, refined).launch_us, 5.0); // no entry: launch_overhead_us
 
         // GEMM 8192³ BF16: 2·8192³ / 989 TFLOP/s / 0.8 = 1389.63 µs of math (64² tiles of 128²: 4096 tiles in 32

@@ -26,6 +26,7 @@ HardwareSpec truth()
     hw.gemm_tile_n = 128;
     hw.l2_bandwidth_gb_s = 7000;
     hw.l2_efficiency = 0.5;
+    hw.dram_latency_us = 0.6;
     hw.compute_efficiency = {{KernelType::GEMM, {{Precision::BF16, 0.75}, {Precision::FP8_E4M3, 0.6}}}};
     hw.memory_efficiency = {{KernelType::GEMV, {{Precision::BF16, 0.85}, {Precision::FP8_E4M3, 0.7}}},
                             {KernelType::GEMM, {{Precision::BF16, 0.8}, {Precision::FP8_E4M3, 0.8}}}};
@@ -108,6 +109,7 @@ private slots:
         QCOMPARE(fitted.gemm_tile_m, std::optional<int>(128));
         QCOMPARE(fitted.gemm_tile_n, std::optional<int>(128));
         QVERIFY(std::fabs(*fitted.l2_efficiency - 0.5) < 0.01);
+        QVERIFY(std::fabs(*fitted.dram_latency_us - 0.6) < 0.05);
         QVERIFY(std::fabs(*fitted.compute_efficiency_for(KernelType::GEMM, Precision::BF16) - 0.75) < 0.01);
         QVERIFY(std::fabs(*fitted.compute_efficiency_for(KernelType::GEMM, Precision::FP8_E4M3) - 0.6) < 0.01);
         QVERIFY(std::fabs(*fitted.memory_efficiency_for(KernelType::GEMV, Precision::BF16) - 0.85) < 0.01);

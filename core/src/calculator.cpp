@@ -49,7 +49,8 @@ const std::vector<TermInfo>& model_terms()
     static const std::vector<TermInfo> terms = {
         {"floor", "Latency floor", "a fixed cost per kernel (launch, ramp-up, tail), fitted per kernel and precision",
          &ModelTerms::launch_floor},
-        {"l2", "L2 residency", "warm inputs that fit in L2 stream at L2 bandwidth; larger ones are evicted before reuse",
+        {"l2", "L2 residency",
+         "warm inputs that fit in L2 stream at L2 bandwidth; others come from DRAM and pay its latency",
          &ModelTerms::cache_aware},
         {"waves", "Wave quantization", "GEMM output tiles run in whole waves over the SMs", &ModelTerms::wave_quantization},
         {"split", "Split efficiencies", "separate compute and memory efficiencies instead of one factor",
@@ -204,12 +205,13 @@ Prediction refined(const HardwareSpec& hw, const KernelShape& shape, Precision p
     p.bandwidth_gb_s = t_mem_us > 0 ? work.bytes / (t_mem_us * 1e-6) / 1e9 : hw.peak_bandwidth_gb_s;
 
     p.launch_us = terms.launch_floor ? hw.latency_floor_for(kernel, precision) : 0;
+    p.dram_latency_us = terms.cache_aware && !fits_l2 && hw.dram_latency_us ? *hw.dram_latency_us : 0;
     p.t_math_us = throttled_math_us;
     p.t_mem_us = t_mem_us;
     const double roof_us = std::max(throttled_math_us, t_mem_us);
-    p.predicted_time_us = roof_us + p.launch_us;
+    p.predicted_time_us = roof_us + p.launch_us + p.dram_latency_us;
     const bool memory_bound = t_mem_us >= throttled_math_us;
-    p.bottleneck = p.launch_us > roof_us ? Bottleneck::Latency : (memory_bound ? Bottleneck::Memory : Bottleneck::Compute);
+    p.bottleneck = p.launch_us + p.dram_latency_us > roof_us ? Bottleneck::Latency : (memory_bound ? Bottleneck::Memory : Bottleneck::Compute);
     p.efficiency_factor = memory_bound ? (p.l2_resident ? l2_eff : memory_eff) : compute_eff;
     p.faster_than_roofline = p.efficiency_factor > 1;
     p.effective_tflops = p.peak_tflops * compute_eff * p.wave_efficiency;
@@ -227,6 +229,9 @@ Prediction refined(const HardwareSpec& hw, const KernelShape& shape, Precision p
         if (p.launch_us > 0)
             p.breakdown.push_back({"latency floor", p.launch_us, "fixed cost of a " + std::string(to_string(kernel)) + " in "
                                    + std::string(to_string(precision)) + " (launch, ramp-up, tail), added to max(math, memory)"});
+        if (p.dram_latency_us > 0)
+            p.breakdown.push_back({"DRAM latency", p.dram_latency_us,
+                                   "inputs come from DRAM, not L2: the first bytes take this much longer to arrive"});
     }
     return p;
 }

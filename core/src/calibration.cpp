@@ -340,6 +340,11 @@ CalibrationResult calibrate(const HardwareSpec& base, const MeasurementSet& meas
         spec.l2_efficiency = rounded(best.l2);
         spec.sources["l2_efficiency"] = "fitted: warm rows of " + run + " whose inputs fit in L2";
     }
+    spec.dram_latency_us.reset();
+    if (std::any_of(rows.begin(), rows.end(), [](const FitRow& r) { return r.from_l2; })) {
+        spec.dram_latency_us = rounded(best.dram_latency_us, 3);
+        spec.sources["dram_latency_us"] = "fitted: rows of " + run + " whose inputs come from DRAM, against those whose inputs are in L2";
+    }
     spec.throttle_after_us.reset();
     spec.throttle_ratio.reset();
     if (best.throttle_after_us && !compute_bound.empty() && best.throttle_ratio < 1) {
@@ -360,7 +365,8 @@ CalibrationResult calibrate(const HardwareSpec& base, const MeasurementSet& meas
         + (spec.throttle_after_us ? "throttle after " + format_number(*spec.throttle_after_us, 0) + " us to "
                                         + format_number(*spec.throttle_ratio, 3) + "x"
                                   : std::string("no throttle"))
-        + (spec.l2_efficiency && !l2_bound.empty() ? ", L2 efficiency " + format_number(best.l2, 3) : std::string()) + ", "
+        + (spec.l2_efficiency && !l2_bound.empty() ? ", L2 efficiency " + format_number(best.l2, 3) : std::string())
+        + (spec.dram_latency_us ? ", DRAM latency " + format_number(*spec.dram_latency_us, 2) + " us" : std::string()) + ", "
         + std::to_string(compute_bound.size()) + " compute, " + std::to_string(memory_bound.size()) + " memory and "
         + std::to_string(alignment_seen.size()) + " alignment groups fitted, mean |error| " + format_number(100 * best.error, 1)
         + " %");

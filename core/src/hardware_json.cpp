@@ -15,7 +15,7 @@ constexpr int kHardwareSchemaVersion = 1;
 
 const std::set<std::string> kKnownFields = {
     "schema_version", "key", "name", "base", "peak_bandwidth_gb_s", "peak_tflops", "sm_count", "l2_cache_bytes",
-    "l2_bandwidth_gb_s", "l2_efficiency", "memory_gb", "compute_capability", "launch_overhead_us", "kernel_efficiency",
+    "l2_bandwidth_gb_s", "l2_efficiency", "dram_latency_us", "memory_gb", "compute_capability", "launch_overhead_us", "kernel_efficiency",
     "compute_efficiency", "memory_efficiency", "partial_line_efficiency", "unaligned_efficiency", "latency_floor_us",
     "throttle_after_us", "throttle_ratio", "gemm_tile",
     "sources", "notes", "calibration"};
@@ -118,7 +118,7 @@ HardwareSpec parse_hardware_json(std::string_view text, const std::string& sourc
         if (!kKnownFields.count(field))
             throw InputError(at(source, field), "unknown field (check the spelling; known fields: key, name, base, "
                                                 "peak_bandwidth_gb_s, peak_tflops, sm_count, l2_cache_bytes, "
-                                                "l2_bandwidth_gb_s, l2_efficiency, memory_gb, compute_capability, "
+                                                "l2_bandwidth_gb_s, l2_efficiency, dram_latency_us, memory_gb, compute_capability, "
                                                 "launch_overhead_us, kernel_efficiency, compute_efficiency, "
                                                 "memory_efficiency, partial_line_efficiency, unaligned_efficiency, "
                                                 "latency_floor_us, "
@@ -180,6 +180,8 @@ HardwareSpec parse_hardware_json(std::string_view text, const std::string& sourc
         spec.l2_bandwidth_gb_s = read_positive_number(doc["l2_bandwidth_gb_s"], at(source, "l2_bandwidth_gb_s"));
     if (doc.contains("l2_efficiency"))
         spec.l2_efficiency = read_positive_number(doc["l2_efficiency"], at(source, "l2_efficiency"));
+    if (doc.contains("dram_latency_us"))
+        spec.dram_latency_us = read_non_negative_number(doc["dram_latency_us"], at(source, "dram_latency_us"));
     if (doc.contains("memory_gb"))
         spec.memory_gb = read_positive_number(doc["memory_gb"], at(source, "memory_gb"));
     if (doc.contains("compute_capability"))
@@ -279,6 +281,8 @@ std::string hardware_to_json(const HardwareSpec& spec, int indent)
         doc["l2_bandwidth_gb_s"] = *spec.l2_bandwidth_gb_s;
     if (spec.l2_efficiency)
         doc["l2_efficiency"] = *spec.l2_efficiency;
+    if (spec.dram_latency_us)
+        doc["dram_latency_us"] = *spec.dram_latency_us;
     if (spec.memory_gb)
         doc["memory_gb"] = *spec.memory_gb;
     if (spec.compute_capability)

@@ -16,6 +16,7 @@ constexpr double kSoftL1Scale = 0.05; // |log error| up to about 5 % counts full
 // A group's latency floor leans towards its kernel's: a floor twice the kernel's costs about what a 2 % error
 // on one row does, so a group with many rows sets its own, and a group with one row cannot turn into its floor.
 constexpr double kFloorPriorWeight = 0.03;
+constexpr double kMinDramLatencyUs = 0.01, kMaxDramLatencyUs = 5.0, kNoDramLatencyUs = 1e-9;
 
 double throttled(double math_us, std::optional<double> after_us, double ratio)
 {
@@ -54,7 +55,7 @@ RefinedFit fit_refined(std::vector<FitRow>& rows, const FitGroups& fit_groups, c
         r.waves = wave_efficiency(with_tile, r.shape);
 
     const std::size_t compute0 = 0, memory0 = groups, partial0 = 2 * groups, unaligned0 = 3 * groups, floor0 = 4 * groups,
-                      kernel_floor0 = 5 * groups, l2_index = 5 * groups + kernels, ratio_index = l2_index + 1, count = ratio_index + 1;
+                      kernel_floor0 = 5 * groups, l2_index = 5 * groups + kernels, ratio_index = l2_index + 1, dram_latency_index = ratio_index + 1, count = dram_latency_index + 1;
     std::vector<double> fastest(groups, 1e300), kernel_fastest(kernels, 1e300);
     for (const auto& r : rows) {
         fastest[r.group] = std::min(fastest[r.group], r.measured_us);
@@ -75,6 +76,10 @@ RefinedFit fit_refined(std::vector<FitRow>& rows, const FitGroups& fit_groups, c
         problem.lower[kernel_floor0 + k] = std::log(0.01);
         problem.upper[kernel_floor0 + k] = std::log(std::max(kernel_fastest[k], 0.02));
     }
+    // The DRAM latency shows only against rows whose inputs are in L2; without any it stays (about) zero.
+    const bool any_from_l2 = std::any_of(rows.begin(), rows.end(), [](const FitRow& r) { return r.from_l2; });
+    problem.lower[dram_latency_index] = std::log(any_from_l2 ? kMinDramLatencyUs : kNoDramLatencyUs);
+    problem.upper[dram_latency_index] = std::log(any_from_l2 ? kMaxDramLatencyUs : kNoDramLatencyUs);
     problem.lower[ratio_index] = kMinThrottleRatio;
     problem.upper[ratio_index] = 1.0;
     problem.residual = [&](std::size_t i, const std::vector<double>& x) {
@@ -85,7 +90,8 @@ RefinedFit fit_refined(std::vector<FitRow>& rows, const FitGroups& fit_groups, c
         const FitRow& r = rows[i];
         const RowFactors f{std::exp(x[compute0 + r.group]), std::exp(x[memory0 + r.group]), std::exp(x[partial0 + r.group]),
                            std::exp(x[unaligned0 + r.group]), std::exp(x[l2_index])};
-        const double predicted = roof_us(r, f, throttle_after_us, x[ratio_index]) + std::exp(x[floor0 + r.group]);
+        const double predicted = roof_us(r, f, throttle_after_us, x[ratio_index]) + std::exp(x[floor0 + r.group])
+            + (r.from_l2 ? 0.0 : std::exp(x[dram_latency_index]));
         return std::log(predicted / r.measured_us);
     };
     for (const auto& r : rows) {
@@ -96,6 +102,8 @@ RefinedFit fit_refined(std::vector<FitRow>& rows, const FitGroups& fit_groups, c
             deps.push_back(unaligned0 + r.group);
         if (r.from_l2)
             deps.push_back(l2_index);
+        else if (any_from_l2)
+            deps.push_back(dram_latency_index);
         if (throttle_after_us)
             deps.push_back(ratio_index);
         problem.depends_on.push_back(std::move(deps));
@@ -113,6 +121,7 @@ RefinedFit fit_refined(std::vector<FitRow>& rows, const FitGroups& fit_groups, c
     for (std::size_t k = 0; k < kernels; ++k)
         x0[kernel_floor0 + k] = std::log(std::max(0.5 * kernel_fastest[k], 0.02));
     x0[l2_index] = std::log(0.7);
+    x0[dram_latency_index] = std::log(any_from_l2 ? 0.5 : kNoDramLatencyUs);
     x0[ratio_index] = throttle_after_us ? 0.9 : 1.0;
     const auto solved = detail::solve_least_squares(problem, x0).x;
 
@@ -121,6 +130,7 @@ RefinedFit fit_refined(std::vector<FitRow>& rows, const FitGroups& fit_groups, c
     fit.throttle_after_us = throttle_after_us;
     fit.throttle_ratio = solved[ratio_index];
     fit.l2 = std::exp(solved[l2_index]);
+    fit.dram_latency_us = std::exp(solved[dram_latency_index]);
     for (std::size_t g = 0; g < groups; ++g) {
         fit.compute.push_back(std::exp(solved[compute0 + g]));
         fit.memory.push_back(std::exp(solved[memory0 + g]));
@@ -131,7 +141,8 @@ RefinedFit fit_refined(std::vector<FitRow>& rows, const FitGroups& fit_groups, c
     double error = 0;
     for (const auto& r : rows) {
         const RowFactors f{fit.compute[r.group], fit.memory[r.group], fit.partial_line[r.group], fit.unaligned[r.group], fit.l2};
-        const double predicted = roof_us(r, f, fit.throttle_after_us, fit.throttle_ratio) + fit.floor_us[r.group];
+        const double predicted = roof_us(r, f, fit.throttle_after_us, fit.throttle_ratio) + fit.floor_us[r.group]
+            + (r.from_l2 ? 0.0 : fit.dram_latency_us);
         error += std::fabs(predicted - r.measured_us) / r.measured_us;
     }
     fit.error = rows.empty() ? 0 : error / static_cast<double>(rows.size());

@@ -30,6 +30,7 @@ struct FitRow {
 struct RefinedFit {
     std::vector<double> compute, memory, partial_line, unaligned, floor_us; // per group
     double l2 = 1;
+    double dram_latency_us = 0; // paid by rows whose inputs come from DRAM (all but the warm ones that fit in L2)
     double throttle_ratio = 1;
     std::optional<double> throttle_after_us;
     std::pair<int, int> tile{128, 128};
@@ -44,8 +45,9 @@ struct FitGroups {
 };
 
 // Least squares on log(predicted / measured) over every group's compute and memory efficiency, alignment factors
-// and latency floor (leaning towards its kernel's floor), the L2 efficiency and the throttle ratio, for one tile
-// and knee. Sets each row's `waves` for the tile. `start_efficiency`: per group, where the fit starts.
+// and latency floor (leaning towards its kernel's floor), the L2 efficiency, the DRAM latency and the throttle
+// ratio, for one tile and knee. Sets each row's `waves` for the tile. `start_efficiency`: per group, where the
+// fit starts.
 RefinedFit fit_refined(std::vector<FitRow>& rows, const FitGroups& groups, const HardwareSpec& hw, std::pair<int, int> tile,
                        std::optional<double> throttle_after_us, const std::vector<double>& start_efficiency);
 

@@ -286,11 +286,14 @@ private Q_SLOTS:
         tab.setCacheMode(roofline::CacheMode::Warm);
         QVERIFY(tab.prediction()->l2_resident); // 8 MB in a 50 MB L2
         QVERIFY(tab.prediction()->predicted_time_us < cold);
-        // Cold, the L2 term has nothing to do.
+        // Cold, the L2 term adds only the DRAM latency of inputs that are not in L2.
         tab.setCacheMode(roofline::CacheMode::Cold);
         QCOMPARE(tab.prediction()->predicted_time_us, cold);
+        const double dramLatency = m_registry->find("h100_sxm")->dram_latency_us.value_or(0);
+        QVERIFY(dramLatency > 0);
+        QCOMPARE(tab.prediction()->dram_latency_us, dramLatency);
         tab.termBox(1)->setChecked(false);
-        QCOMPARE(tab.prediction()->predicted_time_us, cold);
+        QCOMPARE(tab.prediction()->predicted_time_us, cold - dramLatency);
     }
 
     void testTermsOnlyInRefinedMode()

@@ -28,7 +28,7 @@ std::string_view to_string(CacheMode m); // "cold", "warm"
 // Refinements a performance engineer can read, each switchable. Used in Refined mode only.
 struct ModelTerms {
     bool launch_floor = true;      // + the kernel's latency floor: tiny kernels cost at least that
-    bool cache_aware = true;       // warm mode: a working set that fits in L2 streams at L2 bandwidth
+    bool cache_aware = true;       // a warm working set that fits in L2 streams from it; others pay DRAM latency
     bool wave_quantization = true; // GEMM: output tiles run in whole waves over the SMs
     bool split_efficiency = true;  // separate compute and memory efficiencies, not one factor for both
     bool power_throttle = true;    // long compute-bound kernels slow down once the power cap lowers the clocks
@@ -73,6 +73,7 @@ struct Prediction {
     double t_math_us = 0;          // flops / peak (Refined: with wave quantization and compute efficiency)
     double t_mem_us = 0;           // bytes / bandwidth (Refined: L2 or DRAM, with memory efficiency)
     double launch_us = 0;          // Refined with the latency floor: the fixed cost added
+    double dram_latency_us = 0;    // Refined with L2 residency, inputs from DRAM: the profile's DRAM latency added
     double predicted_tflops = 0;   // flops / predicted time [TFLOP/s]
     double effective_tflops = 0;   // the compute ceiling in this mode: peak × efficiency (× wave efficiency) [TFLOP/s]
     double peak_tflops = 0;        // the hardware's dense peak for the precision [TFLOP/s]

@@ -24,6 +24,9 @@ struct HardwareSpec {
     std::optional<double> l2_bandwidth_gb_s;
     // Refined mode: the fraction of the L2 bandwidth that kernels streaming from L2 reach (fitted).
     std::optional<double> l2_efficiency;
+    // Refined mode: what a kernel whose inputs come from DRAM pays beyond one whose inputs are in L2, before its
+    // first bytes arrive [µs], fitted. Part of the L2 residency term.
+    std::optional<double> dram_latency_us;
     std::optional<double> memory_gb;
     std::optional<std::string> compute_capability;  // "9.0", "12.1"
     // The fixed cost of a kernel [µs] (launch, ramp-up, tail): the latency floor of Refined mode where the
