@@ -519,6 +519,8 @@ void ValidationTab::updateCalibrationView()
     if (p.l2_bandwidth_gb_s)
         fitted << tr("L2 %1 GB/s").arg(formatSignificant(*p.l2_bandwidth_gb_s))
                       + (p.l2_efficiency ? tr(" × %1").arg(formatNumber(*p.l2_efficiency, 2)) : QString());
+    if (p.dram_latency_us)
+        fitted << tr("DRAM latency %1 µs").arg(formatSignificant(*p.dram_latency_us));
     if (p.gemm_tile_m && p.gemm_tile_n)
         fitted << tr("GEMM tile %1×%2").arg(*p.gemm_tile_m).arg(*p.gemm_tile_n);
     if (p.throttle_after_us && p.throttle_ratio)
@@ -633,8 +635,8 @@ void ValidationTab::calibrateInteractively()
     const std::string key = base->key + "_calibrated";
     const QString file = toQString((roofline::user_hardware_dir() / (key + ".json")).string());
     const QString what =
-        tr("<p>Fits a profile to the %1 of <b>%2</b>, starting from <b>%3</b> [%4]: the L2 efficiency, the GEMM "
-           "tile, the power throttle and, per kernel × precision, the latency floor, the efficiency factors and the "
+        tr("<p>Fits a profile to the %1 of <b>%2</b>, starting from <b>%3</b> [%4]: the L2 efficiency, the DRAM "
+           "latency, the GEMM tile, the power throttle and, per kernel × precision, the latency floor, the efficiency factors and the "
            "row-alignment factors. Peaks and bandwidth stay the datasheet's, so ideal mode does not change.</p><p>Saved as the user profile <b>%5</b>%6:<br>%7</p>")
             .arg(countOf(static_cast<qsizetype>(m_validated->rows.size()), tr("row"), tr("rows")),
                  sourceName(m_validated->source).toHtmlEscaped(), toQString(base->name).toHtmlEscaped(),
