@@ -214,7 +214,7 @@ Prediction refined(const HardwareSpec& hw, const KernelShape& shape, Precision p
     p.bottleneck = p.launch_us + p.dram_latency_us > roof_us ? Bottleneck::Latency : (memory_bound ? Bottleneck::Memory : Bottleneck::Compute);
     p.efficiency_factor = memory_bound ? (p.l2_resident ? l2_eff : memory_eff) : compute_eff;
     p.faster_than_roofline = p.efficiency_factor > 1;
-    p.effective_tflops = p.peak_tflops * compute_eff * p.wave_efficiency;
+    p.effective_tflops = p.peak_tflops * compute_eff * p.wave_efficiency * p.alignment_efficiency;
     p.predicted_tflops = static_cast<double>(work.flops) / (p.predicted_time_us * 1e-6) / 1e12;
     if (options.explain) {
         const std::string mem_detail = fits_l2

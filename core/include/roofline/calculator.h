@@ -75,7 +75,7 @@ struct Prediction {
     double launch_us = 0;          // Refined with the latency floor: the fixed cost added
     double dram_latency_us = 0;    // Refined with L2 residency, inputs from DRAM: the profile's DRAM latency added
     double predicted_tflops = 0;   // flops / predicted time [TFLOP/s]
-    double effective_tflops = 0;   // the compute ceiling in this mode: peak × efficiency (× wave efficiency) [TFLOP/s]
+    double effective_tflops = 0;   // the compute ceiling in this mode: peak × efficiency (× wave and alignment efficiency) [TFLOP/s]
     double peak_tflops = 0;        // the hardware's dense peak for the precision [TFLOP/s]
     double bandwidth_gb_s = 0;     // the bandwidth used for t_mem [GB/s]
     double ai = 0;                 // arithmetic intensity [FLOP/byte]
