@@ -76,7 +76,10 @@ int run_predict(const ParsedArgs& args)
          "memory " + format_number(ideal_mem_us, 3) + " us, math " + format_number(ideal_math_us, 3) + " us"},
         {"predicted TFLOPS", format_number(p.predicted_tflops, 3), ""},
         {"effective TFLOPS", format_number(p.effective_tflops, 3),
-         "peak " + format_number(p.peak_tflops, 1) + " x efficiency " + format_number(p.efficiency_factor, 3)},
+         mode == Mode::Refined
+             ? "peak " + format_number(p.peak_tflops, 1) + " x compute efficiency " + format_number(p.compute_efficiency, 3) + " x waves "
+                 + format_number(p.wave_efficiency, 3) + " x alignment " + format_number(p.alignment_efficiency, 3)
+             : "peak " + format_number(p.peak_tflops, 1) + " x efficiency " + format_number(p.efficiency_factor, 3)},
         {"arithmetic intensity", format_number(p.ai, 4) + " FLOP/B", ""},
         {"critical intensity", format_number(p.critical_ai, 2) + " FLOP/B",
          "peak " + format_number(p.peak_tflops, 1) + " TFLOPS / " + format_number(hw.peak_bandwidth_gb_s, 1) + " GB/s"},
