@@ -43,10 +43,9 @@ step() {
     flushcompare)
         ROOFLINE_CUDA_L2_FLUSH=write "$ROOFLINE" bench --plan default --out "$OUT/${PREFIX}_default_memset_flush.json" | tail -3 ;;
     check)
-        { cmake -S gpu/cuda -B "$BUILD-check" -G Ninja -DCMAKE_BUILD_TYPE=Release -DROOFLINE_CUDA_ARCHITECTURES=90 &&
-          ninja -C "$BUILD-check" cuda_plugin_check; } > "$OUT/check-build.log" 2>&1 || { tail -30 "$OUT/check-build.log"; return 1; }
-        "$BUILD-check/bin/cuda_plugin_check" > "$OUT/check.txt" 2>&1; local rc=$?
-        tail -4 "$OUT/check.txt"; return $rc ;;
+        # tests/gpu/device_run.sh builds the plugin on its own (sm_90 only) with the check driver and runs it.
+        OUT="$OUT" BUILD="$BUILD-check" bash tests/gpu/device_run.sh build check | tail -4
+        return "${PIPESTATUS[0]}" ;;
     torch)
         # This call's results where it made them, else the committed ones (the device empties $OUT between calls).
         local inputs=()

@@ -15,14 +15,6 @@ namespace {
 
 constexpr int64_t kMaxSamples = 1000000;
 
-std::string join(const std::set<std::string>& names)
-{
-    std::string list;
-    for (const auto& name : names)
-        list += (list.empty() ? "" : ", ") + name;
-    return list;
-}
-
 // The plan's Phase 4 export: these precisions over these shapes.
 constexpr std::initializer_list<Precision> kPlanPrecisions = {Precision::FP16, Precision::BF16, Precision::TF32,
                                                               Precision::FP8_E4M3, Precision::INT8, Precision::FP32};
@@ -109,7 +101,7 @@ BenchPlan parse_plan_json(std::string_view text, const std::string& source)
                                                 "kernels", "shapes", "precisions"};
     for (const auto& [field, value] : doc.items()) {
         if (!known.count(field))
-            throw InputError(at(field), "unknown field (known: " + join(known) + ")");
+            throw InputError(at(field), "unknown field (known: " + join_names(known) + ")");
     }
     BenchPlan plan;
     if (doc.contains("name"))

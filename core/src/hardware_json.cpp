@@ -15,10 +15,9 @@ constexpr int kHardwareSchemaVersion = 1;
 
 const std::set<std::string> kKnownFields = {
     "schema_version", "key", "name", "base", "peak_bandwidth_gb_s", "peak_tflops", "sm_count", "l2_cache_bytes",
-    "l2_bandwidth_gb_s", "l2_efficiency", "dram_latency_us", "memory_gb", "compute_capability", "launch_overhead_us", "kernel_efficiency",
-    "compute_efficiency", "memory_efficiency", "partial_line_efficiency", "unaligned_efficiency", "latency_floor_us",
-    "throttle_after_us", "throttle_ratio", "gemm_tile",
-    "sources", "notes", "calibration"};
+    "l2_bandwidth_gb_s", "l2_efficiency", "dram_latency_us", "memory_gb", "compute_capability", "launch_overhead_us",
+    "kernel_efficiency", "compute_efficiency", "memory_efficiency", "partial_line_efficiency", "unaligned_efficiency",
+    "latency_floor_us", "throttle_after_us", "throttle_ratio", "gemm_tile", "sources", "notes", "calibration"};
 
 // Tables of kernel -> precision -> number. A latency floor may be zero; an efficiency may not.
 const char* const kKernelTables[] = {"kernel_efficiency", "compute_efficiency", "memory_efficiency",
@@ -116,14 +115,7 @@ HardwareSpec parse_hardware_json(std::string_view text, const std::string& sourc
 
     for (const auto& [field, value] : doc.items()) {
         if (!kKnownFields.count(field))
-            throw InputError(at(source, field), "unknown field (check the spelling; known fields: key, name, base, "
-                                                "peak_bandwidth_gb_s, peak_tflops, sm_count, l2_cache_bytes, "
-                                                "l2_bandwidth_gb_s, l2_efficiency, dram_latency_us, memory_gb, compute_capability, "
-                                                "launch_overhead_us, kernel_efficiency, compute_efficiency, "
-                                                "memory_efficiency, partial_line_efficiency, unaligned_efficiency, "
-                                                "latency_floor_us, "
-                                                "throttle_after_us, "
-                                                "throttle_ratio, gemm_tile, sources, notes, calibration)");
+            throw InputError(at(source, field), "unknown field (check the spelling; known fields: " + join_names(kKnownFields) + ")");
     }
     if (doc.contains("schema_version")) {
         const int64_t version = read_positive_integer(doc["schema_version"], at(source, "schema_version"));

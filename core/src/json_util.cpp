@@ -123,4 +123,12 @@ bool read_bool(const nlohmann::ordered_json& value, InputLocation where)
     return value.get<bool>();
 }
 
+std::string join_names(const std::set<std::string>& names)
+{
+    std::string list;
+    for (const auto& name : names)
+        list += (list.empty() ? "" : ", ") + name;
+    return list;
+}
+
 } // namespace roofline::detail

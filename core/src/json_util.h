@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -22,5 +23,8 @@ double read_non_negative_number(const nlohmann::ordered_json& value, InputLocati
 int64_t read_positive_integer(const nlohmann::ordered_json& value, InputLocation where);
 std::string read_string(const nlohmann::ordered_json& value, InputLocation where);
 bool read_bool(const nlohmann::ordered_json& value, InputLocation where);
+
+// "a, b, c": the known field names an "unknown field" error lists.
+std::string join_names(const std::set<std::string>& names);
 
 } // namespace roofline::detail
