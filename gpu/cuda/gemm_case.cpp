@@ -1,5 +1,6 @@
 #include "gemm_case.h"
 
+#include "candidate_race.h"
 #include "cuda_check.h"
 #include "gemm_select.h"
 #include "gemm_types.h"
@@ -163,9 +164,9 @@ CaseResult run_gemm_case(DeviceContext& device, const CaseSpec& spec, const Stop
         return result;
     }
 
-    GemmLauncher launcher;
+    GemmCandidates candidates;
     try {
-        launcher = select_gemm(device, *types, spec.m, spec.n, spec.k, a_scale.get(), b_scale.get(), ops[0]);
+        candidates = gemm_candidates(device, *types, spec.m, spec.n, spec.k, a_scale.get(), b_scale.get(), ops[0]);
     } catch (const Error& e) {
         if (e.status() != RL_STATUS_UNSUPPORTED)
             throw;
@@ -173,7 +174,18 @@ CaseResult run_gemm_case(DeviceContext& device, const CaseSpec& spec, const Stop
         result.message = e.what() + shape_hint(*types, spec);
         return result;
     }
-    result.algorithm = launcher.algorithm;
+
+    L2Flush* flush = cold ? &device.l2_flush() : nullptr;
+    const auto prepare = [&](int) {
+        if (flush)
+            flush->flush(stream);
+    };
+    const auto operands = [&](int i) -> const GemmOperands& { return ops[static_cast<size_t>(cold ? i % sets : 0)]; };
+    const RaceResult race = race_candidates(
+        device, static_cast<int>(candidates.launchers.size()), stop, prepare,
+        [&](int c, int i) { candidates.launchers[static_cast<size_t>(c)].run(operands(i)); });
+    const GemmLauncher& launcher = candidates.launchers[static_cast<size_t>(race.winner)];
+    result.algorithm = launcher.algorithm + ", " + race.describe(cold) + "; " + candidates.label;
 
     // The correctness run: poison the output, one product, compare with the FP64 reference.
     poison_output(d.get(), types->out, d.bytes(), stream);
@@ -192,12 +204,7 @@ CaseResult run_gemm_case(DeviceContext& device, const CaseSpec& spec, const Stop
     result.verified = true;
     result.add_note(checked.message);
 
-    L2Flush* flush = cold ? &device.l2_flush() : nullptr;
-    const auto prepare = [&](int) {
-        if (flush)
-            flush->flush(stream);
-    };
-    const auto timed = [&](int i) { launcher.run(ops[static_cast<size_t>(cold ? i % sets : 0)]); };
+    const auto timed = [&](int i) { launcher.run(operands(i)); };
     for (int i = 0; i < kWarmupRuns; ++i) {
         prepare(i);
         timed(i);

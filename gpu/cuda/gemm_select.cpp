@@ -2,7 +2,6 @@
 
 #include "cuda_check.h"
 
-#include <algorithm>
 #include <climits>
 #include <memory>
 #include <optional>
@@ -11,10 +10,9 @@ namespace rl_cuda {
 namespace {
 
 constexpr int kHeuristicCount = 16; // algorithms asked of the heuristic
-// Of those, how many are timed. The heuristic's first pick is not always the fastest (seen on an H100: FP8 and
-// INT8 GEMV, FP64 GEMM), and timing is cheap next to the case's own sampling.
-constexpr int kTimedCount = 8;
-constexpr double kTimingBudgetUs = 20000.0; // per candidate, after one warm-up and one probe run
+// Of those, how many may race. The heuristic's first pick is not always the fastest (seen on an H100: FP8 and
+// INT8 GEMV, FP64 GEMM), and the race is cheap next to the case's own sampling.
+constexpr int kRacedCount = 8;
 
 // cublasGemmEx with the same TN layout; for the types it knows (no FP8 or block-scaled types, 32-bit sizes).
 // cuBLAS's own kernel selection sometimes beats every cuBLASLt candidate (PyTorch calls this path).
@@ -56,91 +54,54 @@ std::optional<GemmLauncher> gemm_ex_candidate(DeviceContext& device, const GemmT
     device.synchronize();
     GemmLauncher launcher;
     launcher.run = [call, scalars](const GemmOperands& ops) { RL_CUBLAS_CALL(call(ops)); };
-    launcher.algorithm = "cublasGemmEx CUBLAS_GEMM_DEFAULT; TN " + types.label;
+    launcher.algorithm = "cublasGemmEx CUBLAS_GEMM_DEFAULT";
     return launcher;
 }
 
 } // namespace
 
-GemmLauncher select_gemm(DeviceContext& device, const GemmTypes& types, int64_t m, int64_t n, int64_t k,
-                         const void* a_scale, const void* b_scale, const GemmOperands& probe)
+GemmCandidates gemm_candidates(DeviceContext& device, const GemmTypes& types, int64_t m, int64_t n, int64_t k,
+                               const void* a_scale, const void* b_scale, const GemmOperands& probe)
 {
     const auto problem = std::make_shared<LtProblem>(types, m, n, k, a_scale, b_scale);
-    const std::vector<cublasLtMatmulHeuristicResult_t> candidates =
+    const std::vector<cublasLtMatmulHeuristicResult_t> heuristics =
         problem->heuristics(device.lt(), device.workspace_bytes(), kHeuristicCount);
 
-    const cudaStream_t stream = device.stream();
-    CudaEvent start, stop;
-    // Warm time of one launch: a probe run, then up to 10 repetitions within the timing budget.
-    const auto time_us = [&](const std::function<cublasStatus_t()>& run) {
-        start.record(stream);
-        RL_CUBLAS_CALL(run());
-        stop.record(stream);
-        const double once_us = elapsed_us(start, stop);
-        const int reps = static_cast<int>(std::clamp(kTimingBudgetUs / std::max(once_us, 1.0), 1.0, 10.0));
-        start.record(stream);
-        for (int r = 0; r < reps; ++r)
-            RL_CUBLAS_CALL(run());
-        stop.record(stream);
-        return elapsed_us(start, stop) / reps;
-    };
-
-    int best = -1, timed = 0;
-    double best_us = 0.0;
+    GemmCandidates result;
+    result.lt_offered = static_cast<int>(heuristics.size());
+    result.label = "TN " + types.label;
     std::string refusals;
-    for (int i = 0; i < static_cast<int>(candidates.size()) && timed < kTimedCount; ++i) {
-        const cublasLtMatmulAlgo_t& algo = candidates[static_cast<size_t>(i)].algo;
-        const auto run = [&] {
-            return problem->matmul(device.lt(), algo, probe, device.workspace(), device.workspace_bytes(), stream);
-        };
-        // A candidate the library refuses at launch is skipped; anything else is a real failure.
-        const cublasStatus_t status = run();
+    DeviceContext* dev = &device;
+    for (int i = 0; i < result.lt_offered && static_cast<int>(result.launchers.size()) < kRacedCount; ++i) {
+        const cublasLtMatmulAlgo_t algo = heuristics[static_cast<size_t>(i)].algo;
+        // A candidate the library refuses at launch is left out; anything else is a real failure.
+        const cublasStatus_t status =
+            problem->matmul(device.lt(), algo, probe, device.workspace(), device.workspace_bytes(), device.stream());
         if (status == CUBLAS_STATUS_NOT_SUPPORTED || status == CUBLAS_STATUS_INVALID_VALUE) {
             refusals += (refusals.empty() ? "" : "; ") + describe_algo(algo) + ": " + cublas_status_text(status);
             continue;
         }
         RL_CUBLAS_CALL(status);
-        const double us = time_us(run);
-        ++timed;
-        if (best < 0 || us < best_us) {
-            best = i;
-            best_us = us;
-        }
-    }
-
-    std::string ex_reason;
-    std::optional<GemmLauncher> gemm_ex = gemm_ex_candidate(device, types, m, n, k, probe, ex_reason);
-    if (gemm_ex) {
-        const double ex_us = time_us([&] {
-            try {
-                gemm_ex->run(probe);
-                return CUBLAS_STATUS_SUCCESS;
-            } catch (...) {
-                return CUBLAS_STATUS_EXECUTION_FAILED;
-            }
-        });
-        if (best < 0 || ex_us < best_us) {
-            gemm_ex->algorithm += best < 0 ? " (cuBLASLt offered no algorithm that runs)"
-                                           : " (faster than the " + std::to_string(timed) + " cuBLASLt candidates timed)";
-            return *gemm_ex;
-        }
-    }
-
-    if (best >= 0) {
-        const cublasLtMatmulAlgo_t algo = candidates[static_cast<size_t>(best)].algo;
-        DeviceContext* dev = &device;
         GemmLauncher launcher;
         launcher.run = [problem, algo, dev](const GemmOperands& ops) {
             RL_CUBLAS_CALL(problem->matmul(dev->lt(), algo, ops, dev->workspace(), dev->workspace_bytes(),
                                            dev->stream()));
         };
-        launcher.algorithm = "cublasLt " + describe_algo(algo) + " (heuristic #" + std::to_string(best + 1)
-                             + ", fastest of " + std::to_string(timed) + " timed, " + std::to_string(candidates.size())
-                             + " offered" + (gemm_ex ? ", and cublasGemmEx" : "") + "); TN " + types.label;
-        return launcher;
+        launcher.algorithm = "cublasLt " + describe_algo(algo) + " (heuristic #" + std::to_string(i + 1) + " of "
+                             + std::to_string(result.lt_offered) + ")";
+        result.launchers.push_back(std::move(launcher));
     }
 
-    const std::string lt_reason = candidates.empty()
+    std::string ex_reason;
+    if (std::optional<GemmLauncher> gemm_ex = gemm_ex_candidate(device, types, m, n, k, probe, ex_reason)) {
+        result.launchers.push_back(std::move(*gemm_ex));
+        result.has_gemm_ex = true;
+    }
+    device.synchronize();
+    if (!result.launchers.empty())
+        return result;
+
+    const std::string lt_reason = heuristics.empty()
                                       ? "cuBLASLt has no algorithm for this case"
                                       : "cuBLASLt refused every algorithm it offered (" + refusals + ")";
     throw Error(RL_STATUS_UNSUPPORTED, lt_reason + "; " + ex_reason);

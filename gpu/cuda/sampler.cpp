@@ -1,7 +1,5 @@
 #include "sampler.h"
 
-#include "stream_hold.h"
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -77,13 +75,27 @@ std::string SampleRun::end_note(const SampleSettings& settings) const
     return n;
 }
 
+void SampleTimer::enqueue(const std::function<void()>& prepare, const std::function<void()>& timed)
+{
+    prepare();
+    // The events and the work are all enqueued behind the hold, so the interval is device time only.
+    hold_.hold(stream_);
+    start_.record(stream_);
+    try {
+        timed();
+    } catch (...) {
+        hold_.release();
+        throw;
+    }
+    finish_.record(stream_);
+    hold_.release();
+}
+
 SampleRun run_samples(DeviceContext& device, const SampleSettings& settings, const StopPoll& stop,
                       const std::function<void(int)>& prepare, const std::function<void(int)>& timed)
 {
     using Clock = std::chrono::steady_clock;
-    const cudaStream_t stream = device.stream();
-    CudaEvent start, finish;
-    StreamHold hold;
+    SampleTimer timer(device.stream());
     ClockMonitor clocks(device.nvml());
     SampleRun run;
     const double budget_us = settings.time_budget_s * 1e6;
@@ -96,23 +108,12 @@ SampleRun run_samples(DeviceContext& device, const SampleSettings& settings, con
             run.end = SampleRun::End::Cancelled;
             break;
         }
-        prepare(i);
-        // The events and the work are all enqueued behind the hold, so the interval is device time only.
-        hold.hold(stream);
-        start.record(stream);
-        try {
-            timed(i);
-        } catch (...) {
-            hold.release();
-            throw;
-        }
-        finish.record(stream);
-        hold.release();
+        timer.enqueue([&] { prepare(i); }, [&] { timed(i); });
         if (std::chrono::duration<double>(Clock::now() - last_reading).count() >= kClockReadingIntervalS) {
             clocks.sample();
             last_reading = Clock::now();
         }
-        const double t_us = elapsed_us(start, finish);
+        const double t_us = timer.elapsed_us();
         run.times_us.push_back(t_us);
         // Welford's running mean and squared deviations, so the spread test stays O(1) until it is close.
         const double delta = t_us - mean;

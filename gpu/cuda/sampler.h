@@ -7,6 +7,7 @@
 
 #include "device_context.h"
 #include "roofline/plugin_abi.h"
+#include "stream_hold.h"
 
 #include <functional>
 #include <string>
@@ -46,6 +47,25 @@ struct SampleRun {
     bool throttled = false;
     std::string clock_note;
     std::string end_note(const SampleSettings& settings) const; // why sampling stopped, for the message
+};
+
+// One sample as the loop below takes it: `prepare` enqueued untimed, then `timed` between two events, all behind
+// a stream hold. enqueue() returns while the GPU runs the sample; elapsed_us() waits for it.
+class SampleTimer {
+public:
+    explicit SampleTimer(cudaStream_t stream) : stream_(stream) {}
+    void enqueue(const std::function<void()>& prepare, const std::function<void()>& timed);
+    double elapsed_us() { return rl_cuda::elapsed_us(start_, finish_); }
+    double time_us(const std::function<void()>& prepare, const std::function<void()>& timed)
+    {
+        enqueue(prepare, timed);
+        return elapsed_us();
+    }
+
+private:
+    cudaStream_t stream_;
+    CudaEvent start_, finish_;
+    StreamHold hold_;
 };
 
 // `prepare(i)` enqueues untimed work before sample i; `timed(i)` enqueues the work that sample i times.

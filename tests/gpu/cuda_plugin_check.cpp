@@ -116,7 +116,8 @@ std::vector<Row> full_plan(int cc, uint64_t l2_bytes)
     long_case.time_budget_s = 120.0;
     long_case.max_samples = 100000;
     long_case.target_rel_spread = 0.0;
-    rows.push_back({"cancel after 3 polls", long_case, Expectation{RL_STATUS_CANCELLED, true, 1, "cancelled"}, 3});
+    // One poll before the algorithm race, one per round of it (at most 15), then one per sample.
+    rows.push_back({"cancel after 20 polls", long_case, Expectation{RL_STATUS_CANCELLED, true, 1, "cancelled"}, 20});
 
     Expectation ceiling;
     ceiling.min_samples = 10;

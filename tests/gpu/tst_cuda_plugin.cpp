@@ -302,12 +302,14 @@ void TestCudaPlugin::testStopCancels()
     c.time_budget_s = 600.0;
     c.max_samples = 1000000;
     c.target_rel_spread = 0.0;
-    StopAfter stop{0, 4};
+    // The plugin polls once before choosing an algorithm, once per round of its algorithm race (at most 15),
+    // then once per sample: the 20th poll falls within sampling.
+    StopAfter stop{0, 20};
     QElapsedTimer timer;
     timer.start();
     const rl_result r = run(c, stop_after, &stop);
     QCOMPARE(r.status, RL_STATUS_CANCELLED);
-    QVERIFY(r.samples >= 1 && r.samples <= 4);
+    QVERIFY(r.samples >= 1 && r.samples <= 19);
     QVERIFY(r.min_time_us <= r.median_time_us && r.median_time_us <= r.max_time_us);
     QVERIFY(timer.elapsed() < 60000);
     QVERIFY2(std::strstr(r.message, "cancel") != nullptr, r.message);
