@@ -15,6 +15,7 @@ import argparse
 import json
 import statistics
 import sys
+import time
 
 import torch
 
@@ -41,22 +42,37 @@ class Flusher:
         torch.sum(self.buffer, dim=0, out=self.sink)
 
 
-# About 200 us of device time at H100 clocks: the stream waits on it while the host records the start event and
-# enqueues the product, so the interval is device time only (nvbench's blocking kernel, the plugin's stream hold).
-# Without it a 1024^3 FP16 product measured 39 us where the device needs 8: PyTorch's host path, not its kernel.
-HOLD_CYCLES = 400_000
+# The stream waits on a spin kernel while the host records the start event and enqueues the product, so the
+# interval is device time only (nvbench's blocking kernel, the plugin's stream hold). Without it a 1024^3 FP16
+# product measured 39 us where the device needs 8: PyTorch's host path, not its kernel. The spin lasts only as long
+# as the host needs to enqueue (measured per case): a fixed 200 us spin idled the GPU between samples and let
+# long GEMMs run cooler, under less power throttling, than the plugin's back-to-back samples (6144^3 BF16: 13 %).
+SPIN_CYCLES_PER_US = 2000  # about the H100's boost clock; a lower clock only makes the spin longer
+SPIN_MARGIN_US = 10.0
+
+
+def host_enqueue_us(fn):
+    """Host time to enqueue fn, median of 5 (the device runs it asynchronously)."""
+    times = []
+    for _ in range(5):
+        begin = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - begin) * 1e6)
+    torch.cuda.synchronize()
+    return statistics.median(times)
 
 
 def time_us(fn, flush, min_samples=10, budget_s=0.5):
     for _ in range(3):
         fn()
     torch.cuda.synchronize()
+    spin_cycles = int((2 * host_enqueue_us(fn) + SPIN_MARGIN_US) * SPIN_CYCLES_PER_US)
     times = []
     spent = 0.0
     while len(times) < min_samples or (spent < budget_s * 1e3 and len(times) < 200):
         start, stop = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
         flush()
-        torch.cuda._sleep(HOLD_CYCLES)
+        torch.cuda._sleep(spin_cycles)
         start.record()
         fn()
         stop.record()
