@@ -181,10 +181,10 @@ CaseResult run_gemm_case(DeviceContext& device, const CaseSpec& spec, const Stop
             flush->flush(stream);
     };
     const auto operands = [&](int i) -> const GemmOperands& { return ops[static_cast<size_t>(cold ? i % sets : 0)]; };
-    const RaceResult race = race_candidates(
+    const RaceBook race = race_candidates(
         device, static_cast<int>(candidates.launchers.size()), stop, prepare,
         [&](int c, int i) { candidates.launchers[static_cast<size_t>(c)].run(operands(i)); });
-    const GemmLauncher& launcher = candidates.launchers[static_cast<size_t>(race.winner)];
+    const GemmLauncher& launcher = candidates.launchers[static_cast<size_t>(race.winner())];
     result.algorithm = launcher.algorithm + ", " + race.describe(cold) + "; " + candidates.label;
 
     // The correctness run: poison the output, one product, compare with the FP64 reference.
