@@ -140,8 +140,13 @@ QVariant BenchmarkResultsModel::data(const QModelIndex& index, int role) const
             || (m && (m->status == roofline::RowStatus::Unsupported || m->status == roofline::RowStatus::Skipped)))
             return QBrush(QColor(0x70, 0x70, 0x70));
         return {};
-    case Qt::ToolTipRole:
-        return m && !m->reason.empty() ? toQString(m->reason) : QVariant();
+    case Qt::ToolTipRole: {
+        // The whole note: a CUDA algorithm note (kernel, tile, the race and its runner-up) outgrows the column.
+        if (!m)
+            return {};
+        const std::string note = !m->reason.empty() ? m->reason : m->extra.value("algorithm", std::string());
+        return note.empty() ? QVariant() : QVariant(toQString(note));
+    }
     case SortRole:
         switch (index.column()) {
         case IndexColumn: return index.row();

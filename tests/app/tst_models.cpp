@@ -93,6 +93,7 @@ private Q_SLOTS:
         QCOMPARE(model.index(0, BenchmarkResultsModel::MedianColumn).data().toString(), QStringLiteral("3.5"));
         QCOMPARE(model.index(0, BenchmarkResultsModel::SamplesColumn).data().toInt(), 100);
         QCOMPARE(model.index(0, BenchmarkResultsModel::NoteColumn).data().toString(), QStringLiteral("cblas_sgemv"));
+        QCOMPARE(model.index(0, BenchmarkResultsModel::NoteColumn).data(Qt::ToolTipRole).toString(), QStringLiteral("cblas_sgemv"));
 
         model.markStarted(1);
         roofline::CaseOutcome unsupported = ok;
