@@ -156,6 +156,11 @@ private slots:
         // 1000² is 64 tiles of 128² covering 1024²: one wave at 64/132, and 1000²/1024² of the tiles' work is kept.
         QCOMPARE(wave_efficiency(hw, GemmShape{1000, 1000, 64}), 64.0 / 132 * (1000.0 * 1000.0) / (1024.0 * 1024.0));
         QCOMPARE(wave_efficiency(hw, GemvShape{1024, 1024}), 1.0);
+        // A skinny GEMM gets a tile cut down to it, rounded up to 16: 20 rows run 32×128 tiles, 32 of them on 132
+        // SMs, keeping 20/32 of their work (not 20/128 of 128-row tiles).
+        QCOMPARE(wave_efficiency(hw, GemmShape{20, 4096, 4096}), 32.0 / 132 * 20.0 / 32.0);
+        const Prediction skinny = predict(hw, GemmShape{20, 4096, 4096}, Precision::FP32, ModelOptions{Mode::Refined, {}, CacheMode::Cold, true});
+        QVERIFY2(skinny.breakdown[0].detail.find("32 tiles of 32×128") != std::string::npos, skinny.breakdown[0].detail.c_str());
         const Prediction gemm = predict(hw, GemmShape{256, 256, 256}, Precision::BF16, ModelOptions{Mode::Refined, {}, CacheMode::Cold, true});
         QCOMPARE(gemm.wave_efficiency, 4.0 / 132);
         // 2·256³ / 989 TFLOP/s / (4/132) / 0.8 = 1.3995 µs, under the 5 µs floor: latency-bound.
