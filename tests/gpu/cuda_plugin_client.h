@@ -12,7 +12,7 @@
 
 namespace rl_test {
 
-// The plugin under test: $ROOFLINE_CUDA_PLUGIN if set, else the one the build made.
+// The plugin under test: $ROOFLINE_CUDA_PLUGIN if set, else the one the build made; empty where none was built.
 inline std::string plugin_path()
 {
     if (const char* env = std::getenv("ROOFLINE_CUDA_PLUGIN"); env && *env)
@@ -20,7 +20,7 @@ inline std::string plugin_path()
 #ifdef ROOFLINE_CUDA_PLUGIN_PATH
     return ROOFLINE_CUDA_PLUGIN_PATH;
 #else
-    return "libroofline_cuda.so";
+    return {};
 #endif
 }
 
