@@ -16,8 +16,12 @@ app | test) shift ;;
 esac
 
 build_dir="${BUILD_DIR:-build}"
-packages=(cmake ninja-build g++ pkg-config nlohmann-json3-dev qt6-base-dev qt6-charts-dev libgl-dev libxkbcommon-dev
-          libopenblas-dev)
+# Everything configure, build, the app and the whole test suite need on a minimal Debian 12 root; the names are the
+# same on Ubuntu 24.04 (DGX OS 7). libqt6opengl6-dev holds the Qt6OpenGL config that Qt Charts needs (qt6-base-dev
+# only recommends it); qt6-qpa-plugins is the X11 platform plugin a window needs; fonts-dejavu-core gives the
+# window (and its offscreen screenshots) a font.
+packages=(cmake ninja-build g++ pkg-config nlohmann-json3-dev qt6-base-dev libqt6opengl6-dev qt6-charts-dev
+          qt6-qpa-plugins libgl-dev libxkbcommon-dev fonts-dejavu-core libopenblas-dev)
 
 missing=()
 for package in "${packages[@]}"; do
@@ -40,7 +44,7 @@ cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 jobs="$(nproc)"
 
 if [ "$what" = app ]; then
-    cmake --build "$build_dir" --parallel "$jobs" --target roofline-lab roofline
+    cmake --build "$build_dir" --parallel "$jobs" --target desktop
     exec "$build_dir/bin/roofline-lab" "$@"
 fi
 
