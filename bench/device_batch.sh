@@ -7,7 +7,11 @@
 #   bench/device_batch.sh repeat         the extended sweep again, minutes later: how repeatable the numbers are
 #   bench/device_batch.sh flushcompare   the default plan with nvbench's memset flush, to compare with the read flush
 #   bench/device_batch.sh check          cuda_plugin_check (every kernel x precision against its reference)
-#   bench/device_batch.sh torch          PyTorch comparison of the default and extended results
+#   bench/device_batch.sh workload       bench/plans/workload_shapes.json (held out from calibration: real layers' shapes)
+#   bench/device_batch.sh workload-repeat the workload shapes again, minutes later
+#   bench/device_batch.sh torch          PyTorch comparison of the default, extended and workload-shapes results
+# PREFIX (default h100) names the files: PREFIX=h200 for an H200. ROOFLINE_CUDA_ARCHITECTURES=90-real builds the
+# plugin for Hopper alone (seconds instead of minutes; the sm_90 code is the same as in the fat binary).
 # Results and logs go to $OUT (default ./device-out). Leaves the GPU's clocks and settings alone.
 set -u
 OUT=${OUT:-$PWD/device-out}
@@ -23,7 +27,9 @@ step() {
     case $1 in
     build)
         nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.max.sm,power.limit --format=csv
-        { cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DROOFLINE_BUILD_APP=OFF -DBUILD_TESTING=OFF &&
+        local archs=()
+        [ -n "${ROOFLINE_CUDA_ARCHITECTURES:-}" ] && archs=("-DROOFLINE_CUDA_ARCHITECTURES=$ROOFLINE_CUDA_ARCHITECTURES")
+        { cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DROOFLINE_BUILD_APP=OFF -DBUILD_TESTING=OFF "${archs[@]}" &&
           time ninja -C "$BUILD" roofline roofline_cuda; } > "$OUT/build.log" 2>&1 || { tail -30 "$OUT/build.log"; return 1; }
         tail -3 "$OUT/build.log" ;;
     plugin-checks)
@@ -40,6 +46,10 @@ step() {
         "$ROOFLINE" bench --plan bench/plans/l2_warm.json --out "$OUT/${PREFIX}_l2_warm.json" | tail -8 ;;
     repeat)
         "$ROOFLINE" bench --plan extended --out "$OUT/${PREFIX}_extended_cold_repeat.json" | tail -3 ;;
+    workload)
+        "$ROOFLINE" bench --plan bench/plans/workload_shapes.json --out "$OUT/${PREFIX}_workload_shapes.json" | tail -3 ;;
+    workload-repeat)
+        "$ROOFLINE" bench --plan bench/plans/workload_shapes.json --out "$OUT/${PREFIX}_workload_shapes_repeat.json" | tail -3 ;;
     flushcompare)
         ROOFLINE_CUDA_L2_FLUSH=write "$ROOFLINE" bench --plan default --out "$OUT/${PREFIX}_default_memset_flush.json" | tail -3 ;;
     check)
@@ -49,9 +59,9 @@ step() {
     torch)
         # This call's results where it made them, else the committed ones (the device empties $OUT between calls).
         local inputs=()
-        for name in default extended_cold; do
+        for name in default extended_cold workload_shapes; do
             if [ -f "$OUT/${PREFIX}_$name.json" ]; then inputs+=("$OUT/${PREFIX}_$name.json")
-            else inputs+=("resources/measurements/${PREFIX}_$name.json"); fi
+            elif [ -f "resources/measurements/${PREFIX}_$name.json" ]; then inputs+=("resources/measurements/${PREFIX}_$name.json"); fi
         done
         PYTHONUNBUFFERED=1 python3 bench/compare_torch.py "${inputs[@]}" \
             --markdown "$OUT/torch_comparison.md" --json "$OUT/torch_comparison.json" | tail -70 ;;

@@ -55,9 +55,10 @@ private slots:
     void testPresetKeys()
     {
         const HardwareRegistry registry = HardwareRegistry::presets();
-        for (const char* key : {"b10", "h100_sxm", "h100_pcie", "h200", "b200", "gb200", "a100_sxm", "l40s", "rtx_5090", "rtx_pro_6000"})
+        for (const char* key : {"b10", "gb10", "h100_sxm", "h100_pcie", "h200", "b200", "gb200", "a100_sxm", "l40s", "rtx_5090",
+                                "rtx_pro_6000"})
             QVERIFY2(registry.find(key), key);
-        QCOMPARE(registry.all().size(), std::size_t(10));
+        QCOMPARE(registry.all().size(), std::size_t(11));
     }
 
     // The plan's Task 1.1, exactly: its success criteria are stated on these numbers.
@@ -200,6 +201,43 @@ private slots:
         QVERIFY(h100.launch_overhead_us > 0);
         QVERIFY(h100.source_for("compute_efficiency.gemm.BF16")->find("resources/measurements/h100_extended_cold.json") != std::string::npos);
         QVERIFY(h100.calibration.at("device").find("H100") != std::string::npos);
+    }
+
+    // The H200 preset ships tables calibrated on a real H200 with this project's plugin; ideal mode keeps the datasheet.
+    void testH200IsCalibrated()
+    {
+        const HardwareRegistry registry = HardwareRegistry::presets();
+        const HardwareSpec& h200 = registry.get("h200");
+        QCOMPARE(h200.peak_bandwidth_gb_s, 4800.0);
+        QCOMPARE(h200.peak_tflops_for(Precision::BF16), std::optional<double>(989.0));
+        QVERIFY(h200.efficiency(KernelType::GEMM, Precision::BF16).has_value());
+        QVERIFY(h200.compute_efficiency_for(KernelType::GEMM, Precision::BF16).has_value());
+        QVERIFY(h200.memory_efficiency_for(KernelType::GEMV, Precision::FP16).has_value());
+        QVERIFY(h200.launch_overhead_us > 0);
+        QVERIFY(h200.source_for("compute_efficiency.gemm.BF16")->find("resources/measurements/h200_extended_cold.json") != std::string::npos);
+        QCOMPARE(h200.calibration.at("ceilings"), std::string("resources/measurements/h200_ceilings.json"));
+        QVERIFY(h200.calibration.at("device").find("H200") != std::string::npos);
+    }
+
+    // gb10 is built from public measurements, each number sourced; b10 stays the plan's (testB10IsThePlansSpec).
+    void testGb10IsFromPublicMeasurements()
+    {
+        const HardwareRegistry registry = HardwareRegistry::presets();
+        const HardwareSpec& gb10 = registry.get("gb10");
+        QVERIFY(gb10.name.find("public measurements") != std::string::npos);
+        QCOMPARE(gb10.peak_bandwidth_gb_s, 232.0);
+        QCOMPARE(gb10.peak_tflops_for(Precision::FP16), std::optional<double>(92.7));
+        QCOMPARE(gb10.peak_tflops_for(Precision::NVFP4), std::optional<double>(356.0));
+        QVERIFY(!gb10.peak_tflops_for(Precision::INT8)); // no trustworthy public INT8 rate
+        QCOMPARE(gb10.sm_count, std::optional<int>(48));
+        QCOMPARE(gb10.l2_cache_bytes, std::optional<uint64_t>(25165824));
+        QCOMPARE(gb10.memory_gb, std::optional<double>(128.0));
+        for (Precision p : gb10.precisions())
+            QVERIFY2(gb10.source_for("peak_tflops." + std::string(to_string(p))).has_value(), to_string(p).data());
+        for (const char* field : {"peak_bandwidth_gb_s", "sm_count", "l2_cache_bytes", "l2_bandwidth_gb_s", "memory_gb",
+                                  "compute_capability"})
+            QVERIFY2(gb10.source_for(field).has_value(), field);
+        QVERIFY(gb10.kernel_efficiency.empty());
     }
 
     void testUnknownKeyListsKnown()
