@@ -248,6 +248,7 @@ private slots:
         const ParameterCount n = count_parameters(builtin("llama-3.2-3b"));
         QCOMPARE(n.lm_head, 0);
         QCOMPARE(n.embedding, int64_t(128256) * 3072);
+        QCOMPARE(n.active_per_token, n.total()); // the tied table is read whole as the LM head
     }
 
     // The checkpoints: gpt-oss-20b about 12.8 GiB, gpt-oss-120b about 60.8 GiB (MXFP4 experts, BF16 rest).

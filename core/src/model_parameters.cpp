@@ -64,7 +64,9 @@ ParameterCount count_parameters(const ModelDescription& m)
             shared += h;
         count.shared_experts = shared * moe_layers;
     }
-    count.active_per_token = count.total() - count.embedding - count.routed_experts + active_experts;
+    // A tied table is the LM head too, which reads all of it.
+    const int64_t gathered_only = m.tie_word_embeddings ? 0 : count.embedding;
+    count.active_per_token = count.total() - gathered_only - count.routed_experts + active_experts;
     return count;
 }
 

@@ -20,7 +20,7 @@ struct ParameterCount {
 
     int64_t total() const;
     // The weights one token's forward pass reads: routed experts at experts_per_token of num_experts, and not
-    // the embedding table, of which it reads one row. OpenAI counts gpt-oss's 3.6 B / 5.1 B active this way;
+    // an untied embedding table, of which it reads one row. OpenAI counts gpt-oss's 3.6 B / 5.1 B active this way;
     // Qwen's 3.3 B for Qwen3-30B-A3B adds the embedding table.
     int64_t active_per_token = 0;
 };
