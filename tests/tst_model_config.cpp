@@ -272,6 +272,7 @@ private slots:
         QCOMPARE(user.intermediate_size, shipped.intermediate_size);
         QCOMPARE(count_parameters(user).total(), count_parameters(shipped).total());
         QCOMPARE(QString::fromStdString(user.source), QString::fromStdString(path));
+        QCOMPARE(QString::fromStdString(user.name), dir.path().section('/', -1)); // the snapshot folder's name
     }
 
     void testUnknownNameListsTheBuiltins()
@@ -304,6 +305,8 @@ private slots:
         QTest::newRow("unknown quantization") << "gpt-oss-20b.json" << "quant" << "field 'quantization_config.quant_method'" << "awq";
         QTest::newRow("missing expert count") << "qwen3-30b-a3b.json" << "experts" << "field 'num_experts'" << "missing";
         QTest::newRow("unknown dtype") << "llama-3.1-8b.json" << "dtype" << "field 'torch_dtype'" << "int3";
+        QTest::newRow("negative shared experts") << "qwen3-30b-a3b.json" << "shared" << "field 'shared_expert_intermediate_size'" << "not be negative";
+        QTest::newRow("head_dim as text") << "qwen3-8b.json" << "head_dim" << "field 'head_dim'" << "expected an integer";
     }
     void testBadConfigs()
     {
@@ -327,6 +330,8 @@ private slots:
             {"quant", [&] { c["quantization_config"]["quant_method"] = "awq"; }},
             {"experts", [&] { c.erase("num_experts"); }},
             {"dtype", [&] { c["torch_dtype"] = "int3"; }},
+            {"shared", [&] { c["shared_expert_intermediate_size"] = -1; }},
+            {"head_dim", [&] { c["head_dim"] = "128"; }},
         };
         edits.at(edit)();
         const QString error = error_of(c);

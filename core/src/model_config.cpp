@@ -100,6 +100,8 @@ public:
         const ordered_json* value = find(name);
         if (!value)
             return fallback;
+        if (value->is_number_integer() && value->get<int64_t>() < 0)
+            throw InputError(at(name), "must not be negative, got " + value->dump());
         if (value->is_number_integer() && value->get<int64_t>() == 0)
             return 0;
         return detail::read_positive_integer(*value, at(name));
@@ -434,7 +436,9 @@ ModelDescription parse_model_config(std::string_view text, const std::string& so
     }
     m.quantization = read_quantization(doc, source_name);
     read_source_notes(doc, source_name, m);
-    m.name = std::filesystem::path(source_name).stem().string();
+    // A Hugging Face snapshot keeps config.json in a folder named after the model.
+    const std::filesystem::path path(source_name);
+    m.name = path.stem() == "config" && path.has_parent_path() ? path.parent_path().filename().string() : path.stem().string();
     return m;
 }
 
