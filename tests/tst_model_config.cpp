@@ -125,6 +125,20 @@ private slots:
         QCOMPARE(formats.lm_head, Precision::BF16);
     }
 
+    void testFp8QuantizationLeavesTheNamedModules()
+    {
+        ordered_json config = builtin_json("qwen3-30b-a3b.json");
+        config["torch_dtype"] = "bfloat16";
+        config["quantization_config"] = {{"quant_method", "fp8"}, {"modules_to_not_convert", {"lm_head", "model.layers.*.mlp.gate"}}};
+        const TensorFormats formats = parse_model_config(config.dump(), "fp8.json").tensor_formats();
+        QCOMPARE(formats.experts, Precision::FP8_E4M3);
+        QCOMPARE(formats.attention, Precision::FP8_E4M3);
+        QCOMPARE(formats.router, Precision::BF16);
+        QCOMPARE(formats.lm_head, Precision::BF16);
+        QCOMPARE(formats.embedding, Precision::BF16);
+        QCOMPARE(formats.norms, Precision::BF16);
+    }
+
     void testGemma3TextConfigAndItsDefaults()
     {
         const ModelDescription& m = builtin("google/gemma-3-4b-it");

@@ -1,7 +1,9 @@
 #include "roofline/model_config.h"
 
+#include "config_fields.h"
 #include "json_util.h"
 #include "model_families.h"
+#include "model_quantization.h"
 #include "roofline/errors.h"
 #include "roofline/measurements.h"
 
@@ -49,83 +51,7 @@ std::vector<std::string> supported_architectures()
 
 namespace {
 
-// Reads the fields of one JSON object; errors name the file and the field with its prefix ("text_config.").
-class Fields {
-public:
-    Fields(const ordered_json& object, std::string source, std::string prefix)
-        : object_(object), source_(std::move(source)), prefix_(std::move(prefix))
-    {
-    }
-
-    InputLocation at(std::string_view name) const
-    {
-        return InputLocation{source_, {}, {}, {}, prefix_ + std::string(name)};
-    }
-
-    // Absent and null read the same: Mistral writes "sliding_window": null for "none".
-    const ordered_json* find(std::string_view name) const
-    {
-        const auto it = object_.find(std::string(name));
-        return it == object_.end() || it->is_null() ? nullptr : &*it;
-    }
-
-    bool has(std::string_view name) const { return find(name) != nullptr; }
-
-    int64_t positive(std::string_view name) const
-    {
-        const ordered_json* value = find(name);
-        if (!value)
-            throw InputError(at(name), "missing; the model needs it");
-        return detail::read_positive_integer(*value, at(name));
-    }
-
-    std::optional<int64_t> optional_positive(std::string_view name) const
-    {
-        const ordered_json* value = find(name);
-        if (!value)
-            return std::nullopt;
-        return detail::read_positive_integer(*value, at(name));
-    }
-
-    int64_t positive_or(std::string_view name, std::optional<int64_t> fallback) const
-    {
-        if (!has(name) && fallback)
-            return *fallback;
-        return positive(name);
-    }
-
-    // 0 allowed: "no shared expert".
-    int64_t count_or(std::string_view name, int64_t fallback) const
-    {
-        const ordered_json* value = find(name);
-        if (!value)
-            return fallback;
-        if (value->is_number_integer() && value->get<int64_t>() < 0)
-            throw InputError(at(name), "must not be negative, got " + value->dump());
-        if (value->is_number_integer() && value->get<int64_t>() == 0)
-            return 0;
-        return detail::read_positive_integer(*value, at(name));
-    }
-
-    bool flag_or(std::string_view name, bool fallback) const
-    {
-        const ordered_json* value = find(name);
-        return value ? detail::read_bool(*value, at(name)) : fallback;
-    }
-
-    std::string string_or(std::string_view name, std::string fallback) const
-    {
-        const ordered_json* value = find(name);
-        return value ? detail::read_string(*value, at(name)) : fallback;
-    }
-
-    const std::string& source() const { return source_; }
-
-private:
-    const ordered_json& object_;
-    std::string source_;
-    std::string prefix_;
-};
+using detail::Fields;
 
 std::string architecture_of(const ordered_json& doc, const std::string& source)
 {
@@ -154,34 +80,6 @@ Precision precision_of_dtype(const Fields& fields, std::string_view field, const
     if (dtype == "float32" || dtype == "float")
         return Precision::FP32;
     throw InputError(fields.at(field), "'" + dtype + "' is not a weight type this tool knows (bfloat16, float16, float32)");
-}
-
-std::optional<ModelQuantization> read_quantization(const ordered_json& doc, const std::string& source)
-{
-    const auto it = doc.find("quantization_config");
-    if (it == doc.end() || it->is_null())
-        return std::nullopt;
-    if (!it->is_object())
-        throw InputError(InputLocation{source, {}, {}, {}, "quantization_config"},
-                         "expected an object, got " + detail::json_type_name(*it));
-    const Fields q(*it, source, "quantization_config.");
-    ModelQuantization quantization;
-    if (!q.has("quant_method"))
-        throw InputError(q.at("quant_method"), "missing; the quantization needs a method");
-    quantization.method = q.string_or("quant_method", "");
-    if (quantization.method == "mxfp4")
-        quantization.format = Precision::MXFP4;
-    else if (quantization.method == "fp8")
-        quantization.format = Precision::FP8_E4M3;
-    else
-        throw InputError(q.at("quant_method"), "'" + quantization.method + "' is not a quantization this tool knows (mxfp4, fp8)");
-    if (const ordered_json* list = q.find("modules_to_not_convert")) {
-        if (!list->is_array())
-            throw InputError(q.at("modules_to_not_convert"), "expected a list of module names, got " + detail::json_type_name(*list));
-        for (const auto& module : *list)
-            quantization.unconverted_modules.push_back(detail::read_string(module, q.at("modules_to_not_convert")));
-    }
-    return quantization;
 }
 
 std::vector<LayerAttention> read_layer_types(const Fields& fields, const ordered_json& list, int64_t num_layers)
@@ -343,57 +241,6 @@ void read_source_notes(const ordered_json& doc, const std::string& source, Model
 
 } // namespace
 
-TensorFormats ModelDescription::tensor_formats() const
-{
-    const Precision base = weight_precision;
-    TensorFormats formats{base, base, base, base, base, base, base};
-    if (!quantization)
-        return formats;
-    // A module is left alone when a modules_to_not_convert pattern names it or a module it sits in.
-    const auto unconverted = [this](const std::string& module) {
-        const auto glob = [](std::string_view pattern, std::string_view text, auto& self) -> bool {
-            if (pattern.empty())
-                return text.empty();
-            if (pattern.front() == '*') {
-                for (std::size_t skip = 0; skip <= text.size(); ++skip)
-                    if (self(pattern.substr(1), text.substr(skip), self))
-                        return true;
-                return false;
-            }
-            return !text.empty() && pattern.front() == text.front() && self(pattern.substr(1), text.substr(1), self);
-        };
-        for (const auto& pattern : quantization->unconverted_modules) {
-            for (std::size_t end = module.find('.'); ; end = module.find('.', end + 1)) {
-                const std::string_view prefix = std::string_view(module).substr(0, end);
-                if (glob(pattern, prefix, glob))
-                    return true;
-                if (end == std::string::npos)
-                    break;
-            }
-        }
-        return false;
-    };
-    const Precision q = quantization->format;
-    const std::string router = family == ModelFamily::GptOss ? "model.layers.0.mlp.router"
-                               : family == ModelFamily::Mixtral ? "model.layers.0.block_sparse_moe.gate"
-                                                                : "model.layers.0.mlp.gate";
-    const std::string experts = family == ModelFamily::Mixtral ? "model.layers.0.block_sparse_moe.experts" : "model.layers.0.mlp.experts";
-    if (!unconverted(experts))
-        formats.experts = q;
-    // transformers' MXFP4 path replaces the expert blocks only; FP8 replaces every linear layer.
-    if (quantization->method != "mxfp4") {
-        if (!unconverted("model.layers.0.self_attn"))
-            formats.attention = q;
-        if (!unconverted("model.layers.0.mlp"))
-            formats.dense_ffn = q;
-        if (!unconverted(router))
-            formats.router = q;
-        if (!unconverted("lm_head"))
-            formats.lm_head = q;
-    }
-    return formats;
-}
-
 ModelDescription parse_model_config(std::string_view text, const std::string& source_name)
 {
     const ordered_json doc = detail::parse_json_text(text, source_name);
@@ -434,7 +281,7 @@ ModelDescription parse_model_config(std::string_view text, const std::string& so
             }
         }
     }
-    m.quantization = read_quantization(doc, source_name);
+    m.quantization = detail::read_quantization(doc, source_name);
     read_source_notes(doc, source_name, m);
     // A Hugging Face snapshot keeps config.json in a folder named after the model.
     const std::filesystem::path path(source_name);
