@@ -14,7 +14,8 @@ namespace {
 std::vector<Command> all_commands()
 {
     return {hardware_list_command(), hardware_show_command(), predict_command(), validate_command(),
-            bench_command(),         ceilings_command(),      calibrate_command(),     export_script_command()};
+            bench_command(),         ceilings_command(),      calibrate_command(),     export_script_command(),
+            models_list_command(),   models_show_command()};
 }
 
 void print_overview(std::ostream& out)
@@ -67,6 +68,8 @@ int main(int argc, char** argv)
     if (!command) {
         if (args[0] == "hardware")
             std::cerr << "roofline hardware: expected 'list' or 'show KEY'\n";
+        else if (args[0] == "models")
+            std::cerr << "roofline models: expected 'list' or 'show NAME|config.json'\n";
         else
             std::cerr << "roofline: unknown command '" << args[0] << "'\n\n";
         print_overview(std::cerr);

@@ -9,6 +9,8 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -288,6 +290,32 @@ private Q_SLOTS:
         QVERIFY2(r.exitCode == 1 && !r.crashed, qPrintable(describe(r)));
         QVERIFY2(r.err.contains(message), qPrintable(describe(r)));
         QCOMPARE(r.out, QString());
+    }
+
+    void testModels()
+    {
+        const Result list = runRoofline({QStringLiteral("models"), QStringLiteral("list")});
+        QVERIFY2(list.exitCode == 0, qPrintable(describe(list)));
+        for (const char* name : {"llama-3.1-8b", "qwen3-30b-a3b", "gemma-3-4b-it", "gpt-oss-120b"})
+            QVERIFY2(list.out.contains(QLatin1String(name)), name);
+
+        const Result show = runRoofline({QStringLiteral("models"), QStringLiteral("show"), QStringLiteral("openai/gpt-oss-20b"),
+                                         QStringLiteral("--json")});
+        QVERIFY2(show.exitCode == 0, qPrintable(describe(show)));
+        const QJsonObject model = QJsonDocument::fromJson(show.out.toUtf8()).object();
+        QCOMPARE(model.value("num_layers").toInt(), 24);
+        QCOMPARE(model.value("moe").toObject().value("num_experts").toInt(), 32);
+        QCOMPARE(model.value("config_url").toString(), QStringLiteral("https://huggingface.co/openai/gpt-oss-20b/blob/main/config.json"));
+
+        QTemporaryDir dir;
+        const QString bad = dir.filePath("config.json");
+        QFile file(bad);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(R"({"architectures": ["LlamaForCausalLM"], "hidden_size": 4096})");
+        file.close();
+        const Result error = runRoofline({QStringLiteral("models"), QStringLiteral("show"), bad});
+        QVERIFY2(error.exitCode == 2, qPrintable(describe(error)));
+        QVERIFY2(error.err.contains(bad + ": field 'num_hidden_layers': missing"), qPrintable(describe(error)));
     }
 
     void testHardwareList()

@@ -1,0 +1,93 @@
+#include "roofline/model_parameters.h"
+
+namespace roofline {
+
+int64_t ParameterCount::total() const
+{
+    return embedding + attention + dense_ffn + routed_experts + shared_experts + router + norms + lm_head;
+}
+
+double WeightBytes::total_bytes() const
+{
+    return embedding_bytes + attention_bytes + dense_ffn_bytes + expert_bytes + router_bytes + norm_bytes + lm_head_bytes;
+}
+
+namespace {
+
+int64_t attention_per_layer(const ModelDescription& m)
+{
+    const int64_t h = m.hidden_size;
+    int64_t n = h * m.q_width() + 2 * h * m.kv_width() + m.q_width() * h;
+    if (m.qkv_bias)
+        n += m.q_width() + 2 * m.kv_width();
+    if (m.o_bias)
+        n += h;
+    if (m.qk_norm)
+        n += 2 * m.head_dim;
+    if (m.attention_sinks)
+        n += m.num_attention_heads;
+    return n;
+}
+
+// A gated FFN has gate, up and down projections; an ungated one up and down.
+int64_t ffn_weights(int64_t hidden, int64_t width, bool gated, bool biased)
+{
+    const int64_t inputs = gated ? 2 : 1;
+    int64_t n = (inputs + 1) * hidden * width;
+    if (biased)
+        n += inputs * width + hidden;
+    return n;
+}
+
+} // namespace
+
+ParameterCount count_parameters(const ModelDescription& m)
+{
+    ParameterCount count;
+    const int64_t h = m.hidden_size;
+    count.embedding = m.vocab_size * h;
+    count.lm_head = m.tie_word_embeddings ? 0 : m.vocab_size * h;
+    count.attention = attention_per_layer(m) * m.num_layers;
+    count.norms = static_cast<int64_t>(m.norms_per_layer) * h * m.num_layers + h;
+
+    const int64_t moe_layers = m.moe ? m.moe_layer_count() : 0;
+    count.dense_ffn = ffn_weights(h, m.intermediate_size, m.gated_ffn, m.mlp_bias) * (m.num_layers - moe_layers);
+    int64_t active_experts = 0;
+    if (m.moe) {
+        const MoeDescription& e = *m.moe;
+        const int64_t expert = ffn_weights(h, e.expert_intermediate_size, m.gated_ffn, e.expert_bias);
+        count.routed_experts = expert * e.num_experts * moe_layers;
+        active_experts = expert * e.experts_per_token * moe_layers;
+        count.router = (h * e.num_experts + (e.router_bias ? e.num_experts : 0)) * moe_layers;
+        int64_t shared = ffn_weights(h, e.shared_expert_intermediate_size, m.gated_ffn, false) * e.num_shared_experts;
+        if (e.shared_expert_gate)
+            shared += h;
+        count.shared_experts = shared * moe_layers;
+    }
+    // A tied table is the LM head too, which reads all of it.
+    const int64_t gathered_only = m.tie_word_embeddings ? 0 : count.embedding;
+    count.active_per_token = count.total() - gathered_only - count.routed_experts + active_experts;
+    return count;
+}
+
+WeightBytes weight_bytes(const ModelDescription& model)
+{
+    return weight_bytes(model, model.tensor_formats());
+}
+
+WeightBytes weight_bytes(const ModelDescription& model, const TensorFormats& formats)
+{
+    const ParameterCount n = count_parameters(model);
+    const auto bytes = [](int64_t parameters, Precision p) { return static_cast<double>(parameters) * info(p).bytes_per_element; };
+    WeightBytes b;
+    b.embedding_bytes = bytes(n.embedding, formats.embedding);
+    b.attention_bytes = bytes(n.attention, formats.attention);
+    b.dense_ffn_bytes = bytes(n.dense_ffn, formats.dense_ffn);
+    b.expert_bytes = bytes(n.routed_experts + n.shared_experts, formats.experts);
+    b.router_bytes = bytes(n.router, formats.router);
+    b.norm_bytes = bytes(n.norms, formats.norms);
+    b.lm_head_bytes = bytes(n.lm_head, formats.lm_head);
+    return b;
+}
+
+} // namespace roofline
