@@ -264,6 +264,23 @@ ordered_json measurement_to_json(const Measurement& m)
     return row;
 }
 
+MeasurementSet merge_measurements(const std::vector<MeasurementSet>& sets)
+{
+    MeasurementSet merged;
+    for (const auto& set : sets) {
+        if (merged.hardware_key.empty())
+            merged.hardware_key = set.hardware_key;
+        if (merged.meta.empty())
+            merged.meta = set.meta;
+        merged.source += (merged.source.empty() ? "" : ", ") + set.source;
+        for (const auto& row : set.rows) {
+            merged.rows.push_back(row);
+            merged.rows.back().row_index = merged.rows.size() - 1;
+        }
+    }
+    return merged;
+}
+
 std::string utc_timestamp_now()
 {
     const std::time_t now = std::time(nullptr);
