@@ -1,6 +1,7 @@
 #include "roofline/bench_plan.h"
 
 #include "roofline/errors.h"
+#include "roofline/plugin_abi_rules.h"
 
 #include "json_util.h"
 
@@ -244,29 +245,14 @@ std::string plan_to_json(const BenchPlan& plan)
 
 rl_case to_rl_case(const BenchCase& c, const BenchPlan& plan)
 {
-    rl_case out{};
-    out.struct_size = sizeof out;
-    out.precision = static_cast<int32_t>(c.precision);
-    out.cache_mode = plan.cache_mode == CacheMode::Cold ? RL_CACHE_COLD : RL_CACHE_WARM;
-    if (const auto* gemv = std::get_if<GemvShape>(&c.shape)) {
-        out.kernel = RL_KERNEL_GEMV;
-        out.m = 1;
-        out.n = gemv->n;
-        out.k = gemv->k;
-    } else if (const auto* gemm = std::get_if<GemmShape>(&c.shape)) {
-        out.kernel = RL_KERNEL_GEMM;
-        out.m = gemm->m;
-        out.n = gemm->n;
-        out.k = gemm->k;
-    } else {
-        throw InputError("the plugins benchmark gemv and gemm, not " + std::string(to_string(kernel_of(c.shape))));
-    }
-    out.time_budget_s = plan.time_budget_per_case_s;
-    out.min_samples = plan.min_samples;
-    out.max_samples = plan.max_samples;
-    out.target_rel_spread = plan.target_rel_spread;
-    out.seed = plan.seed;
-    return out;
+    const abi::Sampling sampling{plan.time_budget_per_case_s, plan.min_samples, plan.max_samples, plan.target_rel_spread, plan.seed};
+    const rl_cache_mode cache = plan.cache_mode == CacheMode::Cold ? RL_CACHE_COLD : RL_CACHE_WARM;
+    const auto precision = static_cast<int32_t>(c.precision);
+    if (const auto* gemv = std::get_if<GemvShape>(&c.shape))
+        return abi::make_case(RL_KERNEL_GEMV, precision, {1, gemv->n, gemv->k}, cache, sampling);
+    if (const auto* gemm = std::get_if<GemmShape>(&c.shape))
+        return abi::make_case(RL_KERNEL_GEMM, precision, {gemm->m, gemm->n, gemm->k}, cache, sampling);
+    throw InputError("the plugins benchmark gemv and gemm, not " + std::string(to_string(kernel_of(c.shape))));
 }
 
 } // namespace roofline
