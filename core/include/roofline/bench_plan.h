@@ -6,6 +6,7 @@
 #include "roofline/precision.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +36,14 @@ BenchPlan default_plan();
 BenchPlan extended_plan();
 // A few small cases that finish in seconds anywhere (tests, smoke runs).
 BenchPlan smoke_plan();
+
+// The plans known by name, in the order a menu lists them: "default", "extended", "smoke".
+const std::vector<std::string>& plan_names();
+// The plan of that name; nothing for a name not in plan_names().
+std::optional<BenchPlan> named_plan(std::string_view name);
+// A plan name, else a plan file read with parse_plan_json. Throws InputError: a file that cannot be read says so
+// and names the plans there are.
+BenchPlan load_plan(const std::string& name_or_file);
 
 // Which kernels a plan may hold: those the plugins benchmark (GEMV, GEMM), or every kernel (attention and FFN
 // plans, written and read ahead of a plugin that runs them).
