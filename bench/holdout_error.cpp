@@ -8,6 +8,7 @@
 // worse than 20 %. Last, the second fold of a two-fold check: calibrated on the held-out half, predicting the
 // calibration half, so that a change to the model is judged on both halves (the exit status is the first fold's).
 #include "roofline/calibration.h"
+#include "roofline/holdout.h"
 #include "roofline/hardware_registry.h"
 #include "roofline/reports.h"
 

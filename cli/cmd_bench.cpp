@@ -24,26 +24,6 @@ extern "C" void on_interrupt(int)
         g_stop_now.store(true);
 }
 
-BenchPlan load_plan(const std::string& name)
-{
-    if (name == "default")
-        return default_plan();
-    if (name == "extended")
-        return extended_plan();
-    if (name == "smoke")
-        return smoke_plan();
-    std::string text;
-    try {
-        text = read_text_file(name);
-    } catch (const InputError& e) {
-        std::string reason = e.problem();
-        if (const auto colon = reason.find(": "); colon != std::string::npos)
-            reason = reason.substr(colon + 2); // the system's reason, without read_text_file's own words
-        throw InputError(e.where(), "cannot open the plan file (or use default, extended, smoke): " + reason);
-    }
-    return parse_plan_json(text, name);
-}
-
 std::string status_text(const Measurement& m)
 {
     if (m.status == RowStatus::Ok) {

@@ -15,6 +15,15 @@ namespace roofline::cli {
 
 namespace {
 
+// "a, b or c"
+std::string one_of(const std::vector<std::string>& names)
+{
+    std::string out;
+    for (std::size_t i = 0; i < names.size(); ++i)
+        out += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + names[i];
+    return out;
+}
+
 std::string script_for(const std::string& hardware_key, const BenchPlan& plan)
 {
     std::ostringstream s;
@@ -47,15 +56,10 @@ int run_export(const ParsedArgs& args)
     const HardwareRegistry registry = load_registry();
     const HardwareSpec& hw = registry.get(args.required("hardware"));
     const std::string plan_name = args.value("plan").value_or("default");
-    BenchPlan plan;
-    if (plan_name == "default")
-        plan = default_plan();
-    else if (plan_name == "extended")
-        plan = extended_plan();
-    else if (plan_name == "smoke")
-        plan = smoke_plan();
-    else
-        throw UsageError("--plan expects default, extended or smoke, got '" + plan_name + "'");
+    const std::optional<BenchPlan> named = named_plan(plan_name);
+    if (!named)
+        throw UsageError("--plan expects " + one_of(plan_names()) + ", got '" + plan_name + "'");
+    const BenchPlan& plan = *named;
 
     const std::string script = script_for(hw.key, plan);
     if (const auto out = args.value("out")) {

@@ -1,4 +1,5 @@
 #include "roofline/calibration.h"
+#include "roofline/holdout.h"
 #include "roofline/errors.h"
 #include "roofline/hardware_registry.h"
 

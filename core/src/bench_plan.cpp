@@ -1,6 +1,8 @@
 #include "roofline/bench_plan.h"
 
 #include "roofline/errors.h"
+#include "roofline/kernel_case.h"
+#include "roofline/plugin_abi_rules.h"
 
 #include "json_util.h"
 
@@ -88,7 +90,7 @@ BenchPlan smoke_plan()
     return plan;
 }
 
-BenchPlan parse_plan_json(std::string_view text, const std::string& source)
+BenchPlan parse_plan_json(std::string_view text, const std::string& source, PlanKernels kernels)
 {
     const ordered_json doc = parse_json_text(text, source);
     auto at = [&source](const std::string& field, std::optional<std::size_t> row = std::nullopt) {
@@ -131,42 +133,9 @@ BenchPlan parse_plan_json(std::string_view text, const std::string& source)
     if (doc.contains("seed"))
         plan.seed = static_cast<uint64_t>(read_positive_integer(doc["seed"], at("seed")));
 
-    auto read_kernel = [](const ordered_json& value, const InputLocation& where) {
-        const std::string name = read_string(value, where);
-        const auto kernel = parse_kernel(name);
-        if (!kernel || (*kernel != KernelType::GEMV && *kernel != KernelType::GEMM))
-            throw InputError(where, "'" + name + "': the plugins benchmark gemv and gemm");
-        return *kernel;
-    };
-    auto read_precision = [](const ordered_json& value, const InputLocation& where) {
-        const std::string name = read_string(value, where);
-        const auto precision = parse_precision(name);
-        if (!precision)
-            throw InputError(where, "unknown precision '" + name + "' (known: " + precision_names() + ")");
-        return *precision;
-    };
-    auto read_dims = [](const ordered_json& value, const InputLocation& where) {
-        if (value.is_string())
-            return parse_dims(value.get<std::string>());
-        if (!value.is_array())
-            throw InputError(where, "expected a list of dimensions or \"4096x4096\", got " + json_type_name(value));
-        std::vector<int64_t> dims;
-        for (const auto& d : value)
-            dims.push_back(read_positive_integer(d, where));
-        return dims;
-    };
-    // Dimensions, shape and work are all checked here, so a bad case is refused with its place before any runs.
-    auto shape_of = [&read_dims](KernelType kernel, const ordered_json& value, const InputLocation& where) {
-        try {
-            const KernelShape shape = make_shape(kernel, read_dims(value, where));
-            workload(shape, Precision::FP64);
-            return shape;
-        } catch (const InputError& e) {
-            if (!e.where().file.empty())
-                throw;
-            throw InputError(where, e.problem());
-        }
-    };
+    // The plugins run GEMV and GEMM; attention and FFN plans are read where the caller asks for them.
+    static const KernelChoice kBenchmarked{{KernelType::GEMV, KernelType::GEMM}, "the plugins benchmark gemv and gemm"};
+    const KernelChoice* only = kernels == PlanKernels::Benchmarked ? &kBenchmarked : nullptr;
 
     if (doc.contains("cases")) {
         const auto& cases = doc["cases"];
@@ -176,13 +145,15 @@ BenchPlan parse_plan_json(std::string_view text, const std::string& source)
             const auto& c = cases[i];
             if (!c.is_object())
                 throw InputError(at("", i), "expected an object, got " + json_type_name(c));
-            for (const char* field : {"kernel_type", "shape", "precision"}) {
-                if (!c.contains(field))
-                    throw InputError(at(field, i), "missing");
+            try {
+                const KernelCase read = read_case_json(c, [&](const std::string& field) { return at(field, i); }, only);
+                plan.cases.push_back({read.shape, read.precision});
+            } catch (const InputError& e) {
+                // A plan's case is located at its shape, not at one of its dimensions.
+                if (e.where().field.starts_with("shape["))
+                    throw InputError(at("shape", i), e.problem());
+                throw;
             }
-            const KernelType kernel = read_kernel(c["kernel_type"], at("kernel_type", i));
-            plan.cases.push_back({shape_of(kernel, c["shape"], at("shape", i)),
-                                  read_precision(c["precision"], at("precision", i))});
         }
     }
     if (doc.contains("shapes")) {
@@ -193,23 +164,23 @@ BenchPlan parse_plan_json(std::string_view text, const std::string& source)
             throw InputError(at("precisions"), "missing: a list of precisions to run every shape in");
         std::vector<Precision> precisions;
         for (std::size_t i = 0; i < doc["precisions"].size(); ++i)
-            precisions.push_back(read_precision(doc["precisions"][i], at("precisions[" + std::to_string(i) + "]")));
-        std::set<KernelType> kernels;
+            precisions.push_back(read_precision_json(doc["precisions"][i], at("precisions[" + std::to_string(i) + "]")));
+        std::set<KernelType> listed;
         if (doc.contains("kernels")) {
             if (!doc["kernels"].is_array())
                 throw InputError(at("kernels"), "expected a list of kernels");
             for (std::size_t i = 0; i < doc["kernels"].size(); ++i)
-                kernels.insert(read_kernel(doc["kernels"][i], at("kernels[" + std::to_string(i) + "]")));
+                listed.insert(read_kernel_json(doc["kernels"][i], at("kernels[" + std::to_string(i) + "]"), only));
         }
         for (const auto& [kernel_name, list] : shapes.items()) {
-            const KernelType kernel = read_kernel(kernel_name, at("shapes." + kernel_name));
-            if (!kernels.empty() && !kernels.count(kernel))
+            const KernelType kernel = read_kernel_json(kernel_name, at("shapes." + kernel_name), only);
+            if (!listed.empty() && !listed.count(kernel))
                 continue;
             if (!list.is_array())
                 throw InputError(at("shapes." + kernel_name), "expected a list of shapes");
             for (std::size_t i = 0; i < list.size(); ++i) {
                 const auto where = at("shapes." + kernel_name + "[" + std::to_string(i) + "]");
-                const KernelShape shape = shape_of(kernel, list[i], where);
+                const KernelShape shape = read_shape_json(kernel, list[i], kernel == KernelType::FFN, where);
                 for (Precision p : precisions)
                     plan.cases.push_back({shape, p});
             }
@@ -233,9 +204,7 @@ std::string plan_to_json(const BenchPlan& plan)
     ordered_json cases = ordered_json::array();
     for (const auto& c : plan.cases) {
         ordered_json item;
-        item["kernel_type"] = std::string(to_string(kernel_of(c.shape)));
-        item["shape"] = dims_of(c.shape);
-        item["precision"] = std::string(to_string(c.precision));
+        write_case_json(item, c.shape, c.precision);
         cases.push_back(item);
     }
     doc["cases"] = cases;
@@ -244,29 +213,14 @@ std::string plan_to_json(const BenchPlan& plan)
 
 rl_case to_rl_case(const BenchCase& c, const BenchPlan& plan)
 {
-    rl_case out{};
-    out.struct_size = sizeof out;
-    out.precision = static_cast<int32_t>(c.precision);
-    out.cache_mode = plan.cache_mode == CacheMode::Cold ? RL_CACHE_COLD : RL_CACHE_WARM;
-    if (const auto* gemv = std::get_if<GemvShape>(&c.shape)) {
-        out.kernel = RL_KERNEL_GEMV;
-        out.m = 1;
-        out.n = gemv->n;
-        out.k = gemv->k;
-    } else if (const auto* gemm = std::get_if<GemmShape>(&c.shape)) {
-        out.kernel = RL_KERNEL_GEMM;
-        out.m = gemm->m;
-        out.n = gemm->n;
-        out.k = gemm->k;
-    } else {
-        throw InputError("the plugins benchmark gemv and gemm, not " + std::string(to_string(kernel_of(c.shape))));
-    }
-    out.time_budget_s = plan.time_budget_per_case_s;
-    out.min_samples = plan.min_samples;
-    out.max_samples = plan.max_samples;
-    out.target_rel_spread = plan.target_rel_spread;
-    out.seed = plan.seed;
-    return out;
+    const abi::Sampling sampling{plan.time_budget_per_case_s, plan.min_samples, plan.max_samples, plan.target_rel_spread, plan.seed};
+    const rl_cache_mode cache = plan.cache_mode == CacheMode::Cold ? RL_CACHE_COLD : RL_CACHE_WARM;
+    const auto precision = static_cast<int32_t>(c.precision);
+    if (const auto* gemv = std::get_if<GemvShape>(&c.shape))
+        return abi::make_case(RL_KERNEL_GEMV, precision, {1, gemv->n, gemv->k}, cache, sampling);
+    if (const auto* gemm = std::get_if<GemmShape>(&c.shape))
+        return abi::make_case(RL_KERNEL_GEMM, precision, {gemm->m, gemm->n, gemm->k}, cache, sampling);
+    throw InputError("the plugins benchmark gemv and gemm, not " + std::string(to_string(kernel_of(c.shape))));
 }
 
 } // namespace roofline

@@ -3,6 +3,7 @@
 #include "roofline/bench_plan.h"
 #include "roofline/errors.h"
 #include "roofline/measurements.h"
+#include "roofline/plugin_abi_rules.h"
 
 #include "json_util.h"
 
@@ -17,19 +18,11 @@ namespace {
 
 constexpr uint64_t kGiB = 1ull << 30;
 
+constexpr abi::Sampling kCeilingSampling{1.0, 10, 1000, 0.01, 20261124};
+
 rl_case ceiling_case(rl_kernel kernel, uint64_t bytes, rl_cache_mode mode)
 {
-    rl_case c{};
-    c.struct_size = sizeof c;
-    c.kernel = kernel;
-    c.cache_mode = mode;
-    c.bytes = bytes;
-    c.time_budget_s = 1.0;
-    c.min_samples = 10;
-    c.max_samples = 1000;
-    c.target_rel_spread = 0.01;
-    c.seed = 20261124;
-    return c;
+    return abi::make_case(kernel, RL_PRECISION_FP32, {.bytes = bytes}, mode, kCeilingSampling);
 }
 
 // A working set well past the last-level cache, small enough for any device: 16 × L2, at least 1 GiB,

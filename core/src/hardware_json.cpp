@@ -2,7 +2,10 @@
 
 #include "json_util.h"
 
+#include <iterator>
 #include <set>
+#include <type_traits>
+#include <variant>
 
 namespace roofline {
 
@@ -13,31 +16,70 @@ namespace {
 
 constexpr int kHardwareSchemaVersion = 1;
 
-const std::set<std::string> kKnownFields = {
-    "schema_version", "key", "name", "base", "peak_bandwidth_gb_s", "peak_tflops", "sm_count", "l2_cache_bytes",
-    "l2_bandwidth_gb_s", "l2_efficiency", "dram_latency_us", "memory_gb", "compute_capability", "launch_overhead_us",
-    "kernel_efficiency", "compute_efficiency", "memory_efficiency", "partial_line_efficiency", "unaligned_efficiency",
-    "latency_floor_us", "throttle_after_us", "throttle_ratio", "gemm_tile", "sources", "notes", "calibration"};
+// HardwareSpec's fields, described once: the reader, the writer and the known-field check all walk these tables
+// (and operator== compares every member). Written in this order.
+enum class Range { Positive, NonNegative, AtMostOne };
+
+// A field of the profile's top level: text, a number, an integer or the peaks per precision. Required fields are
+// written always; the others when set (a plain number: when above 0).
+using PrecisionValues = std::map<Precision, double>;
+struct Field {
+    std::string_view name;
+    std::variant<std::string HardwareSpec::*, std::optional<std::string> HardwareSpec::*, double HardwareSpec::*,
+                 std::optional<double> HardwareSpec::*, std::optional<int> HardwareSpec::*,
+                 std::optional<uint64_t> HardwareSpec::*, PrecisionValues HardwareSpec::*>
+        member;
+    Range range = Range::Positive; // numbers only; integers are always positive
+    bool required = false;         // in every profile without a 'base'
+};
+
+const Field kFields[] = {
+    {"name", &HardwareSpec::name, Range::Positive, true},
+    {"peak_bandwidth_gb_s", &HardwareSpec::peak_bandwidth_gb_s, Range::Positive, true},
+    {"peak_tflops", &HardwareSpec::peak_tflops, Range::Positive, true},
+    {"sm_count", &HardwareSpec::sm_count},
+    {"l2_cache_bytes", &HardwareSpec::l2_cache_bytes},
+    {"l2_bandwidth_gb_s", &HardwareSpec::l2_bandwidth_gb_s},
+    {"l2_efficiency", &HardwareSpec::l2_efficiency},
+    {"dram_latency_us", &HardwareSpec::dram_latency_us, Range::NonNegative},
+    {"memory_gb", &HardwareSpec::memory_gb},
+    {"compute_capability", &HardwareSpec::compute_capability},
+    {"launch_overhead_us", &HardwareSpec::launch_overhead_us, Range::NonNegative},
+    {"throttle_after_us", &HardwareSpec::throttle_after_us},
+    {"throttle_ratio", &HardwareSpec::throttle_ratio, Range::AtMostOne},
+};
 
 // Tables of kernel -> precision -> number. A latency floor may be zero; an efficiency may not.
-const char* const kKernelTables[] = {"kernel_efficiency", "compute_efficiency", "memory_efficiency",
-                                     "partial_line_efficiency", "unaligned_efficiency", "latency_floor_us"};
+using KernelTable = std::map<KernelType, PrecisionValues>;
+struct TableField {
+    std::string_view name;
+    KernelTable HardwareSpec::*member;
+    Range range;
+};
 
-// Spec is HardwareSpec or const HardwareSpec: the table comes back with the same constness.
-template <class Spec>
-auto& table_of(Spec& spec, const std::string& name)
+const TableField kTableFields[] = {
+    {"kernel_efficiency", &HardwareSpec::kernel_efficiency, Range::Positive},
+    {"compute_efficiency", &HardwareSpec::compute_efficiency, Range::Positive},
+    {"memory_efficiency", &HardwareSpec::memory_efficiency, Range::Positive},
+    {"partial_line_efficiency", &HardwareSpec::partial_line_efficiency, Range::Positive},
+    {"unaligned_efficiency", &HardwareSpec::unaligned_efficiency, Range::Positive},
+    {"latency_floor_us", &HardwareSpec::latency_floor_us, Range::NonNegative},
+};
+
+// The fields read and written by hand below: a key, maps and lists with rules of their own.
+const char* const kOtherFields[] = {"schema_version", "key", "base", "gemm_tile", "sources", "notes", "calibration"};
+
+const std::set<std::string>& known_fields()
 {
-    if (name == "compute_efficiency")
-        return spec.compute_efficiency;
-    if (name == "memory_efficiency")
-        return spec.memory_efficiency;
-    if (name == "latency_floor_us")
-        return spec.latency_floor_us;
-    if (name == "partial_line_efficiency")
-        return spec.partial_line_efficiency;
-    if (name == "unaligned_efficiency")
-        return spec.unaligned_efficiency;
-    return spec.kernel_efficiency;
+    static const std::set<std::string> names = [] {
+        std::set<std::string> all(std::begin(kOtherFields), std::end(kOtherFields));
+        for (const Field& f : kFields)
+            all.emplace(f.name);
+        for (const TableField& f : kTableFields)
+            all.emplace(f.name);
+        return all;
+    }();
+    return names;
 }
 
 InputLocation at(const std::string& source, const std::string& field)
@@ -68,6 +110,98 @@ void require_object(const ordered_json& value, const InputLocation& where)
 {
     if (!value.is_object())
         throw InputError(where, "expected an object, got " + json_type_name(value));
+}
+
+double read_number_in(const ordered_json& value, Range range, const InputLocation& where)
+{
+    if (range == Range::NonNegative)
+        return read_non_negative_number(value, where);
+    const double number = read_positive_number(value, where);
+    if (range == Range::AtMostOne && number > 1)
+        throw InputError(where, "must be at most 1 (a throttle slows kernels down), got " + value.dump());
+    return number;
+}
+
+// precision -> number, into `values` over what a base profile gave.
+void read_by_precision(PrecisionValues& values, const ordered_json& value, Range range, const InputLocation& where)
+{
+    require_object(value, where);
+    for (const auto& [name, number] : value.items()) {
+        InputLocation at_precision = where;
+        at_precision.field += "." + name;
+        values[read_precision_key(name, at_precision)] = read_number_in(number, range, at_precision);
+    }
+}
+
+ordered_json by_precision_json(const PrecisionValues& values)
+{
+    ordered_json out = ordered_json::object();
+    for (Precision p : kAllPrecisions) {
+        if (const auto it = values.find(p); it != values.end())
+            out[std::string(to_string(p))] = it->second;
+    }
+    return out;
+}
+
+void read_field(HardwareSpec& spec, const Field& field, const ordered_json& value, const InputLocation& where)
+{
+    std::visit(
+        [&](auto member) {
+            using Value = std::remove_reference_t<decltype(spec.*member)>;
+            if constexpr (std::is_same_v<Value, PrecisionValues>) {
+                read_by_precision(spec.*member, value, field.range, where);
+                if ((spec.*member).empty())
+                    throw InputError(where, "needs at least one precision");
+            } else if constexpr (std::is_same_v<Value, std::string> || std::is_same_v<Value, std::optional<std::string>>)
+                spec.*member = read_string(value, where);
+            else if constexpr (std::is_same_v<Value, double> || std::is_same_v<Value, std::optional<double>>)
+                spec.*member = read_number_in(value, field.range, where);
+            else
+                spec.*member = static_cast<typename Value::value_type>(read_positive_integer(value, where));
+        },
+        field.member);
+}
+
+void write_field(ordered_json& doc, const HardwareSpec& spec, const Field& field)
+{
+    std::visit(
+        [&](auto member) {
+            const auto& value = spec.*member;
+            using Value = std::remove_cvref_t<decltype(value)>;
+            if constexpr (std::is_same_v<Value, PrecisionValues>)
+                doc[field.name] = by_precision_json(value);
+            else if constexpr (std::is_same_v<Value, std::string>)
+                doc[field.name] = value;
+            else if constexpr (std::is_same_v<Value, double>) {
+                if (field.required || value > 0)
+                    doc[field.name] = value;
+            } else if (value) {
+                doc[field.name] = *value;
+            }
+        },
+        field.member);
+}
+
+void read_table(KernelTable& out, const TableField& field, const ordered_json& table, const std::string& source)
+{
+    const std::string name(field.name);
+    require_object(table, at(source, name));
+    for (const auto& [kernel_name, factors] : table.items()) {
+        const auto kernel_where = at(source, name + "." + kernel_name);
+        const auto kernel = parse_kernel(kernel_name);
+        if (!kernel)
+            throw InputError(kernel_where, "unknown kernel (known: gemv, gemm, attention, ffn)");
+        read_by_precision(out[*kernel], factors, field.range, kernel_where);
+    }
+}
+
+ordered_json table_json(const KernelTable& factors_by_kernel)
+{
+    ordered_json table = ordered_json::object();
+    for (const auto& [kernel, factors] : factors_by_kernel) {
+        table[std::string(to_string(kernel))] = by_precision_json(factors);
+    }
+    return table;
 }
 
 } // namespace
@@ -114,8 +248,8 @@ HardwareSpec parse_hardware_json(std::string_view text, const std::string& sourc
     require_object(doc, at(source, ""));
 
     for (const auto& [field, value] : doc.items()) {
-        if (!kKnownFields.count(field))
-            throw InputError(at(source, field), "unknown field (check the spelling; known fields: " + join_names(kKnownFields) + ")");
+        if (!known_fields().count(field))
+            throw InputError(at(source, field), "unknown field (check the spelling; known fields: " + join_names(known_fields()) + ")");
     }
     if (doc.contains("schema_version")) {
         const int64_t version = read_positive_integer(doc["schema_version"], at(source, "schema_version"));
@@ -134,14 +268,15 @@ HardwareSpec parse_hardware_json(std::string_view text, const std::string& sourc
         spec.origin = source;
     }
 
-    auto require = [&](const char* field) {
+    auto require = [&](std::string_view field) {
         if (!has_base && !doc.contains(field))
-            throw InputError(at(source, field), "missing (every profile without a 'base' needs it)");
+            throw InputError(at(source, std::string(field)), "missing (every profile without a 'base' needs it)");
     };
     require("key");
-    require("name");
-    require("peak_bandwidth_gb_s");
-    require("peak_tflops");
+    for (const Field& f : kFields) {
+        if (f.required)
+            require(f.name);
+    }
 
     if (doc.contains("key")) {
         spec.key = read_string(doc["key"], at(source, "key"));
@@ -150,61 +285,13 @@ HardwareSpec parse_hardware_json(std::string_view text, const std::string& sourc
     } else {
         throw InputError(at(source, "key"), "missing: a profile needs its own key, even with a base");
     }
-    if (doc.contains("name"))
-        spec.name = read_string(doc["name"], at(source, "name"));
-    if (doc.contains("peak_bandwidth_gb_s"))
-        spec.peak_bandwidth_gb_s = read_positive_number(doc["peak_bandwidth_gb_s"], at(source, "peak_bandwidth_gb_s"));
-    if (doc.contains("peak_tflops")) {
-        const auto& peaks = doc["peak_tflops"];
-        require_object(peaks, at(source, "peak_tflops"));
-        for (const auto& [name, value] : peaks.items()) {
-            const auto where = at(source, "peak_tflops." + name);
-            spec.peak_tflops[read_precision_key(name, where)] = read_positive_number(value, where);
-        }
-        if (spec.peak_tflops.empty())
-            throw InputError(at(source, "peak_tflops"), "needs at least one precision");
+    for (const Field& f : kFields) {
+        if (doc.contains(f.name))
+            read_field(spec, f, doc[f.name], at(source, std::string(f.name)));
     }
-    if (doc.contains("sm_count"))
-        spec.sm_count = static_cast<int>(read_positive_integer(doc["sm_count"], at(source, "sm_count")));
-    if (doc.contains("l2_cache_bytes"))
-        spec.l2_cache_bytes = static_cast<uint64_t>(read_positive_integer(doc["l2_cache_bytes"], at(source, "l2_cache_bytes")));
-    if (doc.contains("l2_bandwidth_gb_s"))
-        spec.l2_bandwidth_gb_s = read_positive_number(doc["l2_bandwidth_gb_s"], at(source, "l2_bandwidth_gb_s"));
-    if (doc.contains("l2_efficiency"))
-        spec.l2_efficiency = read_positive_number(doc["l2_efficiency"], at(source, "l2_efficiency"));
-    if (doc.contains("dram_latency_us"))
-        spec.dram_latency_us = read_non_negative_number(doc["dram_latency_us"], at(source, "dram_latency_us"));
-    if (doc.contains("memory_gb"))
-        spec.memory_gb = read_positive_number(doc["memory_gb"], at(source, "memory_gb"));
-    if (doc.contains("compute_capability"))
-        spec.compute_capability = read_string(doc["compute_capability"], at(source, "compute_capability"));
-    if (doc.contains("launch_overhead_us"))
-        spec.launch_overhead_us = read_non_negative_number(doc["launch_overhead_us"], at(source, "launch_overhead_us"));
-    if (doc.contains("throttle_after_us"))
-        spec.throttle_after_us = read_positive_number(doc["throttle_after_us"], at(source, "throttle_after_us"));
-    if (doc.contains("throttle_ratio")) {
-        spec.throttle_ratio = read_positive_number(doc["throttle_ratio"], at(source, "throttle_ratio"));
-        if (*spec.throttle_ratio > 1)
-            throw InputError(at(source, "throttle_ratio"), "must be at most 1 (a throttle slows kernels down), got "
-                                                               + doc["throttle_ratio"].dump());
-    }
-    for (const std::string table_name : kKernelTables) {
-        if (!doc.contains(table_name))
-            continue;
-        const auto& table = doc[table_name];
-        require_object(table, at(source, table_name));
-        for (const auto& [kernel_name, factors] : table.items()) {
-            const auto kernel_where = at(source, table_name + "." + kernel_name);
-            const auto kernel = parse_kernel(kernel_name);
-            if (!kernel)
-                throw InputError(kernel_where, "unknown kernel (known: gemv, gemm, attention, ffn)");
-            require_object(factors, kernel_where);
-            for (const auto& [name, value] : factors.items()) {
-                const auto where = at(source, table_name + "." + kernel_name + "." + name);
-                table_of(spec, table_name)[*kernel][read_precision_key(name, where)] =
-                    table_name == "latency_floor_us" ? read_non_negative_number(value, where) : read_positive_number(value, where);
-            }
-        }
+    for (const TableField& f : kTableFields) {
+        if (doc.contains(f.name))
+            read_table(spec.*f.member, f, doc[f.name], source);
     }
     if (doc.contains("gemm_tile")) {
         const auto& tile = doc["gemm_tile"];
@@ -259,46 +346,11 @@ std::string hardware_to_json(const HardwareSpec& spec, int indent)
     ordered_json doc;
     doc["schema_version"] = kHardwareSchemaVersion;
     doc["key"] = spec.key;
-    doc["name"] = spec.name;
-    doc["peak_bandwidth_gb_s"] = spec.peak_bandwidth_gb_s;
-    ordered_json peaks = ordered_json::object();
-    for (Precision p : spec.precisions())
-        peaks[std::string(to_string(p))] = spec.peak_tflops.at(p);
-    doc["peak_tflops"] = peaks;
-    if (spec.sm_count)
-        doc["sm_count"] = *spec.sm_count;
-    if (spec.l2_cache_bytes)
-        doc["l2_cache_bytes"] = *spec.l2_cache_bytes;
-    if (spec.l2_bandwidth_gb_s)
-        doc["l2_bandwidth_gb_s"] = *spec.l2_bandwidth_gb_s;
-    if (spec.l2_efficiency)
-        doc["l2_efficiency"] = *spec.l2_efficiency;
-    if (spec.dram_latency_us)
-        doc["dram_latency_us"] = *spec.dram_latency_us;
-    if (spec.memory_gb)
-        doc["memory_gb"] = *spec.memory_gb;
-    if (spec.compute_capability)
-        doc["compute_capability"] = *spec.compute_capability;
-    if (spec.launch_overhead_us > 0)
-        doc["launch_overhead_us"] = spec.launch_overhead_us;
-    if (spec.throttle_after_us)
-        doc["throttle_after_us"] = *spec.throttle_after_us;
-    if (spec.throttle_ratio)
-        doc["throttle_ratio"] = *spec.throttle_ratio;
-    for (const std::string table_name : kKernelTables) {
-        const auto& factors_by_kernel = table_of(spec, table_name);
-        if (factors_by_kernel.empty())
-            continue;
-        ordered_json table = ordered_json::object();
-        for (const auto& [kernel, factors] : factors_by_kernel) {
-            ordered_json row = ordered_json::object();
-            for (Precision p : kAllPrecisions) {
-                if (const auto it = factors.find(p); it != factors.end())
-                    row[std::string(to_string(p))] = it->second;
-            }
-            table[std::string(to_string(kernel))] = row;
-        }
-        doc[table_name] = table;
+    for (const Field& f : kFields)
+        write_field(doc, spec, f);
+    for (const TableField& f : kTableFields) {
+        if (!(spec.*f.member).empty())
+            doc[f.name] = table_json(spec.*f.member);
     }
     if (spec.gemm_tile_m && spec.gemm_tile_n)
         doc["gemm_tile"] = {*spec.gemm_tile_m, *spec.gemm_tile_n};

@@ -277,6 +277,17 @@ std::string format_shape(const KernelShape& shape)
     return out;
 }
 
+KernelShape parse_shape(KernelType kernel, std::string_view text)
+{
+    // The flag word, if any, follows the last separator.
+    const std::string_view flag_word = kernel == KernelType::Attention ? ",causal" : kernel == KernelType::FFN ? ",plain" : "";
+    const bool flagged = !flag_word.empty() && text.ends_with(flag_word);
+    if (flagged)
+        text.remove_suffix(flag_word.size());
+    const bool flag = kernel == KernelType::FFN ? !flagged : flagged;
+    return make_shape(kernel, parse_dims(text), flag);
+}
+
 std::vector<int64_t> parse_dims(std::string_view text)
 {
     std::vector<int64_t> dims;

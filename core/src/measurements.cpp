@@ -1,6 +1,7 @@
 #include "roofline/measurements.h"
 
 #include "roofline/errors.h"
+#include "roofline/kernel_case.h"
 #include "roofline/version.h"
 
 #include "json_util.h"
@@ -22,10 +23,13 @@ namespace {
 
 constexpr std::size_t kMaxReportedProblems = 10;
 
-// Fields this reader understands; everything else in a row is kept in `extra`.
-const std::set<std::string> kRowFields = {"kernel_type", "kernel", "shape", "precision", "status", "reason",
-                                          "measured_time_us", "measured_tflops", "measured_bandwidth_gb_s", "ai",
-                                          "cache_mode", "causal", "gated"};
+// Fields this reader understands (a case's, and these); everything else in a row is kept in `extra`.
+const std::set<std::string> kRowFields = [] {
+    std::set<std::string> fields = {"status", "reason", "measured_time_us", "measured_tflops", "measured_bandwidth_gb_s", "ai", "cache_mode"};
+    for (std::string_view field : kCaseFields)
+        fields.emplace(field);
+    return fields;
+}();
 
 struct RowReader {
     const std::string& source;
@@ -41,53 +45,10 @@ Measurement read_row(const ordered_json& item, const RowReader& r)
     Measurement m;
     m.row_index = r.row;
 
-    const char* kernel_field = item.contains("kernel_type") ? "kernel_type" : "kernel";
-    if (!item.contains(kernel_field))
-        throw InputError(r.at("kernel_type"), "missing (gemv, gemm, attention or ffn)");
-    const std::string kernel_name = read_string(item[kernel_field], r.at(kernel_field));
-    const auto kernel = parse_kernel(kernel_name);
-    if (!kernel)
-        throw InputError(r.at(kernel_field), "unknown kernel '" + kernel_name + "' (known: gemv, gemm, attention, ffn)");
-
-    if (!item.contains("precision"))
-        throw InputError(r.at("precision"), "missing");
-    const std::string precision_name = read_string(item["precision"], r.at("precision"));
-    const auto precision = parse_precision(precision_name);
-    if (!precision)
-        throw InputError(r.at("precision"), "unknown precision '" + precision_name + "' (known: " + precision_names() + ")");
-    m.precision = *precision;
-
-    if (!item.contains("shape"))
-        throw InputError(r.at("shape"), "missing");
-    const auto& shape = item["shape"];
-    std::vector<int64_t> dims;
-    try {
-        if (shape.is_string()) {
-            dims = parse_dims(shape.get<std::string>());
-        } else if (shape.is_array()) {
-            for (std::size_t i = 0; i < shape.size(); ++i)
-                dims.push_back(read_positive_integer(shape[i], r.at("shape[" + std::to_string(i) + "]")));
-        } else {
-            throw InputError("expected a list of dimensions or \"4096x4096\", got " + json_type_name(shape));
-        }
-        bool flag = *kernel == KernelType::FFN; // FFN defaults to gated (SwiGLU)
-        if (*kernel == KernelType::Attention && item.contains("causal"))
-            flag = read_bool(item["causal"], r.at("causal"));
-        if (*kernel == KernelType::FFN && item.contains("gated"))
-            flag = read_bool(item["gated"], r.at("gated"));
-        m.shape = make_shape(*kernel, dims, flag);
-    } catch (const InputError& e) {
-        if (!e.where().field.empty())
-            throw;
-        throw InputError(r.at("shape"), e.problem());
-    }
-
-    Workload work;
-    try {
-        work = workload(m.shape, m.precision);
-    } catch (const InputError& e) {
-        throw InputError(r.at("shape"), e.problem());
-    }
+    const KernelCase c = read_case_json(item, [&r](const std::string& field) { return r.at(field); });
+    m.shape = c.shape;
+    m.precision = c.precision;
+    const Workload work = workload(m.shape, m.precision);
 
     if (item.contains("status")) {
         const std::string status = read_string(item["status"], r.at("status"));
@@ -240,13 +201,7 @@ MeasurementSet load_measurements(const std::filesystem::path& file)
 ordered_json measurement_to_json(const Measurement& m)
 {
     ordered_json row;
-    row["kernel_type"] = std::string(to_string(m.kernel()));
-    row["shape"] = dims_of(m.shape);
-    if (const auto* a = std::get_if<AttentionShape>(&m.shape))
-        row["causal"] = a->causal;
-    if (const auto* f = std::get_if<FfnShape>(&m.shape))
-        row["gated"] = f->gated;
-    row["precision"] = std::string(to_string(m.precision));
+    write_case_json(row, m.shape, m.precision);
     if (m.status != RowStatus::Ok) {
         row["status"] = std::string(to_string(m.status));
         row["reason"] = m.reason;
@@ -262,6 +217,23 @@ ordered_json measurement_to_json(const Measurement& m)
     for (const auto& [field, value] : m.extra.items())
         row[field] = value;
     return row;
+}
+
+MeasurementSet merge_measurements(const std::vector<MeasurementSet>& sets)
+{
+    MeasurementSet merged;
+    for (const auto& set : sets) {
+        if (merged.hardware_key.empty())
+            merged.hardware_key = set.hardware_key;
+        if (merged.meta.empty())
+            merged.meta = set.meta;
+        merged.source += (merged.source.empty() ? "" : ", ") + set.source;
+        for (const auto& row : set.rows) {
+            merged.rows.push_back(row);
+            merged.rows.back().row_index = merged.rows.size() - 1;
+        }
+    }
+    return merged;
 }
 
 std::string utc_timestamp_now()

@@ -1,5 +1,7 @@
 #include "roofline/plugin_loader.h"
 
+#include "roofline/plugin_abi_rules.h"
+
 #include <dlfcn.h>
 #include <unistd.h>
 
@@ -41,11 +43,6 @@ fs::path executable_dir()
     std::error_code ec;
     const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
     return ec ? fs::path() : exe.parent_path();
-}
-
-std::string copy_c_string(const char* buffer, std::size_t size)
-{
-    return std::string(buffer, strnlen(buffer, size));
 }
 
 } // namespace
@@ -123,7 +120,7 @@ int Plugin::device_count(std::string* message) const
     char buffer[1024] = {};
     const int32_t count = api_->device_count(buffer, sizeof buffer);
     if (message)
-        *message = copy_c_string(buffer, sizeof buffer);
+        *message = abi::read_text(buffer, sizeof buffer);
     return count < 0 ? 0 : count;
 }
 
@@ -251,7 +248,7 @@ std::unique_ptr<Device> Device::open(std::shared_ptr<Plugin> plugin, int index)
     if (status != RL_STATUS_OK || !handle)
         throw PluginError(status == RL_STATUS_NO_DEVICE ? PluginError::Kind::NoDevice : PluginError::Kind::Failed,
                           "cannot open " + plugin->name() + " device " + std::to_string(index) + ": "
-                              + copy_c_string(message, sizeof message));
+                              + abi::read_text(message, sizeof message));
     std::unique_ptr<Device> device(new Device(std::move(plugin), handle));
 
     rl_device_info raw{};
@@ -259,8 +256,8 @@ std::unique_ptr<Device> Device::open(std::shared_ptr<Plugin> plugin, int index)
     if (api.describe(handle, &raw) != RL_STATUS_OK)
         throw PluginError(PluginError::Kind::Failed, "the " + device->plugin_->name() + " plugin cannot describe its device");
     DeviceInfo& info = device->info_;
-    info.backend = copy_c_string(raw.backend, sizeof raw.backend);
-    info.name = copy_c_string(raw.name, sizeof raw.name);
+    info.backend = abi::read_text(raw.backend, sizeof raw.backend);
+    info.name = abi::read_text(raw.name, sizeof raw.name);
     info.compute_capability_major = raw.compute_capability_major;
     info.compute_capability_minor = raw.compute_capability_minor;
     info.multiprocessor_count = raw.multiprocessor_count;
@@ -269,9 +266,9 @@ std::unique_ptr<Device> Device::open(std::shared_ptr<Plugin> plugin, int index)
     info.max_sm_clock_mhz = raw.max_sm_clock_mhz;
     info.max_memory_clock_mhz = raw.max_memory_clock_mhz;
     info.memory_bus_width_bits = raw.memory_bus_width_bits;
-    info.driver_version = copy_c_string(raw.driver_version, sizeof raw.driver_version);
-    info.runtime_version = copy_c_string(raw.runtime_version, sizeof raw.runtime_version);
-    info.library_version = copy_c_string(raw.library_version, sizeof raw.library_version);
+    info.driver_version = abi::read_text(raw.driver_version, sizeof raw.driver_version);
+    info.runtime_version = abi::read_text(raw.runtime_version, sizeof raw.runtime_version);
+    info.library_version = abi::read_text(raw.library_version, sizeof raw.library_version);
     info.plugin_name = device->plugin_->name();
     info.plugin_version = device->plugin_->version();
     return device;
@@ -282,7 +279,7 @@ Device::Support Device::supports(const rl_case& c) const
     char reason[1024] = {};
     Support s;
     s.status = plugin_->api().supports(device_, &c, reason, sizeof reason);
-    s.reason = copy_c_string(reason, sizeof reason);
+    s.reason = abi::read_text(reason, sizeof reason);
     return s;
 }
 

@@ -1,6 +1,7 @@
 #include "refined_fit.h"
 
 #include "least_squares.h"
+#include "stats.h"
 
 #include <algorithm>
 #include <cmath>
@@ -9,8 +10,6 @@ namespace roofline::detail {
 
 namespace {
 
-constexpr double kMinEfficiency = 0.01;
-constexpr double kMaxEfficiency = 2.0;
 constexpr double kMinThrottleRatio = 0.3;
 constexpr double kSoftL1Scale = 0.05; // |log error| up to about 5 % counts fully, beyond that less and less
 // A group's latency floor leans towards its kernel's: a floor twice the kernel's costs about what a 20 % error on

@@ -1,5 +1,7 @@
 #include "roofline/reports.h"
 
+#include "roofline/kernel_case.h"
+
 #include <cmath>
 #include <cstdio>
 
@@ -78,9 +80,9 @@ std::string validation_csv(const ValidationReport& report, bool with_summary, co
         const ValidationRow& row = report.rows[i];
         const Measurement& m = row.measurement;
         const Prediction* p = row.prediction(report.mode);
+        const auto [kernel, shape, precision] = case_columns(m.shape, m.precision);
         std::vector<std::string> f = {
-            std::string(to_string(m.kernel())), format_shape(m.shape), std::string(to_string(m.precision)),
-            m.cache_mode, std::string(to_string(report.mode)),
+            kernel, shape, precision, m.cache_mode, std::string(to_string(report.mode)),
             p ? format_number(p->predicted_time_us) : "",
             m.measured_time_us > 0 ? format_number(m.measured_time_us) : "",
             row.compared() ? format_number(row.error_pct, 2) : "",
@@ -192,9 +194,7 @@ ordered_json validation_json(const ValidationReport& report)
     for (const auto& row : report.rows) {
         const Measurement& m = row.measurement;
         ordered_json r;
-        r["kernel_type"] = std::string(to_string(m.kernel()));
-        r["shape"] = dims_of(m.shape);
-        r["precision"] = std::string(to_string(m.precision));
+        write_case_json(r, m.shape, m.precision);
         if (m.measured_time_us > 0)
             r["measured_time_us"] = m.measured_time_us;
         if (const Prediction* p = row.prediction(report.mode))

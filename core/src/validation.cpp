@@ -2,9 +2,12 @@
 
 #include "roofline/errors.h"
 
+#include "stats.h"
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <utility>
 
 namespace roofline {
 
@@ -52,9 +55,7 @@ ErrorSummary summarize(const std::vector<double>& signed_errors_pct)
     s.mean_abs_error_pct = std::accumulate(abs_errors.begin(), abs_errors.end(), 0.0) / static_cast<double>(s.count);
     s.mean_signed_error_pct = std::accumulate(signed_errors_pct.begin(), signed_errors_pct.end(), 0.0) / static_cast<double>(s.count);
     s.max_abs_error_pct = *std::max_element(abs_errors.begin(), abs_errors.end());
-    std::sort(abs_errors.begin(), abs_errors.end());
-    const std::size_t mid = s.count / 2;
-    s.median_abs_error_pct = s.count % 2 ? abs_errors[mid] : (abs_errors[mid - 1] + abs_errors[mid]) / 2;
+    s.median_abs_error_pct = detail::median(std::move(abs_errors));
     return s;
 }
 

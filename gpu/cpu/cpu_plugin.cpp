@@ -4,13 +4,11 @@
 #include "memory_ceilings.h"
 
 #include "roofline/plugin_abi.h"
+#include "roofline/plugin_abi_rules.h"
 
 #include <cblas.h>
 
 #include <cstdio>
-#include <cstring>
-#include <exception>
-#include <new>
 #include <string>
 
 extern "C" char* openblas_get_config(void);
@@ -22,19 +20,7 @@ struct rl_device {
 namespace {
 
 using namespace roofline::cpu;
-
-void write_text(char* buffer, std::size_t size, const std::string& text)
-{
-    if (!buffer || size == 0)
-        return;
-    std::snprintf(buffer, size, "%s", text.c_str());
-}
-
-template <std::size_t N>
-void write_field(char (&field)[N], const std::string& text)
-{
-    std::snprintf(field, N, "%s", text.c_str());
-}
+namespace abi = roofline::abi;
 
 bool is_ceiling(int32_t kernel)
 {
@@ -49,59 +35,66 @@ std::string gib(uint64_t bytes)
     return text;
 }
 
+// The host's case as this build knows it; an older host's shorter struct is read with the default sampling.
+rl_case read_host_case(const rl_case* c)
+{
+    const auto in = abi::read_case(c);
+    if (!in)
+        throw abi::StatusError(RL_STATUS_INVALID_ARGUMENT, "rl_case is missing or too short to name a kernel and shape");
+    return *in;
+}
+
 int32_t device_count(char* message, std::size_t size)
 {
-    write_text(message, size, "");
+    abi::copy_text(message, size, "");
     return 1;
 }
 
 rl_status open_device(int32_t index, rl_device** out, char* message, std::size_t size)
 {
-    try {
-        if (index != 0) {
-            write_text(message, size, "the CPU plugin has one device, index 0");
-            return RL_STATUS_NO_DEVICE;
-        }
+    std::string text;
+    const rl_status status = abi::guarded(text, [&] {
+        if (!out)
+            throw abi::StatusError(RL_STATUS_INVALID_ARGUMENT, "out_device is NULL");
+        if (index != 0)
+            throw abi::StatusError(RL_STATUS_NO_DEVICE, "the CPU plugin has one device, index 0");
         *out = new rl_device{read_host_info()};
         return RL_STATUS_OK;
-    } catch (const std::exception& e) {
-        write_text(message, size, e.what());
-        return RL_STATUS_FAILED;
-    }
+    });
+    abi::copy_text(message, size, text);
+    return status;
 }
 
 rl_status describe(rl_device* device, rl_device_info* out)
 {
-    if (!device || !out || out->struct_size < sizeof(rl_device_info))
-        return RL_STATUS_INVALID_ARGUMENT;
-    const uint32_t size = out->struct_size;
-    std::memset(out, 0, sizeof(rl_device_info));
-    out->struct_size = size;
-    write_field(out->backend, "cpu");
-    write_field(out->name, device->host.cpu_name);
-    out->multiprocessor_count = device->host.cores;
-    out->memory_bytes = device->host.memory_bytes;
-    out->l2_cache_bytes = device->host.last_level_cache_bytes;
-    out->max_sm_clock_mhz = device->host.max_clock_mhz;
-    const char* config = openblas_get_config();
-    write_field(out->library_version, config ? config : "OpenBLAS");
-    return RL_STATUS_OK;
+    std::string text;
+    return abi::guarded(text, [&] {
+        if (!device || !out)
+            return RL_STATUS_INVALID_ARGUMENT;
+        rl_device_info info{};
+        abi::copy_text(info.backend, "cpu");
+        abi::copy_text(info.name, device->host.cpu_name);
+        info.multiprocessor_count = device->host.cores;
+        info.memory_bytes = device->host.memory_bytes;
+        info.l2_cache_bytes = device->host.last_level_cache_bytes;
+        info.max_sm_clock_mhz = device->host.max_clock_mhz;
+        const char* config = openblas_get_config();
+        abi::copy_text(info.library_version, config ? config : "OpenBLAS");
+        abi::write_struct(out, info);
+        return RL_STATUS_OK;
+    });
 }
 
-rl_status check_case(const rl_device* device, const rl_case* c, std::string& reason)
+rl_status check_case(const rl_device& device, const rl_case& c, std::string& reason)
 {
-    if (!c || c->struct_size < sizeof(rl_case)) {
-        reason = "rl_case is missing or from an older ABI";
-        return RL_STATUS_INVALID_ARGUMENT;
-    }
     uint64_t needed = 0;
-    if (is_ceiling(c->kernel)) {
-        needed = c->kernel == RL_KERNEL_DRAM_COPY ? 2 * c->bytes : c->bytes;
+    if (is_ceiling(c.kernel)) {
+        needed = c.kernel == RL_KERNEL_DRAM_COPY ? 2 * c.bytes : c.bytes;
     } else {
-        reason = blas_unsupported_reason(*c);
+        reason = blas_unsupported_reason(c);
         if (!reason.empty())
             return RL_STATUS_UNSUPPORTED;
-        needed = blas_case_bytes(*c, device->host.last_level_cache_bytes);
+        needed = blas_case_bytes(c, device.host.last_level_cache_bytes);
         if (needed == 0) {
             reason = "the shape's byte count overflows 64 bits";
             return RL_STATUS_INVALID_ARGUMENT;
@@ -118,46 +111,40 @@ rl_status check_case(const rl_device* device, const rl_case* c, std::string& rea
 
 rl_status supports(rl_device* device, const rl_case* c, char* reason, std::size_t size)
 {
-    try {
-        std::string why;
-        const rl_status status = check_case(device, c, why);
-        write_text(reason, size, why);
-        return status;
-    } catch (const std::exception& e) {
-        write_text(reason, size, e.what());
-        return RL_STATUS_FAILED;
-    }
+    std::string why;
+    const rl_status status = abi::guarded(why, [&] {
+        if (!device)
+            throw abi::StatusError(RL_STATUS_INVALID_ARGUMENT, "device is NULL");
+        return check_case(*device, read_host_case(c), why);
+    });
+    abi::copy_text(reason, size, why);
+    return status;
 }
 
 rl_status run(rl_device* device, const rl_case* c, rl_stop_fn stop, void* stop_user, rl_result* out)
 {
-    if (!out || out->struct_size < sizeof(rl_result))
-        return RL_STATUS_INVALID_ARGUMENT;
-    const uint32_t size = out->struct_size;
-    std::memset(out, 0, sizeof(rl_result));
-    out->struct_size = size;
-    try {
-        std::string why;
-        rl_status status = check_case(device, c, why);
-        if (status != RL_STATUS_OK) {
-            write_field(out->message, why);
-        } else if (is_ceiling(c->kernel)) {
-            status = run_ceiling_case(*c, device->host.cores, stop, stop_user, out);
-        } else {
-            status = run_blas_case(*c, device->host.last_level_cache_bytes, stop, stop_user, out);
-        }
-        out->sm_clock_mhz = current_clock_mhz();
-        out->status = status;
-        return status;
-    } catch (const std::bad_alloc&) {
-        write_field(out->message, "out of host memory");
-        out->status = RL_STATUS_SKIPPED;
-        return RL_STATUS_SKIPPED;
-    } catch (const std::exception& e) {
-        write_field(out->message, e.what());
-        out->status = RL_STATUS_FAILED;
-        return RL_STATUS_FAILED;
+    rl_result result{};
+    std::string why;
+    // A host allocation that fails is the case not fitting now: a smaller one may still run.
+    const rl_status status = abi::guarded(why, [&] {
+        if (!device)
+            throw abi::StatusError(RL_STATUS_INVALID_ARGUMENT, "device is NULL");
+        const rl_case in = read_host_case(c);
+        rl_status checked = check_case(*device, in, why);
+        if (checked != RL_STATUS_OK)
+            return checked;
+        checked = is_ceiling(in.kernel) ? run_ceiling_case(in, device->host.cores, stop, stop_user, &result)
+                                        : run_blas_case(in, device->host.last_level_cache_bytes, stop, stop_user, &result);
+        result.sm_clock_mhz = current_clock_mhz();
+        return checked;
+    }, RL_STATUS_SKIPPED);
+    if (!why.empty()) { // a refusal or an exception: its reason, and nothing of a partial run
+        result = rl_result{};
+        abi::copy_text(result.message, why);
     }
+    result.status = status;
+    abi::write_struct(out, result);
+    return status;
 }
 
 void close_device(rl_device* device)

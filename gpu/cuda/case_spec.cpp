@@ -5,17 +5,17 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstddef>
 #include <cstdio>
-#include <cstring>
 #include <limits>
+#include <optional>
 
 namespace rl_cuda {
 namespace {
 
-constexpr double kDefaultBudgetS = 1.0;
-constexpr int kDefaultMinSamples = 10;
-constexpr int kDefaultMaxSamples = 10000;
+// A zero in the host's case means "the default", as a field an older host's struct lacks does.
+constexpr double kDefaultBudgetS = roofline::abi::kDefaultSampling.time_budget_s;
+constexpr int kDefaultMinSamples = roofline::abi::kDefaultSampling.min_samples;
+constexpr int kDefaultMaxSamples = roofline::abi::kDefaultSampling.max_samples;
 // cuBLASLt takes 64-bit sizes, but M * K and friends must stay countable in bytes.
 constexpr int64_t kMaxDimension = int64_t{1} << 40;
 
@@ -62,12 +62,10 @@ CaseSpec read_case(const rl_case* c)
 {
     if (!c)
         invalid("case is NULL");
-    // Fields a shorter (older) struct does not carry keep their defaults.
-    rl_case in{};
-    const std::size_t size = std::min<std::size_t>(c->struct_size, sizeof(rl_case));
-    if (size < offsetof(rl_case, bytes))
+    const std::optional<rl_case> read = roofline::abi::read_case(c);
+    if (!read)
         invalid("rl_case.struct_size " + std::to_string(c->struct_size) + " is too small");
-    std::memcpy(&in, c, size);
+    const rl_case& in = *read;
 
     CaseSpec s;
     switch (in.kernel) {
@@ -103,25 +101,20 @@ CaseSpec read_case(const rl_case* c)
     }
     s.bytes = in.bytes;
 
-    if (size > offsetof(rl_case, time_budget_s))
-        s.time_budget_s = in.time_budget_s;
+    s.time_budget_s = in.time_budget_s;
     if (!std::isfinite(s.time_budget_s) || s.time_budget_s < 0.0)
         invalid("time_budget_s must be a finite number >= 0");
     if (s.time_budget_s == 0.0)
         s.time_budget_s = kDefaultBudgetS;
-    const bool has_min = size > offsetof(rl_case, min_samples) && in.min_samples > 0;
-    const bool has_max = size > offsetof(rl_case, max_samples) && in.max_samples > 0;
-    s.max_samples = has_max ? in.max_samples : kDefaultMaxSamples;
-    s.min_samples = has_min ? in.min_samples : std::min(kDefaultMinSamples, s.max_samples);
+    s.max_samples = in.max_samples > 0 ? in.max_samples : kDefaultMaxSamples;
+    s.min_samples = in.min_samples > 0 ? in.min_samples : std::min(kDefaultMinSamples, s.max_samples);
     if (s.max_samples < s.min_samples)
         invalid("max_samples " + std::to_string(s.max_samples) + " is below min_samples "
                 + std::to_string(s.min_samples));
-    if (size > offsetof(rl_case, target_rel_spread))
-        s.target_rel_spread = in.target_rel_spread;
+    s.target_rel_spread = in.target_rel_spread;
     if (!std::isfinite(s.target_rel_spread))
         invalid("target_rel_spread must be finite");
-    if (size > offsetof(rl_case, seed))
-        s.seed = in.seed;
+    s.seed = in.seed;
     return s;
 }
 

@@ -4,6 +4,7 @@
 // so no exception crosses the ABI.
 
 #include "roofline/plugin_abi.h"
+#include "roofline/plugin_abi_rules.h"
 
 #include <cublasLt.h>
 #include <cublas_v2.h>
@@ -14,14 +15,8 @@
 
 namespace rl_cuda {
 
-class Error : public std::runtime_error {
-public:
-    Error(rl_status status, const std::string& message) : std::runtime_error(message), status_(status) {}
-    rl_status status() const noexcept { return status_; }
-
-private:
-    rl_status status_;
-};
+// A failure with the status the host sees (plugin_abi_rules.h maps it at the boundary).
+using Error = roofline::abi::StatusError;
 
 [[noreturn]] void throw_cuda_error(const char* file, int line, const char* call, cudaError_t error);
 [[noreturn]] void throw_cublas_error(const char* file, int line, const char* call, cublasStatus_t status);

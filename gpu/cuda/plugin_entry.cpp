@@ -10,14 +10,11 @@
 #include "nvml_clock.h"
 
 #include "roofline/plugin_abi.h"
+#include "roofline/plugin_abi_rules.h"
 
 #include <cuda_runtime_api.h>
 
-#include <algorithm>
-#include <cstring>
-#include <exception>
 #include <memory>
-#include <new>
 #include <string>
 
 #ifndef ROOFLINE_PLUGIN_VERSION
@@ -33,47 +30,9 @@ namespace {
 
 using rl_cuda::Error;
 
-void copy_text(char* dst, size_t size, const std::string& text)
-{
-    if (!dst || size == 0)
-        return;
-    const size_t n = std::min(size - 1, text.size());
-    std::memcpy(dst, text.data(), n);
-    dst[n] = '\0';
-}
-
-template <size_t N> void copy_text(char (&dst)[N], const std::string& text)
-{
-    copy_text(dst, N, text);
-}
-
-// Writes `full` into the host's struct, only as far as the host's struct_size reaches.
-template <typename T> void write_struct(T* out, T full)
-{
-    const uint32_t caller_size = out->struct_size;
-    full.struct_size = caller_size;
-    std::memcpy(out, &full, std::min<size_t>(caller_size, sizeof(T)));
-}
-
-// Runs `body`, mapping exceptions to a status and a message.
-template <typename Body> rl_status guarded(std::string& message, Body&& body)
-{
-    try {
-        return body();
-    } catch (const Error& e) {
-        message = e.what();
-        return e.status();
-    } catch (const std::bad_alloc&) {
-        message = "out of host memory";
-        return RL_STATUS_FAILED;
-    } catch (const std::exception& e) {
-        message = e.what();
-        return RL_STATUS_FAILED;
-    } catch (...) {
-        message = "unknown exception in the CUDA plugin";
-        return RL_STATUS_FAILED;
-    }
-}
+using roofline::abi::copy_text;
+using roofline::abi::guarded;
+using roofline::abi::write_struct;
 
 std::string version_text(int version)
 {

@@ -3,6 +3,7 @@
 // plain driver cuda_plugin_check. Header-only; needs nothing but plugin_abi.h and libdl.
 
 #include "roofline/plugin_abi.h"
+#include "roofline/plugin_abi_rules.h"
 
 #include <dlfcn.h>
 
@@ -66,30 +67,18 @@ private:
     std::string error_;
 };
 
+// Short budgets: a case takes at most half a second.
+inline constexpr roofline::abi::Sampling kTestSampling{0.5, 10, 500, 0.02, 1234};
+
 inline rl_case make_case(rl_kernel kernel, rl_precision precision, int64_t m, int64_t n, int64_t k,
                          rl_cache_mode cache = RL_CACHE_COLD)
 {
-    rl_case c{};
-    c.struct_size = sizeof(rl_case);
-    c.kernel = kernel;
-    c.precision = precision;
-    c.cache_mode = cache;
-    c.m = m;
-    c.n = n;
-    c.k = k;
-    c.time_budget_s = 0.5;
-    c.min_samples = 10;
-    c.max_samples = 500;
-    c.target_rel_spread = 0.02;
-    c.seed = 1234;
-    return c;
+    return roofline::abi::make_case(kernel, precision, {m, n, k}, cache, kTestSampling);
 }
 
 inline rl_case make_ceiling(rl_kernel kernel, uint64_t bytes, rl_cache_mode cache = RL_CACHE_COLD)
 {
-    rl_case c = make_case(kernel, RL_PRECISION_FP32, 0, 0, 0, cache);
-    c.bytes = bytes;
-    return c;
+    return roofline::abi::make_case(kernel, RL_PRECISION_FP32, {.bytes = bytes}, cache, kTestSampling);
 }
 
 inline rl_result empty_result()

@@ -1,39 +1,32 @@
 // The host-CPU plugin end to end through roofline::Device: what it runs, what it refuses and why, its ceilings,
 // and the stop callback. Small shapes and short budgets: the whole file runs in about a second on 2 cores.
+#include "roofline/plugin_abi_rules.h"
 #include "roofline/plugin_loader.h"
 
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QTest>
 
+#include <algorithm>
 #include <cmath>
+#include <cstddef>
+#include <cstring>
 #include <memory>
 
 namespace {
 
+// Short budgets: the whole file runs in about a second.
+constexpr roofline::abi::Sampling kQuickSampling{0.05, 3, 50, 0.01, 20261124};
+
 rl_case makeCase(int kernel, int precision, int64_t m, int64_t n, int64_t k, int cacheMode = RL_CACHE_WARM)
 {
-    rl_case c{};
-    c.struct_size = sizeof c;
-    c.kernel = kernel;
-    c.precision = precision;
-    c.cache_mode = cacheMode;
-    c.m = m;
-    c.n = n;
-    c.k = k;
-    c.time_budget_s = 0.05;
-    c.min_samples = 3;
-    c.max_samples = 50;
-    c.target_rel_spread = 0.01;
-    c.seed = 20261124;
-    return c;
+    return roofline::abi::make_case(kernel, precision, {m, n, k}, static_cast<rl_cache_mode>(cacheMode), kQuickSampling);
 }
 
 rl_case ceilingCase(int kernel, uint64_t bytes)
 {
-    rl_case c = makeCase(kernel, RL_PRECISION_FP32, 0, 0, 0, kernel == RL_KERNEL_DRAM_READ || kernel == RL_KERNEL_DRAM_COPY
-                                                               ? RL_CACHE_COLD : RL_CACHE_WARM);
-    c.bytes = bytes;
-    return c;
+    const bool dram = kernel == RL_KERNEL_DRAM_READ || kernel == RL_KERNEL_DRAM_COPY;
+    return roofline::abi::make_case(kernel, RL_PRECISION_FP32, {.bytes = bytes}, dram ? RL_CACHE_COLD : RL_CACHE_WARM, kQuickSampling);
 }
 
 QString statusName(int status)
@@ -52,6 +45,15 @@ QString statusName(int status)
 }
 
 const auto kNeverStop = [] { return false; };
+
+// Fills a struct before a call, to see what the plugin wrote.
+constexpr unsigned char kUntouched = 0xab;
+
+template <class T> bool untouchedFrom(const T& value, std::size_t offset)
+{
+    const auto* bytes = reinterpret_cast<const unsigned char*>(&value);
+    return std::all_of(bytes + offset, bytes + sizeof(T), [](unsigned char b) { return b == kUntouched; });
+}
 
 } // namespace
 
@@ -243,14 +245,51 @@ private Q_SLOTS:
         QCOMPARE(withoutFree(QString::fromUtf8(r.message)), withoutFree(why));
     }
 
-    // Every struct starts with its size: one from an older (smaller) ABI is refused, never misread.
-    void testOldStructSizeRefused()
+    // plugin_abi.h: an older host keeps working with a newer plugin. Its shorter case is read with the default
+    // sampling past its end; its shorter result and device info are written only as far as they reach.
+    void testOlderHostStructsKeepWorking()
+    {
+        const rl_plugin_api& api = m_device->plugin().api();
+        rl_device* device = nullptr;
+        char message[256] = {};
+        QCOMPARE(statusName(api.open(0, &device, message, sizeof message)), QStringLiteral("OK"));
+        const auto closeDevice = qScopeGuard([&] { api.close(device); });
+
+        rl_device_info info;
+        std::memset(&info, kUntouched, sizeof info);
+        info.struct_size = offsetof(rl_device_info, driver_version);
+        QCOMPARE(statusName(api.describe(device, &info)), QStringLiteral("OK"));
+        QCOMPARE(info.struct_size, uint32_t(offsetof(rl_device_info, driver_version)));
+        QCOMPARE(QString::fromUtf8(info.backend), QStringLiteral("cpu"));
+        QVERIFY(info.multiprocessor_count >= 1);
+        QVERIFY(untouchedFrom(info, offsetof(rl_device_info, driver_version)));
+
+        rl_case c = makeCase(RL_KERNEL_GEMV, RL_PRECISION_FP32, 1, 64, 64);
+        c.struct_size = offsetof(rl_case, time_budget_s);
+        char reason[256] = {};
+        QCOMPARE(statusName(api.supports(device, &c, reason, sizeof reason)), QStringLiteral("OK"));
+
+        rl_result r;
+        std::memset(&r, kUntouched, sizeof r);
+        r.struct_size = offsetof(rl_result, algorithm);
+        QCOMPARE(statusName(api.run(device, &c, nullptr, nullptr, &r)), QStringLiteral("OK"));
+        QCOMPARE(statusName(r.status), QStringLiteral("OK"));
+        QCOMPARE(r.verified, 1);
+        QVERIFY(untouchedFrom(r, offsetof(rl_result, algorithm)));
+        // The sampling fields the older case lacks take the ABI's defaults: at least 10 samples, at most 10000.
+        r.message[0] = '\0';
+        checkTimes(r, roofline::abi::kDefaultSampling.min_samples);
+        QVERIFY(r.samples <= roofline::abi::kDefaultSampling.max_samples);
+    }
+
+    // A case too short to say what to run is refused, never misread.
+    void testCaseWithoutShapeRefused()
     {
         rl_case c = makeCase(RL_KERNEL_GEMV, RL_PRECISION_FP32, 1, 64, 64);
-        c.struct_size = offsetof(rl_case, seed);
+        c.struct_size = offsetof(rl_case, k);
         const auto support = m_device->supports(c);
         QCOMPARE(statusName(support.status), QStringLiteral("INVALID_ARGUMENT"));
-        QVERIFY2(QString::fromStdString(support.reason).contains(QStringLiteral("older ABI")), support.reason.c_str());
+        QVERIFY2(QString::fromStdString(support.reason).contains(QStringLiteral("too short")), support.reason.c_str());
         QCOMPARE(statusName(m_device->run(c, kNeverStop).status), QStringLiteral("INVALID_ARGUMENT"));
     }
 

@@ -6,6 +6,7 @@
 #include "roofline/precision.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,7 +14,7 @@
 namespace roofline {
 
 struct BenchCase {
-    KernelShape shape;  // GemvShape or GemmShape: the plugins run those two
+    KernelShape shape;  // GemvShape or GemmShape: the plugins run those two (see PlanKernels)
     Precision precision = Precision::FP16;
 };
 
@@ -36,10 +37,22 @@ BenchPlan extended_plan();
 // A few small cases that finish in seconds anywhere (tests, smoke runs).
 BenchPlan smoke_plan();
 
+// The plans known by name, in the order a menu lists them: "default", "extended", "smoke".
+const std::vector<std::string>& plan_names();
+// The plan of that name; nothing for a name not in plan_names().
+std::optional<BenchPlan> named_plan(std::string_view name);
+// A plan name, else a plan file read with parse_plan_json. Throws InputError: a file that cannot be read says so
+// and names the plans there are.
+BenchPlan load_plan(const std::string& name_or_file);
+
+// Which kernels a plan may hold: those the plugins benchmark (GEMV, GEMM), or every kernel (attention and FFN
+// plans, written and read ahead of a plugin that runs them).
+enum class PlanKernels { Benchmarked, All };
+
 // {"name", "cache_mode", "time_budget_per_case_s", "min_samples", …, "cases": [{kernel_type, shape,
-// precision}] } or the shorthand {"kernels": [...], "shapes": {"gemv": [[N,K]…], "gemm": […]},
+// causal | gated, precision}] } or the shorthand {"kernels": [...], "shapes": {"gemv": [[N,K]…], "gemm": […]},
 // "precisions": [...]} expanded as shapes × precisions. Throws InputError naming the field.
-BenchPlan parse_plan_json(std::string_view text, const std::string& source);
+BenchPlan parse_plan_json(std::string_view text, const std::string& source, PlanKernels kernels = PlanKernels::Benchmarked);
 std::string plan_to_json(const BenchPlan& plan);
 
 // The ABI struct for one case of a plan.

@@ -41,16 +41,4 @@ struct CalibrationResult {
 CalibrationResult calibrate(const HardwareSpec& base, const MeasurementSet& measurements,
                             const MeasuredCeilings* ceilings, const CalibrationOptions& options);
 
-// Rows of several runs as one set (row indices renumbered; the first file's meta and hardware key kept).
-MeasurementSet merge_measurements(const std::vector<MeasurementSet>& sets);
-
-// Splits the OK rows by shape, so that no shape of the held-out set is seen in calibration: the distinct
-// shapes of each kernel, ordered by FLOP count, go alternately to calibration and held-out.
-std::pair<MeasurementSet, MeasurementSet> split_by_shape(const MeasurementSet& set);
-
-// The classes of shapes the held-out error is reported for.
-enum class ShapeClass { L2Resident, Tiny, Skinny, Huge, Regular };
-std::string_view to_string(ShapeClass c);
-ShapeClass shape_class(const HardwareSpec& hw, const Measurement& m);
-
 } // namespace roofline

@@ -58,6 +58,9 @@ struct HardwareSpec {
     std::vector<std::string> notes;
     std::string origin = "preset"; // "preset", or the path of the user profile it came from
 
+    // Every member: a field added to the struct is compared without a line here.
+    bool operator==(const HardwareSpec&) const = default;
+
     std::optional<double> peak_tflops_for(Precision p) const;
     // FLOP per byte where the memory slope meets the flat roof: peak FLOP/s ÷ bandwidth.
     // nullopt when the hardware has no peak for this precision.

@@ -23,6 +23,8 @@ std::optional<KernelType> parse_kernel(std::string_view text); // case-insensiti
 struct GemvShape {
     int64_t n = 0;
     int64_t k = 0;
+
+    bool operator==(const GemvShape&) const = default;
 };
 
 // C[M,N] = A[M,K] B[K,N]
@@ -30,6 +32,8 @@ struct GemmShape {
     int64_t m = 0;
     int64_t n = 0;
     int64_t k = 0;
+
+    bool operator==(const GemmShape&) const = default;
 };
 
 // softmax(Q K^T) V per head. Q, O: [batch, heads, query_len, head_dim]; K, V: [batch, kv_heads, kv_len,
@@ -42,6 +46,8 @@ struct AttentionShape {
     int64_t kv_len = 0;
     int64_t head_dim = 0;
     bool causal = false;
+
+    bool operator==(const AttentionShape&) const = default;
 };
 
 // Transformer MLP on `tokens` rows. Gated (SwiGLU): down(silu(x W_gate) * (x W_up)); plain: down(act(x W_up)).
@@ -50,6 +56,8 @@ struct FfnShape {
     int64_t hidden = 0;
     int64_t intermediate = 0;
     bool gated = true;
+
+    bool operator==(const FfnShape&) const = default;
 };
 
 using KernelShape = std::variant<GemvShape, GemmShape, AttentionShape, FfnShape>;
@@ -90,6 +98,8 @@ KernelShape make_shape(KernelType kernel, const std::vector<int64_t>& dims, bool
 
 // "4096x4096x4096"; attention appends ",causal", FFN ",plain" when not gated.
 std::string format_shape(const KernelShape& shape);
+// format_shape's text back to a shape of `kernel` (FFN gated unless ",plain"). Throws InputError.
+KernelShape parse_shape(KernelType kernel, std::string_view text);
 std::string format_dims(const std::vector<int64_t>& dims);
 
 // Parses "4096x4096", "4096,4096", "4096 4096". Throws InputError naming the bad part.

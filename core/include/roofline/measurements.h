@@ -55,6 +55,9 @@ struct MeasurementSet {
 MeasurementSet parse_measurements(std::string_view text, const std::string& source);
 MeasurementSet load_measurements(const std::filesystem::path& file);
 
+// Rows of several runs as one set (row indices renumbered; the first file's meta and hardware key kept).
+MeasurementSet merge_measurements(const std::vector<MeasurementSet>& sets);
+
 // One row as the plan's schema writes it (derived fields included, extra fields after them).
 nlohmann::ordered_json measurement_to_json(const Measurement& m);
 

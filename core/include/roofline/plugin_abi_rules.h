@@ -1,0 +1,145 @@
+#pragma once
+// The rules of plugin_abi.h written once, for both sides of the boundary (header-only, no dependencies beyond the
+// standard library): structs are read and written only as far as the caller's struct_size reaches, text is
+// NUL-terminated and truncated to its buffer, and no exception crosses an entry point.
+
+#include "roofline/plugin_abi.h"
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <exception>
+#include <new>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace roofline::abi {
+
+// Copies `text` into a buffer of `size` bytes, NUL-terminated. A cut falls before a UTF-8 sequence, never inside.
+inline void copy_text(char* dst, std::size_t size, std::string_view text)
+{
+    if (!dst || size == 0)
+        return;
+    std::size_t length = std::min(size - 1, text.size());
+    if (length < text.size()) {
+        while (length > 0 && (static_cast<unsigned char>(text[length]) & 0xC0) == 0x80)
+            --length;
+    }
+    std::memcpy(dst, text.data(), length);
+    dst[length] = '\0';
+}
+
+template <std::size_t N> void copy_text(char (&dst)[N], std::string_view text)
+{
+    copy_text(dst, N, text);
+}
+
+// The text of a buffer the other side filled, even if it left out the NUL.
+inline std::string read_text(const char* buffer, std::size_t size)
+{
+    return buffer ? std::string(buffer, strnlen(buffer, size)) : std::string();
+}
+
+// The caller's struct as this build knows it. Fields a shorter (older) struct does not carry keep the values of
+// `defaults`. Nothing when `in` is null or shorter than `required_size`, the fields the call cannot do without.
+template <class T> std::optional<T> read_struct(const T* in, std::size_t required_size, T defaults = T{})
+{
+    if (!in || in->struct_size < required_size)
+        return std::nullopt;
+    std::memcpy(&defaults, in, std::min<std::size_t>(in->struct_size, sizeof(T)));
+    defaults.struct_size = sizeof(T);
+    return defaults;
+}
+
+// Writes `full` into the caller's struct, only as far as the caller's struct_size reaches: an older host's shorter
+// struct gets the fields it knows, and nothing past its end is touched.
+template <class T> void write_struct(T* out, T full)
+{
+    if (!out)
+        return;
+    const uint32_t caller_size = out->struct_size;
+    full.struct_size = caller_size;
+    std::memcpy(out, &full, std::min<std::size_t>(caller_size, sizeof(T)));
+}
+
+// An error that knows its status; a plugin throws it where a call fails for a reason the host should see.
+class StatusError : public std::runtime_error {
+public:
+    StatusError(rl_status status, const std::string& message) : std::runtime_error(message), status_(status) {}
+    rl_status status() const noexcept { return status_; }
+
+private:
+    rl_status status_;
+};
+
+// Runs an entry point's body: its status, or, for an exception, a status with the exception's text in `message`.
+// `out_of_memory` is the status of a failed host allocation (SKIPPED where a smaller case may still run).
+template <class Body> rl_status guarded(std::string& message, Body&& body, rl_status out_of_memory = RL_STATUS_FAILED)
+{
+    try {
+        return body();
+    } catch (const StatusError& e) {
+        message = e.what();
+        return e.status();
+    } catch (const std::bad_alloc&) {
+        message = "out of host memory";
+        return out_of_memory;
+    } catch (const std::exception& e) {
+        message = e.what();
+        return RL_STATUS_FAILED;
+    } catch (...) {
+        message = "unknown exception in the plugin";
+        return RL_STATUS_FAILED;
+    }
+}
+
+// The fields of an rl_case every call needs: what to run, on what shape. An older host's shorter struct must
+// reach this far; sampling fields past it take kDefaultSampling.
+inline constexpr std::size_t kRequiredCaseSize = offsetof(rl_case, bytes);
+
+// How a case is sampled (rl_case's time_budget_s … seed).
+struct Sampling {
+    double time_budget_s = 1.0;
+    int32_t min_samples = 10;
+    int32_t max_samples = 10000;
+    double target_rel_spread = 0.0; // 0: no spread criterion
+    uint64_t seed = 0;
+};
+inline constexpr Sampling kDefaultSampling{};
+
+// The one builder of an rl_case. `kernel` and `precision` are rl_kernel and rl_precision values (plain integers,
+// so that a test can pass one the ABI does not know). GEMV: n, k (m ignored); GEMM: m, n, k; ceilings: `bytes`.
+struct CaseShape {
+    int64_t m = 0, n = 0, k = 0;
+    uint64_t bytes = 0;
+};
+inline rl_case make_case(int32_t kernel, int32_t precision, CaseShape shape, rl_cache_mode cache,
+                         const Sampling& sampling = kDefaultSampling)
+{
+    rl_case c{};
+    c.struct_size = sizeof c;
+    c.kernel = kernel;
+    c.precision = precision;
+    c.cache_mode = cache;
+    c.m = shape.m;
+    c.n = shape.n;
+    c.k = shape.k;
+    c.bytes = shape.bytes;
+    c.time_budget_s = sampling.time_budget_s;
+    c.min_samples = sampling.min_samples;
+    c.max_samples = sampling.max_samples;
+    c.target_rel_spread = sampling.target_rel_spread;
+    c.seed = sampling.seed;
+    return c;
+}
+
+// A case as a plugin reads it from the host: the host's fields, kDefaultSampling's where its struct stops short.
+inline std::optional<rl_case> read_case(const rl_case* in)
+{
+    return read_struct(in, kRequiredCaseSize, make_case(0, 0, {}, RL_CACHE_COLD));
+}
+
+} // namespace roofline::abi

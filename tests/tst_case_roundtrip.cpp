@@ -1,0 +1,182 @@
+// Attention and FFN cases, with both values of their causal and gated flags, through every file the core writes
+// and reads back: results files, plan files, the JSON report and the CSV report.
+#include "roofline/bench_plan.h"
+#include "roofline/errors.h"
+#include "roofline/hardware_registry.h"
+#include "roofline/kernel_case.h"
+#include "roofline/measurements.h"
+#include "roofline/reports.h"
+#include "roofline/validation.h"
+
+#include <QStringList>
+#include <QTest>
+
+using namespace roofline;
+
+namespace {
+
+std::vector<KernelCase> someCases()
+{
+    return {
+        {AttentionShape{1, 8, 8, 512, 512, 64, true}, Precision::FP16},
+        {AttentionShape{2, 32, 8, 1, 4096, 128, false}, Precision::BF16},
+        {FfnShape{64, 4096, 14336, true}, Precision::FP16},
+        {FfnShape{64, 4096, 11008, false}, Precision::BF16},
+        {GemmShape{256, 512, 1024}, Precision::FP32},
+    };
+}
+
+MeasurementSet measured(const std::vector<KernelCase>& cases)
+{
+    MeasurementSet set;
+    set.hardware_key = "h100_sxm";
+    set.source = "round trip";
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+        Measurement m;
+        m.row_index = i;
+        m.shape = cases[i].shape;
+        m.precision = cases[i].precision;
+        m.measured_time_us = 100.0 + static_cast<double>(i);
+        const Workload work = workload(m.shape, m.precision);
+        m.measured_tflops = static_cast<double>(work.flops) / (m.measured_time_us * 1e-6) / 1e12;
+        m.measured_bandwidth_gb_s = work.bytes / (m.measured_time_us * 1e-6) / 1e9;
+        m.ai = static_cast<double>(work.flops) / work.bytes;
+        m.cache_mode = "cold";
+        set.rows.push_back(m);
+    }
+    return set;
+}
+
+std::vector<KernelCase> casesOf(const MeasurementSet& set)
+{
+    std::vector<KernelCase> out;
+    for (const Measurement& m : set.rows)
+        out.push_back({m.shape, m.precision});
+    return out;
+}
+
+QString describe(const std::vector<KernelCase>& cases)
+{
+    QStringList parts;
+    for (const KernelCase& c : cases) {
+        const auto [kernel, shape, precision] = case_columns(c.shape, c.precision);
+        parts << QString::fromStdString(kernel + " " + shape + " " + precision);
+    }
+    return parts.join(QStringLiteral("; "));
+}
+
+#define COMPARE_CASES(actual, expected) \
+    QVERIFY2((actual) == (expected), qPrintable(describe(actual) + QStringLiteral("\n  expected: ") + describe(expected)))
+
+// The fields of one RFC 4180 record (quoted fields may hold commas and doubled quotes).
+QStringList csvFields(const QString& record)
+{
+    QStringList fields{QString()};
+    bool quoted = false;
+    for (qsizetype i = 0; i < record.size(); ++i) {
+        const QChar c = record[i];
+        if (quoted && c == QLatin1Char('"') && i + 1 < record.size() && record[i + 1] == QLatin1Char('"')) {
+            fields.back() += c;
+            ++i;
+        } else if (c == QLatin1Char('"')) {
+            quoted = !quoted;
+        } else if (c == QLatin1Char(',') && !quoted) {
+            fields << QString();
+        } else {
+            fields.back() += c;
+        }
+    }
+    return fields;
+}
+
+} // namespace
+
+class TestCaseRoundTrip : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void testResultsFile()
+    {
+        const MeasurementSet set = measured(someCases());
+        const MeasurementSet again = parse_measurements(measurements_to_json(set), "results.json");
+        COMPARE_CASES(casesOf(again), someCases());
+    }
+
+    void testPlanFile()
+    {
+        BenchPlan plan;
+        for (const KernelCase& c : someCases())
+            plan.cases.push_back({c.shape, c.precision});
+        const BenchPlan again = parse_plan_json(plan_to_json(plan), "plan.json", PlanKernels::All);
+        std::vector<KernelCase> read;
+        for (const BenchCase& c : again.cases)
+            read.push_back({c.shape, c.precision});
+        COMPARE_CASES(read, someCases());
+    }
+
+    // A plan for the plugins still holds only what they run, and says so.
+    void testBenchmarkedPlanRefusesAttention()
+    {
+        BenchPlan plan;
+        plan.cases.push_back({someCases().front().shape, Precision::FP16});
+        try {
+            parse_plan_json(plan_to_json(plan), "plan.json");
+            QFAIL("expected InputError");
+        } catch (const InputError& e) {
+            QVERIFY2(QString::fromUtf8(e.what()).contains(QStringLiteral("'attention': the plugins benchmark gemv and gemm")), e.what());
+        }
+    }
+
+    // The JSON report's rows are a results file of their own: read back, they are the cases validated.
+    void testJsonReport()
+    {
+        const HardwareRegistry registry = HardwareRegistry::presets();
+        const ValidationReport report = validate(registry.get("h100_sxm"), measured(someCases()), Mode::Ideal);
+        const MeasurementSet again = parse_measurements(validation_json(report).dump(2), "report.json");
+        COMPARE_CASES(casesOf(again), someCases());
+    }
+
+    void testCsvReport()
+    {
+        const HardwareRegistry registry = HardwareRegistry::presets();
+        const ValidationReport report = validate(registry.get("h100_sxm"), measured(someCases()), Mode::Ideal);
+        QStringList records = QString::fromStdString(validation_csv(report)).split(QStringLiteral("\r\n"), Qt::SkipEmptyParts);
+        const QStringList header = csvFields(records.takeFirst());
+        const qsizetype kernel = header.indexOf(QStringLiteral("kernel")), shape = header.indexOf(QStringLiteral("shape")),
+                        precision = header.indexOf(QStringLiteral("precision"));
+        QVERIFY(kernel >= 0 && shape >= 0 && precision >= 0);
+        std::vector<KernelCase> read;
+        for (const QString& record : records) {
+            const QStringList f = csvFields(record);
+            read.push_back(parse_case_columns(f[kernel].toStdString(), f[shape].toStdString(), f[precision].toStdString()));
+        }
+        COMPARE_CASES(read, someCases());
+    }
+
+    // Each flag is written for its own kernel only, and always (so that a reader's default never decides).
+    void testFlagsWrittenForTheirKernelOnly()
+    {
+        for (const KernelCase& c : someCases()) {
+            nlohmann::ordered_json row;
+            write_case_json(row, c.shape, c.precision);
+            const KernelType kernel = kernel_of(c.shape);
+            QCOMPARE(row.contains("causal"), kernel == KernelType::Attention);
+            QCOMPARE(row.contains("gated"), kernel == KernelType::FFN);
+        }
+    }
+
+    // Files written before the flags were: attention is not causal, FFN is gated (SwiGLU).
+    void testMissingFlagsDefault()
+    {
+        const MeasurementSet set = parse_measurements(
+            R"([{"kernel_type": "attention", "shape": [1, 8, 8, 512, 512, 64], "precision": "FP16", "measured_time_us": 50},
+                {"kernel_type": "ffn", "shape": "64x4096x14336", "precision": "BF16", "measured_time_us": 80}])",
+            "old.json");
+        QCOMPARE(std::get<AttentionShape>(set.rows[0].shape).causal, false);
+        QCOMPARE(std::get<FfnShape>(set.rows[1].shape).gated, true);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestCaseRoundTrip)
+#include "tst_case_roundtrip.moc"
