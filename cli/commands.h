@@ -29,6 +29,7 @@ Command bench_command();
 Command ceilings_command();
 Command export_script_command();
 Command calibrate_command();
+Command transfer_command();
 
 // The presets plus the user's profiles; a broken user profile is a warning on stderr, not an error.
 HardwareRegistry load_registry();

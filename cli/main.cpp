@@ -14,7 +14,8 @@ namespace {
 std::vector<Command> all_commands()
 {
     return {hardware_list_command(), hardware_show_command(), predict_command(), validate_command(),
-            bench_command(),         ceilings_command(),      calibrate_command(),     export_script_command()};
+            bench_command(),         ceilings_command(),      calibrate_command(),     export_script_command(),
+            transfer_command()};
 }
 
 void print_overview(std::ostream& out)
