@@ -1,8 +1,10 @@
 // The transfer rule (core/src/profile_transfer.cpp, docs/model.md "Transferred profiles"): hand-computed cases of
 // each kind of term, the sources and notes it writes, and the shipped presets it made.
 #include "roofline/calculator.h"
+#include "roofline/calibration.h"
 #include "roofline/errors.h"
 #include "roofline/hardware_registry.h"
+#include "roofline/measurements.h"
 #include "roofline/profile_transfer.h"
 
 #include <QTest>
@@ -291,6 +293,23 @@ private slots:
                                                                    + " measurements except MXFP8, NVFP4, MXFP4: "),
                      key);
         }
+    }
+
+    // Calibrating on the GPU replaces a transfer: none of its numbers, sources or notes outlive it.
+    void testCalibrationReplacesATransfer()
+    {
+        const HardwareRegistry registry = HardwareRegistry::presets();
+        const HardwareSpec& base = registry.get("h100_pcie");
+        QVERIFY(is_transferred(base));
+        const MeasurementSet runs = load_measurements(ROOFLINE_TEST_DATA_DIR "/h100_extended_cold.json");
+        const HardwareSpec fitted = calibrate(base, runs, nullptr, {}).profile;
+        QVERIFY(!is_transferred(fitted));
+        for (const auto& [field, source] : fitted.sources)
+            QVERIFY2(!starts_with(source, "transferred from "), field.c_str());
+        QVERIFY(!fitted.l2_bandwidth_gb_s); // no ceilings given: the transferred L2 bandwidth is not kept
+        QVERIFY(starts_with(provenance(fitted), "measured on "));
+        QCOMPARE(fitted.peak_bandwidth_gb_s, base.peak_bandwidth_gb_s);
+        QCOMPARE(fitted.sources.at("peak_tflops"), base.sources.at("peak_tflops"));
     }
 };
 

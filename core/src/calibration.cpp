@@ -1,6 +1,7 @@
 #include "roofline/calibration.h"
 
 #include "roofline/errors.h"
+#include "roofline/profile_transfer.h"
 #include "roofline/reports.h"
 
 #include "refined_fit.h"
@@ -174,7 +175,9 @@ CalibrationResult calibrate(const HardwareSpec& base, const MeasurementSet& meas
 {
     CalibrationResult result;
     HardwareSpec& spec = result.profile;
-    spec = base;
+    // A transferred base (core/src/profile_transfer.cpp) starts from its datasheet part: its transferred numbers,
+    // sources and notes must not outlive a calibration on the GPU itself.
+    spec = is_transferred(base) ? datasheet_part(base) : base;
     spec.key = options.key.empty() ? base.key + "_calibrated" : options.key;
     spec.name = options.name.empty() ? base.name + " (calibrated)" : options.name;
     spec.origin = "calibration";

@@ -94,6 +94,11 @@ bool is_measured(const HardwareSpec& hw)
     return !hw.calibration.empty() && (!hw.compute_efficiency.empty() || !hw.memory_efficiency.empty() || !hw.kernel_efficiency.empty());
 }
 
+bool is_transferred(const HardwareSpec& hw)
+{
+    return std::any_of(hw.notes.begin(), hw.notes.end(), [](const std::string& note) { return note.rfind(kTransferNotePrefix, 0) == 0; });
+}
+
 std::optional<double> sm_clock_ghz_from_fp32(const HardwareSpec& hw)
 {
     const auto fp32 = hw.peak_tflops_for(Precision::FP32);

@@ -41,6 +41,8 @@ struct TransferResult {
 
 // A profile calibrated on the GPU itself (it has a calibration record): a transfer source.
 bool is_measured(const HardwareSpec& hw);
+// A profile whose tables a transfer wrote (a note begins with kTransferNotePrefix).
+bool is_transferred(const HardwareSpec& hw);
 
 // The target without anything a calibration or an earlier transfer set: the datasheet figures, their sources and
 // notes. A measured L2 bandwidth stays unless it came from the calibration's ceilings file.
