@@ -2,6 +2,8 @@
 
 #include "textconv.h"
 
+#include "roofline/profile_transfer.h"
+
 #include <QSignalBlocker>
 
 HardwareComboBox::HardwareComboBox(std::shared_ptr<const roofline::HardwareRegistry> registry, QWidget* parent)
@@ -30,7 +32,9 @@ void HardwareComboBox::fill()
             if (!presets)
                 text += tr(" (user profile)");
             addItem(text, toQString(spec.key));
-            setItemData(count() - 1, toQString(spec.origin), Qt::ToolTipRole);
+            // Where realistic and refined mode's numbers come from: measured, transferred, public, the plan's.
+            setItemData(count() - 1, toQString(spec.origin) + tr("; realistic and refined tables: ") + toQString(roofline::provenance(spec)),
+                        Qt::ToolTipRole);
         }
     }
 }

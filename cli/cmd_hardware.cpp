@@ -1,6 +1,7 @@
 #include "commands.h"
 #include "text_table.h"
 
+#include "roofline/profile_transfer.h"
 #include "roofline/reports.h"
 
 #include <nlohmann/json.hpp>
@@ -40,10 +41,10 @@ int run_list(const ParsedArgs& args)
                         optional_number(spec.peak_tflops_for(Precision::FP16)),
                         optional_number(spec.peak_tflops_for(Precision::FP8_E4M3)),
                         spec.sm_count ? std::to_string(*spec.sm_count) : "-",
-                        spec.origin == "preset" ? "preset" : "user"});
+                        spec.origin == "preset" ? "preset" : "user", provenance(spec)});
     }
-    print_table(std::cout, {"key", "name", "DRAM GB/s", "FP16 TFLOPS", "FP8 TFLOPS", "SMs", "from"}, rows,
-                {false, false, true, true, true, true, false});
+    print_table(std::cout, {"key", "name", "DRAM GB/s", "FP16 TFLOPS", "FP8 TFLOPS", "SMs", "from", "realistic/refined tables"}, rows,
+                {false, false, true, true, true, true, false, false});
     return kExitOk;
 }
 
@@ -59,7 +60,8 @@ int run_show(const ParsedArgs& args)
         const auto s = spec.source_for(path);
         return s ? *s : std::string("-");
     };
-    std::cout << spec.name << " (" << spec.key << ")" << (spec.origin == "preset" ? "" : "  from " + spec.origin) << "\n\n";
+    std::cout << spec.name << " (" << spec.key << ")" << (spec.origin == "preset" ? "" : "  from " + spec.origin) << "\n"
+              << "realistic/refined tables: " << provenance(spec) << "\n\n";
     std::vector<std::vector<std::string>> facts;
     facts.push_back({"DRAM bandwidth", format_number(spec.peak_bandwidth_gb_s, 1) + " GB/s", source("peak_bandwidth_gb_s")});
     if (spec.sm_count)

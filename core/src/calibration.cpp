@@ -1,6 +1,7 @@
 #include "roofline/calibration.h"
 
 #include "roofline/errors.h"
+#include "roofline/profile_transfer.h"
 #include "roofline/reports.h"
 
 #include "refined_fit.h"
@@ -114,7 +115,9 @@ struct BoundEvidence {
 HardwareSpec start_profile(const HardwareSpec& base, const MeasuredCeilings* ceilings, const CalibrationOptions& options,
                            const Labels& labels)
 {
-    HardwareSpec spec = base;
+    // A transferred base (core/src/profile_transfer.cpp) starts from its datasheet part: its transferred numbers,
+    // sources and notes must not outlive a calibration on the GPU itself.
+    HardwareSpec spec = is_transferred(base) ? datasheet_part(base) : base;
     spec.key = options.key.empty() ? base.key + "_calibrated" : options.key;
     spec.name = options.name.empty() ? base.name + " (calibrated)" : options.name;
     spec.origin = "calibration";

@@ -369,6 +369,43 @@ private Q_SLOTS:
         QVERIFY(r.out.contains(QStringLiteral("287 GB/s")));
     }
 
+    // roofline transfer writes a profile whose terms are sourced to the measured one; hardware list names each
+    // preset's provenance.
+    void testTransfer()
+    {
+        QTemporaryDir dir;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("ROOFLINE_LAB_DATA_DIR"), dir.path());
+        const QString out = dir.filePath(QStringLiteral("b200.json"));
+        const Result r = runRoofline({QStringLiteral("transfer"), QStringLiteral("--from"), QStringLiteral("h100_sxm"), QStringLiteral("--to"),
+                                      QStringLiteral("b200"), QStringLiteral("-o"), out},
+                                     env);
+        QVERIFY2(r.exitCode == 0 && !r.crashed, qPrintable(describe(r)));
+        QVERIFY2(r.err.contains(QStringLiteral("transferred h100_sxm -> b200")), qPrintable(r.err));
+        QVERIFY2(r.err.contains(QStringLiteral("kept ideal: MXFP8, NVFP4, MXFP4")), qPrintable(r.err));
+        const auto doc = parseJson(QString::fromUtf8(readFile(out)));
+        QVERIFY(doc.is_object());
+        QCOMPARE(doc["peak_bandwidth_gb_s"].get<double>(), 8000.0);
+        QVERIFY(doc["sources"]["compute_efficiency"].get<std::string>().rfind("transferred from h100_sxm measurements (rule: ", 0) == 0);
+        QVERIFY(!doc["kernel_efficiency"]["gemm"].contains("NVFP4"));
+
+        const Result list = runRoofline({QStringLiteral("hardware"), QStringLiteral("list")}, env);
+        QVERIFY2(list.exitCode == 0, qPrintable(describe(list)));
+        for (const QString& line : list.out.split(QLatin1Char('\n'))) {
+            if (line.startsWith(QLatin1String("h100_sxm ")))
+                QVERIFY2(line.contains(QLatin1String("measured on NVIDIA H100")), qPrintable(line));
+            if (line.startsWith(QLatin1String("b200 ")))
+                QVERIFY2(line.contains(QLatin1String("transferred from h200 measurements")), qPrintable(line));
+            if (line.startsWith(QLatin1String("gb10 ")))
+                QVERIFY2(line.contains(QLatin1String("public measurements")), qPrintable(line));
+            if (line.startsWith(QLatin1String("b10 ")))
+                QVERIFY2(line.contains(QLatin1String("the plan's preset")), qPrintable(line));
+        }
+        QVERIFY2(list.out.contains(QLatin1String("realistic/refined tables")), qPrintable(list.out));
+        const Result missing = runRoofline({QStringLiteral("transfer"), QStringLiteral("--to"), QStringLiteral("nope")}, env);
+        QVERIFY2(missing.exitCode == 2, qPrintable(describe(missing)));
+    }
+
     void testHardwareShowUnknown()
     {
         const Result r = runRoofline({QStringLiteral("hardware"), QStringLiteral("show"), QStringLiteral("nope")});
