@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Every file reader under libFuzzer with ASan + UBSan (tests/fuzz/): each target starts from its seed corpus and
+# runs for SECONDS (or for RUNS executions); a crash, a hang (10 s on one input), a sanitizer report or an
+# exception other than InputError fails it. New inputs go to a scratch folder, never into the tree; a failing
+# input is kept in fuzz-out/ with what libFuzzer said.
+#   .ci/fuzz.sh [SECONDS]        default 60 each
+#   .ci/fuzz.sh --runs N         N executions each (the long run: --runs 10000000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+limit=(-max_total_time="${1:-60}")
+if [ "${1:-}" = "--runs" ]; then limit=(-runs="$2"); fi
+
+packages=(clang-14 libclang-rt-14-dev cmake ninja-build nlohmann-json3-dev)
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+cmake --preset fuzz >/dev/null
+cmake --build --preset fuzz --parallel "$(nproc)" | tail -1
+out=$PWD/fuzz-out
+mkdir -p "$out"
+status=0
+for reader in results plan hardware ceilings; do
+    scratch=$(mktemp -d)
+    log="$out/$reader.log"
+    if build-fuzz/bin/fuzz_$reader "${limit[@]}" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+        -dict=tests/fuzz/json.dict -print_final_stats=1 -artifact_prefix="$out/$reader-" \
+        "$scratch" "tests/fuzz/corpus/$reader" >"$log" 2>&1; then
+        verdict=ok
+    else
+        verdict=FAILED
+        status=1
+    fi
+    runs=$(sed -nE 's/^stat::number_of_executed_units: *([0-9]+)/\1/p' "$log")
+    speed=$(sed -nE 's/^stat::average_exec_per_sec: *([0-9]+)/\1/p' "$log")
+    printf 'fuzz_%-9s %-6s %10s executions, %6s/s, corpus %s inputs\n' "$reader" "$verdict" "${runs:-?}" "${speed:-?}" \
+        "$(ls "$scratch" | wc -l)"
+    [ $verdict = ok ] || grep -E "ERROR|SUMMARY|runtime error|accepted input|terminate|Test unit written" "$log" | head -20
+    rm -rf "$scratch"
+done
+exit $status
