@@ -27,7 +27,7 @@ cmake --build --preset fuzz --parallel "$(nproc)" | tail -1
 out=$PWD/fuzz-out
 mkdir -p "$out"
 status=0
-for reader in results plan hardware ceilings; do
+for reader in results plan hardware ceilings model_config; do
     scratch=$(mktemp -d)
     log="$out/$reader.log"
     if build-fuzz/bin/fuzz_$reader "${limit[@]}" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
