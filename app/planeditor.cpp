@@ -108,14 +108,24 @@ QCheckBox* PlanEditor::precisionBox(roofline::Precision precision) const
     return m_precisions.at(precision);
 }
 
-void PlanEditor::loadPreset(const QString& name)
+namespace {
+
+// A preset's plan by its name; the default plan for any other name. (The CLI's commands look names up too: core is
+// to own this lookup, and then this function goes.)
+roofline::BenchPlan presetPlan(const QString& name)
 {
     if (name == QStringLiteral("smoke"))
-        setPlan(roofline::smoke_plan());
-    else if (name == QStringLiteral("extended"))
-        setPlan(roofline::extended_plan());
-    else
-        setPlan(roofline::default_plan());
+        return roofline::smoke_plan();
+    if (name == QStringLiteral("extended"))
+        return roofline::extended_plan();
+    return roofline::default_plan();
+}
+
+} // namespace
+
+void PlanEditor::loadPreset(const QString& name)
+{
+    setPlan(presetPlan(name));
     const QSignalBlocker blocker(m_preset);
     m_preset->setCurrentIndex(std::max(0, m_preset->findData(name)));
 }
