@@ -17,6 +17,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFormLayout>
+#include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -124,11 +125,12 @@ QWidget* CalculatorTab::buildRefinedOptions(QWidget* box)
 {
     m_refinedOptions = new QWidget(box);
     m_refinedOptions->setObjectName(QStringLiteral("refinedOptions"));
-    auto* layout = new QVBoxLayout(m_refinedOptions);
+    // A grid like the switches' own, so that the cache row spaces its buttons as the switches do.
+    auto* layout = new QGridLayout(m_refinedOptions);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->setSpacing(2);
+    layout->setVerticalSpacing(2);
     m_terms = new TermsSwitches(TermsSwitches::Style::CheckBoxes, m_refinedOptions);
-    layout->addWidget(m_terms);
+    layout->addWidget(m_terms, 0, 0);
     auto* cacheRow = new QHBoxLayout;
     auto* cacheLabel = new QLabel(tr("Inputs:"), m_refinedOptions);
     m_cold = new QRadioButton(tr("Col&d"), m_refinedOptions);
@@ -146,7 +148,7 @@ QWidget* CalculatorTab::buildRefinedOptions(QWidget* box)
     cacheRow->addWidget(m_cold);
     cacheRow->addWidget(m_warm);
     cacheRow->addStretch();
-    layout->addLayout(cacheRow);
+    layout->addLayout(cacheRow, 1, 0);
     return m_refinedOptions;
 }
 
