@@ -195,10 +195,15 @@ void BenchmarkTab::choosePluginFile()
     probe(path);
 }
 
+bool BenchmarkTab::isCurrentJob(quint64 jobId) const
+{
+    Q_ASSERT(QThread::currentThread() == thread()); // the worker's signals arrive queued
+    return jobId == m_jobId;
+}
+
 void BenchmarkTab::onProbed(quint64 jobId, const PluginProbe& probe)
 {
-    Q_ASSERT(QThread::currentThread() == thread());
-    if (jobId != m_jobId)
+    if (!isCurrentJob(jobId))
         return;
     m_probing = false;
     m_probe = probe;
@@ -288,8 +293,7 @@ void BenchmarkTab::cancelRun()
 
 void BenchmarkTab::onRunStarted(quint64 jobId, const QString& runFile, int total)
 {
-    Q_ASSERT(QThread::currentThread() == thread());
-    if (jobId != m_jobId)
+    if (!isCurrentJob(jobId))
         return;
     m_runFile = runFile;
     m_total = total;
@@ -298,8 +302,7 @@ void BenchmarkTab::onRunStarted(quint64 jobId, const QString& runFile, int total
 
 void BenchmarkTab::onCaseStarted(quint64 jobId, int index, int total, const roofline::BenchCase&)
 {
-    Q_ASSERT(QThread::currentThread() == thread());
-    if (jobId != m_jobId)
+    if (!isCurrentJob(jobId))
         return;
     m_currentIndex = index;
     m_total = total;
@@ -309,8 +312,7 @@ void BenchmarkTab::onCaseStarted(quint64 jobId, int index, int total, const roof
 
 void BenchmarkTab::onCaseFinished(quint64 jobId, const roofline::CaseOutcome& outcome)
 {
-    Q_ASSERT(QThread::currentThread() == thread());
-    if (jobId != m_jobId)
+    if (!isCurrentJob(jobId))
         return;
     m_model->setOutcome(outcome);
     m_partial.rows.push_back(outcome.measurement);
@@ -322,8 +324,7 @@ void BenchmarkTab::onCaseFinished(quint64 jobId, const roofline::CaseOutcome& ou
 
 void BenchmarkTab::onRunFailed(quint64 jobId, const QString& message)
 {
-    Q_ASSERT(QThread::currentThread() == thread());
-    if (jobId != m_jobId)
+    if (!isCurrentJob(jobId))
         return;
     setRunning(false);
     m_model->markUnstartedNotRun();
@@ -334,8 +335,7 @@ void BenchmarkTab::onRunFailed(quint64 jobId, const QString& message)
 
 void BenchmarkTab::onRunFinished(quint64 jobId, const roofline::MeasurementSet& results, bool cancelled)
 {
-    Q_ASSERT(QThread::currentThread() == thread());
-    if (jobId != m_jobId)
+    if (!isCurrentJob(jobId))
         return;
     m_results = results;
     setRunning(false);

@@ -69,6 +69,8 @@ private:
     QGroupBox* buildPlanBox();
     QGroupBox* buildRunBox();
     void connectControls();
+    // A worker signal of the current job; anything else is a stale answer to a job since replaced.
+    bool isCurrentJob(quint64 jobId) const;
     void onProbed(quint64 jobId, const PluginProbe& probe);
     void onRunStarted(quint64 jobId, const QString& runFile, int total);
     void onCaseStarted(quint64 jobId, int index, int total, const roofline::BenchCase& benchCase);
