@@ -17,8 +17,8 @@
 #include "roofline/errors.h"
 #include "roofline/validation.h"
 
-#include <QDoubleSpinBox>
 #include <QCheckBox>
+#include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -30,7 +30,6 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
-#include <cmath>
 
 BenchmarkTab::BenchmarkTab(std::shared_ptr<const roofline::HardwareRegistry> registry, QWidget* parent)
     : Page(parent)

@@ -21,6 +21,17 @@ namespace {
 // The plugins run these two; attention and FFN are model-only for now.
 constexpr roofline::KernelType kBenchKernels[] = {roofline::KernelType::GEMV, roofline::KernelType::GEMM};
 
+// A preset's plan by its name; the default plan for any other name. (The CLI's commands look names up too: core is
+// to own this lookup, and then this function goes.)
+roofline::BenchPlan presetPlan(const QString& name)
+{
+    if (name == QStringLiteral("smoke"))
+        return roofline::smoke_plan();
+    if (name == QStringLiteral("extended"))
+        return roofline::extended_plan();
+    return roofline::default_plan();
+}
+
 } // namespace
 
 PlanEditor::PlanEditor(QWidget* parent)
@@ -107,21 +118,6 @@ QCheckBox* PlanEditor::precisionBox(roofline::Precision precision) const
 {
     return m_precisions.at(precision);
 }
-
-namespace {
-
-// A preset's plan by its name; the default plan for any other name. (The CLI's commands look names up too: core is
-// to own this lookup, and then this function goes.)
-roofline::BenchPlan presetPlan(const QString& name)
-{
-    if (name == QStringLiteral("smoke"))
-        return roofline::smoke_plan();
-    if (name == QStringLiteral("extended"))
-        return roofline::extended_plan();
-    return roofline::default_plan();
-}
-
-} // namespace
 
 void PlanEditor::loadPreset(const QString& name)
 {
