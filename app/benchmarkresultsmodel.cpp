@@ -8,7 +8,7 @@
 #include <algorithm>
 
 BenchmarkResultsModel::BenchmarkResultsModel(QObject* parent)
-    : QAbstractTableModel(parent)
+    : TableModel(ColumnCount, parent)
 {
 }
 
@@ -79,16 +79,6 @@ const roofline::Measurement* BenchmarkResultsModel::measurement(int row) const
     return m ? &*m : nullptr;
 }
 
-int BenchmarkResultsModel::rowCount(const QModelIndex& parent) const
-{
-    return parent.isValid() ? 0 : static_cast<int>(m_rows.size());
-}
-
-int BenchmarkResultsModel::columnCount(const QModelIndex& parent) const
-{
-    return parent.isValid() ? 0 : ColumnCount;
-}
-
 QString BenchmarkResultsModel::statusText(const Row& row) const
 {
     switch (row.state) {
@@ -110,7 +100,7 @@ QString BenchmarkResultsModel::statusText(const Row& row) const
 
 QVariant BenchmarkResultsModel::data(const QModelIndex& index, int role) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+    if (!isCell(index))
         return {};
     const Row& row = m_rows[static_cast<std::size_t>(index.row())];
     const roofline::Measurement* m = row.measurement ? &*row.measurement : nullptr;
@@ -126,8 +116,8 @@ QVariant BenchmarkResultsModel::data(const QModelIndex& index, int role) const
         case MedianColumn:
         case TflopsColumn:
         case BandwidthColumn:
-        case SamplesColumn: return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
-        default: return QVariant::fromValue(Qt::AlignLeft | Qt::AlignVCenter);
+        case SamplesColumn: return alignment(true);
+        default: return alignment(false);
         }
     case Qt::BackgroundRole:
         if (row.state == CaseState::Running)
@@ -181,11 +171,9 @@ QVariant BenchmarkResultsModel::data(const QModelIndex& index, int role) const
     }
 }
 
-QVariant BenchmarkResultsModel::headerData(int section, Qt::Orientation orientation, int role) const
+QString BenchmarkResultsModel::columnTitle(int column) const
 {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole || section < 0 || section >= ColumnCount)
-        return QAbstractTableModel::headerData(section, orientation, role);
-    switch (static_cast<Column>(section)) {
+    switch (static_cast<Column>(column)) {
     case IndexColumn: return tr("#");
     case KernelColumn: return tr("Kernel");
     case ShapeColumn: return tr("Shape");

@@ -4,14 +4,14 @@
 #include "roofline/bench_runner.h"
 #include "roofline/measurements.h"
 
-#include <QAbstractTableModel>
+#include "tablemodel.h"
 
 #include <optional>
 #include <vector>
 
 // The cases of a benchmark run as it goes: every planned case is listed at once as pending, then marked
 // running, then carries its outcome (ok / unsupported / failed …, with the reason).
-class BenchmarkResultsModel : public QAbstractTableModel
+class BenchmarkResultsModel : public TableModel
 {
     Q_OBJECT
 public:
@@ -51,12 +51,11 @@ public:
     CaseState state(int row) const;
     const roofline::Measurement* measurement(int row) const;
 
-    int rowCount(const QModelIndex& parent = {}) const override;
-    int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 private:
+    int rows() const override { return static_cast<int>(m_rows.size()); }
+    QString columnTitle(int column) const override;
     struct Row {
         roofline::BenchCase bench_case;
         CaseState state = CaseState::Pending;

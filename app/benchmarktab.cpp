@@ -4,8 +4,11 @@
 #include "chartpoint.h"
 #include "errormessage.h"
 #include "exporters.h"
+#include "filedialogs.h"
 #include "hardwarecombobox.h"
+#include "htmltable.h"
 #include "planeditor.h"
+#include "resultsview.h"
 #include "rooflinechart.h"
 #include "settings.h"
 #include "sidepanel.h"
@@ -14,53 +17,41 @@
 #include "roofline/errors.h"
 #include "roofline/validation.h"
 
-#include <QDoubleSpinBox>
 #include <QCheckBox>
-#include <QFileDialog>
-#include <QFileInfo>
+#include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QLabel>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
-#include <QSortFilterProxyModel>
-#include <QSplitter>
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
 
-#include <cmath>
-
-namespace {
-
-QString bytesText(uint64_t bytes)
-{
-    if (bytes == 0)
-        return QStringLiteral("—");
-    if (bytes >= (1ull << 30))
-        return formatNumber(static_cast<double>(bytes) / (1ull << 30), 1) + QStringLiteral(" GiB");
-    return formatNumber(static_cast<double>(bytes) / (1ull << 20), 1) + QStringLiteral(" MiB");
-}
-
-QString durationText(double seconds)
-{
-    if (seconds < 60)
-        return BenchmarkTab::tr("%1 s").arg(std::max(1, static_cast<int>(std::lround(seconds))));
-    const int minutes = static_cast<int>(seconds / 60);
-    return BenchmarkTab::tr("%1 min %2 s").arg(minutes).arg(static_cast<int>(seconds) % 60);
-}
-
-} // namespace
 
 BenchmarkTab::BenchmarkTab(std::shared_ptr<const roofline::HardwareRegistry> registry, QWidget* parent)
-    : QWidget(parent)
+    : Page(parent)
     , m_registry(std::move(registry))
     , m_worker(new BenchWorker)
     , m_model(new BenchmarkResultsModel(this))
-    , m_proxy(new QSortFilterProxyModel(this))
+{
+    startWorker();
+    QScrollArea* scroll = wrapSidePanel(stackBoxes({buildDeviceBox(), buildPlanBox(), buildRunBox()}), 500, this);
+    m_view = new ResultsView(m_model, BenchmarkResultsModel::SortRole, this);
+    m_view->table()->setObjectName(QStringLiteral("benchmarkTable"));
+    m_view->chart()->setObjectName(QStringLiteral("benchmarkChart"));
+    setPanelAndContent(scroll, m_view);
+
+    m_ticker = new QTimer(this);
+    m_ticker->setInterval(500); // the time-left estimate moves while a long case runs
+    connectControls();
+    updateChart();
+    updateButtons();
+}
+
+void BenchmarkTab::startWorker()
 {
     m_thread.setObjectName(QStringLiteral("BenchWorker"));
     m_worker->moveToThread(&m_thread);
@@ -72,109 +63,86 @@ BenchmarkTab::BenchmarkTab(std::shared_ptr<const roofline::HardwareRegistry> reg
     connect(m_worker, &BenchWorker::runFailed, this, &BenchmarkTab::onRunFailed);
     connect(m_worker, &BenchWorker::runFinished, this, &BenchmarkTab::onRunFinished);
     m_thread.start();
+}
 
-    auto* panel = new QWidget;
-    auto* panelLayout = new QVBoxLayout(panel);
-
-    auto* deviceBox = new QGroupBox(tr("Plugin and device"), panel);
-    auto* deviceLayout = new QVBoxLayout(deviceBox);
-    m_deviceLabel = new QLabel(tr("Looking for a plugin…"), deviceBox);
+QGroupBox* BenchmarkTab::buildDeviceBox()
+{
+    auto* box = new QGroupBox(tr("Plugin and device"));
+    auto* layout = new QVBoxLayout(box);
+    m_deviceLabel = new QLabel(tr("Looking for a plugin…"), box);
     m_deviceLabel->setObjectName(QStringLiteral("deviceInfo"));
     m_deviceLabel->setWordWrap(true);
     m_deviceLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_problemLabel = new QLabel(deviceBox);
+    m_problemLabel = new QLabel(box);
     m_problemLabel->setObjectName(QStringLiteral("deviceProblem"));
     m_problemLabel->setWordWrap(true);
     m_problemLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_problemLabel->setStyleSheet(QStringLiteral("color: #b00020;"));
     m_problemLabel->hide();
     auto* pluginButtons = new QHBoxLayout;
-    m_choosePlugin = new QPushButton(tr("Choose plugin &file…"), deviceBox);
-    m_rescan = new QPushButton(tr("&Search again"), deviceBox);
+    m_choosePlugin = new QPushButton(tr("Choose plugin &file…"), box);
+    m_rescan = new QPushButton(tr("&Search again"), box);
     m_rescan->setToolTip(tr("Look for plugins in the usual folders again"));
     m_choosePlugin->setToolTip(tr("Load a plugin file (libroofline_*.so) from anywhere"));
     pluginButtons->addWidget(m_choosePlugin);
     pluginButtons->addWidget(m_rescan);
     pluginButtons->addStretch();
-    deviceLayout->addWidget(m_deviceLabel);
-    deviceLayout->addWidget(m_problemLabel);
-    deviceLayout->addLayout(pluginButtons);
-    panelLayout->addWidget(deviceBox);
+    layout->addWidget(m_deviceLabel);
+    layout->addWidget(m_problemLabel);
+    layout->addLayout(pluginButtons);
+    return box;
+}
 
-    auto* planBox = new QGroupBox(tr("Plan"), panel);
-    auto* planLayout = new QVBoxLayout(planBox);
-    m_plan = new PlanEditor(planBox);
-    planLayout->addWidget(m_plan);
+QGroupBox* BenchmarkTab::buildPlanBox()
+{
+    auto* box = new QGroupBox(tr("Plan"));
+    auto* layout = new QVBoxLayout(box);
+    m_plan = new PlanEditor(box);
+    layout->addWidget(m_plan);
     auto* hardwareForm = new QFormLayout;
     hardwareForm->setContentsMargins(0, 0, 0, 0);
-    m_hardware = new HardwareComboBox(m_registry, planBox);
+    m_hardware = new HardwareComboBox(m_registry, box);
     m_hardware->setObjectName(QStringLiteral("hardware"));
     m_hardware->setCurrentKey(Settings::lastHardware());
     m_hardware->setToolTip(tr("The hardware profile the results are labelled with and compared against"));
     hardwareForm->addRow(tr("&Predict with"), m_hardware);
-    planLayout->addLayout(hardwareForm);
-    panelLayout->addWidget(planBox);
+    layout->addLayout(hardwareForm);
+    return box;
+}
 
-    auto* runBox = new QGroupBox(tr("Run"), panel);
-    auto* runLayout = new QVBoxLayout(runBox);
+QGroupBox* BenchmarkTab::buildRunBox()
+{
+    auto* box = new QGroupBox(tr("Run"));
+    auto* layout = new QVBoxLayout(box);
     auto* runButtons = new QHBoxLayout;
-    m_run = new QPushButton(tr("&Run"), runBox);
+    m_run = new QPushButton(tr("&Run"), box);
     m_run->setObjectName(QStringLiteral("run"));
-    m_cancel = new QPushButton(tr("&Cancel"), runBox);
+    m_cancel = new QPushButton(tr("&Cancel"), box);
     m_cancel->setObjectName(QStringLiteral("cancel"));
     runButtons->addWidget(m_run);
     runButtons->addWidget(m_cancel);
     runButtons->addStretch();
-    runLayout->addLayout(runButtons);
-    m_progress = new QProgressBar(runBox);
+    layout->addLayout(runButtons);
+    m_progress = new QProgressBar(box);
     m_progress->setObjectName(QStringLiteral("progress"));
     m_progress->setRange(0, 1);
     m_progress->setValue(0);
     m_progress->setFormat(tr("idle"));
-    runLayout->addWidget(m_progress);
-    m_runStatus = new QLabel(runBox);
+    layout->addWidget(m_progress);
+    m_runStatus = new QLabel(box);
     m_runStatus->setObjectName(QStringLiteral("runStatus"));
     m_runStatus->setWordWrap(true);
     m_runStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    runLayout->addWidget(m_runStatus);
-    m_validateResults = new QPushButton(tr("&Validate these results"), runBox);
+    layout->addWidget(m_runStatus);
+    m_validateResults = new QPushButton(tr("&Validate these results"), box);
     m_validateResults->setObjectName(QStringLiteral("validateResults"));
-    runLayout->addWidget(m_validateResults);
-    panelLayout->addWidget(runBox);
-    panelLayout->addStretch();
+    layout->addWidget(m_validateResults);
+    return box;
+}
 
-    QScrollArea* scroll = wrapSidePanel(panel, 500, this);
-
-    m_proxy->setSourceModel(m_model);
-    m_proxy->setSortRole(BenchmarkResultsModel::SortRole);
-    m_table = new QTableView(this);
-    m_table->setObjectName(QStringLiteral("benchmarkTable"));
-    m_table->setModel(m_proxy);
-    m_table->setSortingEnabled(true);
-    m_table->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
-    m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->setWordWrap(false);
-    m_chart = new RooflineChart(this);
-    m_chart->setObjectName(QStringLiteral("benchmarkChart"));
-    auto* splitter = new QSplitter(Qt::Vertical, this);
-    splitter->addWidget(m_chart);
-    splitter->addWidget(m_table);
-    splitter->setStretchFactor(0, 1);
-    splitter->setStretchFactor(1, 1);
-    splitter->setChildrenCollapsible(false);
-    splitter->setSizes({640, 300}); // the chart is what people look at; the table scrolls
-
-    auto* layout = new QHBoxLayout(this);
-    layout->addWidget(scroll);
-    layout->addWidget(splitter, 1);
-
-    m_ticker = new QTimer(this);
-    m_ticker->setInterval(500); // the time-left estimate moves while a long case runs
+void BenchmarkTab::connectControls()
+{
     connect(m_ticker, &QTimer::timeout, this, &BenchmarkTab::updateProgress);
-
     connect(m_run, &QPushButton::clicked, this, &BenchmarkTab::startRun);
     connect(m_cancel, &QPushButton::clicked, this, &BenchmarkTab::cancelRun);
     connect(m_rescan, &QPushButton::clicked, this, [this] {
@@ -193,20 +161,6 @@ BenchmarkTab::BenchmarkTab(std::shared_ptr<const roofline::HardwareRegistry> reg
             updateChart();
     });
     connect(m_hardware, &HardwareComboBox::hardwareChanged, this, &BenchmarkTab::updateChart);
-    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
-        QSet<int> ids;
-        for (const QModelIndex& index : m_table->selectionModel()->selectedRows())
-            ids.insert(m_proxy->mapToSource(index).row());
-        m_chart->setHighlightedIds(ids);
-    });
-    connect(m_chart, &RooflineChart::pointActivated, this, [this](int row) {
-        const QModelIndex index = m_proxy->mapFromSource(m_model->index(row, 0));
-        m_table->selectionModel()->select(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-        m_table->scrollTo(index);
-    });
-
-    updateChart();
-    updateButtons();
 }
 
 BenchmarkTab::~BenchmarkTab()
@@ -232,38 +186,38 @@ void BenchmarkTab::probe(const QString& pluginFile)
 
 void BenchmarkTab::choosePluginFile()
 {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Choose a benchmark plugin"),
-                                                      Settings::lastFolder(Settings::Folder::Plugin),
-                                                      tr("Roofline Lab plugins (libroofline_*.so);;Shared objects (*.so)"));
+    const QString path = FileDialogs::askOpenPath(this, Settings::Folder::Plugin, tr("Choose a benchmark plugin"),
+                                                  tr("Roofline Lab plugins (libroofline_*.so);;Shared objects (*.so)"));
     if (path.isEmpty())
         return;
-    Settings::rememberFolderOf(Settings::Folder::Plugin, path);
     Settings::setPluginFile(path);
     probe(path);
 }
 
+bool BenchmarkTab::isCurrentJob(quint64 jobId) const
+{
+    Q_ASSERT(QThread::currentThread() == thread()); // the worker's signals arrive queued
+    return jobId == m_jobId;
+}
+
 void BenchmarkTab::onProbed(quint64 jobId, const PluginProbe& probe)
 {
-    Q_ASSERT(QThread::currentThread() == thread());
-    if (jobId != m_jobId)
+    if (!isCurrentJob(jobId))
         return;
     m_probing = false;
     m_probe = probe;
     if (probe.device) {
         const roofline::DeviceInfo& d = *probe.device;
         const bool cpu = d.backend == "cpu";
-        auto row = [](const QString& name, const QString& value) -> QString {
-            return QStringLiteral("<tr><td style='padding-right:10px'>") + name + QStringLiteral("</td><td>")
-                + value.toHtmlEscaped() + QStringLiteral("</td></tr>");
-        };
+        auto row = [](const QString& name, const QString& value) { return htmlRow(name, value.toHtmlEscaped(), 10); };
         QString html = QStringLiteral("<table>");
         html += row(tr("Plugin"), probe.pluginName + QStringLiteral(" ") + probe.pluginVersion);
         html += row(tr("Device"), toQString(d.name));
         if (!cpu)
             html += row(tr("Compute capability"), toQString(d.compute_capability()));
         html += row(cpu ? tr("Cores") : tr("SMs"), QString::number(d.multiprocessor_count));
-        html += row(tr("Memory"), bytesText(d.memory_bytes));
-        html += row(cpu ? tr("Last-level cache") : tr("L2 cache"), bytesText(d.l2_cache_bytes));
+        html += row(tr("Memory"), formatBytes(d.memory_bytes));
+        html += row(cpu ? tr("Last-level cache") : tr("L2 cache"), formatBytes(d.l2_cache_bytes));
         if (d.max_sm_clock_mhz > 0 || d.max_memory_clock_mhz > 0)
             html += row(tr("Clocks"), tr("%1 MHz core, %2 MHz memory").arg(d.max_sm_clock_mhz).arg(d.max_memory_clock_mhz));
         if (!d.library_version.empty())
@@ -338,8 +292,7 @@ void BenchmarkTab::cancelRun()
 
 void BenchmarkTab::onRunStarted(quint64 jobId, const QString& runFile, int total)
 {
-    Q_ASSERT(QThread::currentThread() == thread());
-    if (jobId != m_jobId)
+    if (!isCurrentJob(jobId))
         return;
     m_runFile = runFile;
     m_total = total;
@@ -348,8 +301,7 @@ void BenchmarkTab::onRunStarted(quint64 jobId, const QString& runFile, int total
 
 void BenchmarkTab::onCaseStarted(quint64 jobId, int index, int total, const roofline::BenchCase&)
 {
-    Q_ASSERT(QThread::currentThread() == thread());
-    if (jobId != m_jobId)
+    if (!isCurrentJob(jobId))
         return;
     m_currentIndex = index;
     m_total = total;
@@ -359,21 +311,19 @@ void BenchmarkTab::onCaseStarted(quint64 jobId, int index, int total, const roof
 
 void BenchmarkTab::onCaseFinished(quint64 jobId, const roofline::CaseOutcome& outcome)
 {
-    Q_ASSERT(QThread::currentThread() == thread());
-    if (jobId != m_jobId)
+    if (!isCurrentJob(jobId))
         return;
     m_model->setOutcome(outcome);
     m_partial.rows.push_back(outcome.measurement);
     if (outcome.index == 0)
-        m_table->resizeColumnsToContents();
+        m_view->table()->resizeColumnsToContents();
     updateProgress();
     updateChart();
 }
 
 void BenchmarkTab::onRunFailed(quint64 jobId, const QString& message)
 {
-    Q_ASSERT(QThread::currentThread() == thread());
-    if (jobId != m_jobId)
+    if (!isCurrentJob(jobId))
         return;
     setRunning(false);
     m_model->markUnstartedNotRun();
@@ -384,8 +334,7 @@ void BenchmarkTab::onRunFailed(quint64 jobId, const QString& message)
 
 void BenchmarkTab::onRunFinished(quint64 jobId, const roofline::MeasurementSet& results, bool cancelled)
 {
-    Q_ASSERT(QThread::currentThread() == thread());
-    if (jobId != m_jobId)
+    if (!isCurrentJob(jobId))
         return;
     m_results = results;
     setRunning(false);
@@ -393,7 +342,7 @@ void BenchmarkTab::onRunFinished(quint64 jobId, const roofline::MeasurementSet& 
     const QString cases = countOf(static_cast<qsizetype>(results.rows.size()), tr("case"), tr("cases"));
     m_runStatus->setText((cancelled ? tr("Cancelled: %1 kept in %2") : tr("Done: %1 saved to %2")).arg(cases, m_runFile));
     m_partial = results;
-    m_table->resizeColumnsToContents();
+    m_view->table()->resizeColumnsToContents();
     updateChart();
     Q_EMIT runFinished(results, cancelled);
 }
@@ -442,24 +391,25 @@ void BenchmarkTab::updateProgress()
     m_progress->setFormat(tr("case %1/%2 · about %3 left")
                               .arg(std::min(m_total, std::max(done, m_currentIndex) + 1))
                               .arg(m_total)
-                              .arg(durationText(left_s)));
+                              .arg(formatDuration(left_s)));
 }
 
 void BenchmarkTab::updateChart()
 {
+    RooflineChart* chart = m_view->chart();
     const roofline::HardwareSpec* hw = m_hardware->currentSpec();
-    m_chart->setHardware(hw ? std::optional(*hw) : std::nullopt);
+    chart->setHardware(hw ? std::optional(*hw) : std::nullopt);
     // Before anything ran, the roofs of the plan's precisions show what the run will be held against.
     std::set<roofline::Precision> planned;
     for (roofline::Precision p : roofline::kAllPrecisions) {
         if (m_plan->precisionBox(p)->isChecked() && hw && hw->peak_tflops_for(p))
             planned.insert(p);
     }
-    m_chart->setRoofPrecisions(planned);
-    if (!m_chart->selectedPrecision() && !planned.empty())
-        m_chart->setSelectedPrecision(*planned.begin());
+    chart->setRoofPrecisions(planned);
+    if (!chart->selectedPrecision() && !planned.empty())
+        chart->setSelectedPrecision(*planned.begin());
     if (!hw || m_partial.rows.empty()) {
-        m_chart->setPoints({});
+        chart->setPoints({});
         return;
     }
     const roofline::ValidationReport report = roofline::validate(*hw, m_partial, roofline::Mode::Realistic);
@@ -470,13 +420,18 @@ void BenchmarkTab::updateChart()
         if (auto point = chartPointFor(report.rows[i], report.mode, static_cast<int>(i)))
             points.push_back(std::move(*point));
     }
-    if (!m_chart->selectedPrecision() && !points.empty())
-        m_chart->setSelectedPrecision(points.front().precision);
-    m_chart->setRealisticKernels(kernels);
-    m_chart->setPoints(std::move(points));
+    if (!chart->selectedPrecision() && !points.empty())
+        chart->setSelectedPrecision(points.front().precision);
+    chart->setRealisticKernels(kernels);
+    chart->setPoints(std::move(points));
 }
 
 std::string BenchmarkTab::csv() const
 {
     return Exporters::modelToCsv(*m_model);
+}
+
+QImage BenchmarkTab::exportImage(qreal scale) const
+{
+    return Exporters::render(m_view->chart(), QString(), scale);
 }

@@ -6,7 +6,8 @@
 
 #include <QElapsedTimer>
 #include <QThread>
-#include <QWidget>
+#include "page.h"
+#include "resultsview.h"
 
 #include <memory>
 #include <optional>
@@ -17,14 +18,14 @@ class PlanEditor;
 class QLabel;
 class QProgressBar;
 class QPushButton;
-class QSortFilterProxyModel;
+class QGroupBox;
 class QTableView;
 class QTimer;
 class RooflineChart;
 
 // Runs a benchmark plan through a plugin on a worker thread, shows each case as it finishes, and hands the
 // results to the Validation tab.
-class BenchmarkTab : public QWidget
+class BenchmarkTab : public Page
 {
     Q_OBJECT
 public:
@@ -42,7 +43,10 @@ public:
     const std::optional<roofline::MeasurementSet>& lastResults() const { return m_results; }
     QString runFile() const { return m_runFile; }
     QString lastError() const { return m_lastError; }
-    std::string csv() const;
+    std::string csv() const override;
+    QString title() const override { return tr("&Benchmark"); }
+    QImage exportImage(qreal scale = 2.0) const override;
+    const roofline::MeasurementSet* results() const override { return m_results ? &*m_results : nullptr; }
 
     PlanEditor* planEditor() const { return m_plan; }
     HardwareComboBox* hardwareBox() const { return m_hardware; }
@@ -51,8 +55,8 @@ public:
     QPushButton* validateButton() const { return m_validateResults; }
     QProgressBar* progressBar() const { return m_progress; }
     BenchmarkResultsModel* model() const { return m_model; }
-    QTableView* table() const { return m_table; }
-    RooflineChart* chart() const { return m_chart; }
+    QTableView* table() const { return m_view->table(); }
+    RooflineChart* chart() const { return m_view->chart(); }
 
 Q_SIGNALS:
     void deviceStatusChanged(const QString& line);
@@ -60,6 +64,13 @@ Q_SIGNALS:
     void validateRequested(const roofline::MeasurementSet& results);
 
 private:
+    void startWorker();
+    QGroupBox* buildDeviceBox();
+    QGroupBox* buildPlanBox();
+    QGroupBox* buildRunBox();
+    void connectControls();
+    // A worker signal of the current job; anything else is a stale answer to a job since replaced.
+    bool isCurrentJob(quint64 jobId) const;
     void onProbed(quint64 jobId, const PluginProbe& probe);
     void onRunStarted(quint64 jobId, const QString& runFile, int total);
     void onCaseStarted(quint64 jobId, int index, int total, const roofline::BenchCase& benchCase);
@@ -100,7 +111,5 @@ private:
     QLabel* m_runStatus = nullptr;
     QPushButton* m_validateResults = nullptr;
     BenchmarkResultsModel* m_model = nullptr;
-    QSortFilterProxyModel* m_proxy = nullptr;
-    QTableView* m_table = nullptr;
-    RooflineChart* m_chart = nullptr;
+    ResultsView* m_view = nullptr;
 };

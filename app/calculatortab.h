@@ -3,7 +3,8 @@
 #include "roofline/calculator.h"
 #include "roofline/hardware_registry.h"
 
-#include <QWidget>
+#include "page.h"
+#include "predictiontext.h"
 
 #include <array>
 
@@ -13,18 +14,21 @@
 #include <vector>
 
 class HardwareComboBox;
+class QButtonGroup;
 class QCheckBox;
 class QComboBox;
 class QFormLayout;
 class QGroupBox;
+class QHBoxLayout;
 class QLabel;
 class QRadioButton;
 class QSpinBox;
 class RooflineChart;
 class ShapeEditor;
+class TermsSwitches;
 
 // Predicts one kernel as you type, and optionally a sweep of one dimension, and puts both on the chart.
-class CalculatorTab : public QWidget
+class CalculatorTab : public Page
 {
     Q_OBJECT
 public:
@@ -50,7 +54,7 @@ public:
     roofline::CacheMode cacheMode() const;
     roofline::ModelOptions modelOptions() const;
     // In roofline::model_terms() order: floor, L2, waves, split, power, alignment.
-    QCheckBox* termBox(int i) const { return m_termBoxes[static_cast<std::size_t>(i)]; }
+    QCheckBox* termBox(int i) const;
     QWidget* refinedOptions() const { return m_refinedOptions; }
     bool setPrecision(roofline::Precision precision);
     void setKernel(roofline::KernelType kernel);
@@ -60,12 +64,33 @@ public:
     QString resultText() const;
     QString errorText() const;
     // The prediction and the sweep points, one CSV record each.
-    std::string csv() const;
+    std::string csv() const override;
+    QString title() const override { return tr("&Calculator"); }
+    QImage exportImage(qreal scale = 2.0) const override;
+
+    // The Prediction box's value labels.
+    struct ResultLabels {
+        QLabel* timeUs;
+        QLabel* tflops;
+        QLabel* effectiveTflops;
+        QLabel* ai;
+        QLabel* criticalAi;
+        QLabel* bottleneck;
+        QLabel* efficiency;
+        QLabel* flops;
+        QLabel* bytes;
+    };
 
 Q_SIGNALS:
     void hardwareChanged(const QString& key);
 
 private:
+    QGroupBox* buildKernelBox();
+    QHBoxLayout* buildModeRow(QWidget* box);
+    QWidget* buildRefinedOptions(QWidget* box);
+    QGroupBox* buildPredictionBox();
+    QGroupBox* buildSweepBox();
+    void connectControls();
     void onHardwareChanged();
     void onKernelChanged();
     void fillSweepDimensions();
@@ -81,11 +106,13 @@ private:
     QRadioButton* m_ideal = nullptr;
     QRadioButton* m_realistic = nullptr;
     QRadioButton* m_refined = nullptr;
+    QButtonGroup* m_modeGroup = nullptr;
     QFormLayout* m_inputForm = nullptr;
     QWidget* m_refinedOptions = nullptr; // the terms and the cache choice
-    std::vector<QCheckBox*> m_termBoxes; // one per roofline::model_terms() entry
+    TermsSwitches* m_terms = nullptr;
     QRadioButton* m_cold = nullptr;
     QRadioButton* m_warm = nullptr;
+    QButtonGroup* m_cacheGroup = nullptr;
     QLabel* m_breakdown = nullptr; // how the time was put together, one term a line
     QGroupBox* m_sweep = nullptr;
     QComboBox* m_sweepDimension = nullptr;
@@ -94,24 +121,8 @@ private:
     QSpinBox* m_sweepPoints = nullptr;
     QLabel* m_error = nullptr;
     QLabel* m_sweepNote = nullptr;
-    struct ResultLabels {
-        QLabel* time_us;
-        QLabel* tflops;
-        QLabel* effective_tflops;
-        QLabel* ai;
-        QLabel* critical_ai;
-        QLabel* bottleneck;
-        QLabel* efficiency;
-        QLabel* flops;
-        QLabel* bytes;
-    } m_result{};
+    ResultLabels m_result{};
     RooflineChart* m_chart = nullptr;
     std::optional<roofline::Prediction> m_prediction;
-    struct Row {
-        roofline::KernelShape shape;
-        roofline::Precision precision;
-        roofline::Prediction prediction;
-        bool sweep;
-    };
-    std::vector<Row> m_rows; // what the chart shows, for CSV export
+    std::vector<PredictionText::CsvRow> m_rows; // what the chart shows, for CSV export
 };

@@ -1,10 +1,10 @@
 #include "calibratedialog.h"
 
+#include "filedialogs.h"
 #include "settings.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
-#include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -74,13 +74,10 @@ void CalibrateDialog::setCeilingsFile(const QString& path)
 
 void CalibrateDialog::browse()
 {
-    const QString start = m_ceilings->text().isEmpty() ? Settings::lastFolder(Settings::Folder::Ceilings) : m_ceilings->text();
-    const QString path = QFileDialog::getOpenFileName(this, tr("Measured ceilings"), start,
-                                                      tr("Ceilings JSON (*.json);;All files (*)"));
-    if (path.isEmpty())
-        return;
-    Settings::rememberFolderOf(Settings::Folder::Ceilings, path);
-    setCeilingsFile(path);
+    const QString path = FileDialogs::askOpenPath(this, Settings::Folder::Ceilings, tr("Measured ceilings"),
+                                                  tr("Ceilings JSON (*.json);;All files (*)"), m_ceilings->text());
+    if (!path.isEmpty())
+        setCeilingsFile(path);
 }
 
 void CalibrateDialog::updateButtons()

@@ -7,7 +7,7 @@
 #include <QFont>
 
 CalibrationComparisonModel::CalibrationComparisonModel(QObject* parent)
-    : QAbstractTableModel(parent)
+    : TableModel(ColumnCount, parent)
 {
 }
 
@@ -35,19 +35,9 @@ int CalibrationComparisonModel::bestRow() const
     return best;
 }
 
-int CalibrationComparisonModel::rowCount(const QModelIndex& parent) const
-{
-    return parent.isValid() ? 0 : static_cast<int>(m_entries.size());
-}
-
-int CalibrationComparisonModel::columnCount(const QModelIndex& parent) const
-{
-    return parent.isValid() ? 0 : ColumnCount;
-}
-
 QVariant CalibrationComparisonModel::data(const QModelIndex& index, int role) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+    if (!isCell(index))
         return {};
     const Entry& e = m_entries[static_cast<std::size_t>(index.row())];
     const roofline::ErrorSummary& s = e.summary;
@@ -86,8 +76,7 @@ QVariant CalibrationComparisonModel::data(const QModelIndex& index, int role) co
     case Qt::ToolTipRole:
         return e.tooltip;
     case Qt::TextAlignmentRole:
-        return column == ModelColumn ? QVariant::fromValue(Qt::AlignLeft | Qt::AlignVCenter)
-                                     : QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+        return alignment(column != ModelColumn);
     case Qt::BackgroundRole:
         switch (column) {
         case GreenColumn: return QBrush(bandBackground(static_cast<int>(roofline::Band::Green)));
@@ -110,25 +99,23 @@ QVariant CalibrationComparisonModel::data(const QModelIndex& index, int role) co
     }
 }
 
-QVariant CalibrationComparisonModel::headerData(int section, Qt::Orientation orientation, int role) const
+QVariant CalibrationComparisonModel::columnToolTip(int column) const
 {
-    if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
-        return QAbstractTableModel::headerData(section, orientation, role);
-    if (role == Qt::ToolTipRole) {
-        switch (static_cast<Column>(section)) {
-        case RowsColumn: return tr("Rows compared: measured rows that the profile could predict");
-        case MeanColumn:
-        case MedianColumn:
-        case MaxColumn: return tr("|predicted − measured| ÷ measured × 100, over the rows compared");
-        case GreenColumn: return tr("Rows within 10 %");
-        case YellowColumn: return tr("Rows off by 10–25 %");
-        case RedColumn: return tr("Rows off by more than 25 %");
-        default: return {};
-        }
+    switch (static_cast<Column>(column)) {
+    case RowsColumn: return tr("Rows compared: measured rows that the profile could predict");
+    case MeanColumn:
+    case MedianColumn:
+    case MaxColumn: return tr("|predicted − measured| ÷ measured × 100, over the rows compared");
+    case GreenColumn: return tr("Rows within 10 %");
+    case YellowColumn: return tr("Rows off by 10–25 %");
+    case RedColumn: return tr("Rows off by more than 25 %");
+    default: return {};
     }
-    if (role != Qt::DisplayRole)
-        return {};
-    switch (static_cast<Column>(section)) {
+}
+
+QString CalibrationComparisonModel::columnTitle(int column) const
+{
+    switch (static_cast<Column>(column)) {
     case ModelColumn: return tr("Model");
     case RowsColumn: return tr("Rows");
     case MeanColumn: return tr("Mean |error| %");

@@ -2,14 +2,15 @@
 
 #include "roofline/validation.h"
 
-#include <QAbstractTableModel>
+#include "tablemodel.h"
+
 #include <QString>
 
 #include <vector>
 
 // Datasheet against calibrated, one model per row (datasheet ideal, datasheet realistic, calibrated realistic,
 // calibrated refined), with the error summary of each over the same measured rows.
-class CalibrationComparisonModel : public QAbstractTableModel
+class CalibrationComparisonModel : public TableModel
 {
     Q_OBJECT
 public:
@@ -46,11 +47,12 @@ public:
     // The row with the lowest mean |error| among those that compared any row; -1 when none did.
     int bestRow() const;
 
-    int rowCount(const QModelIndex& parent = {}) const override;
-    int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 private:
+    int rows() const override { return static_cast<int>(m_entries.size()); }
+    QString columnTitle(int column) const override;
+    QVariant columnToolTip(int column) const override;
+
     std::vector<Entry> m_entries;
 };

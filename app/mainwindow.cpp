@@ -4,6 +4,7 @@
 #include "calculatortab.h"
 #include "errormessage.h"
 #include "exporters.h"
+#include "filedialogs.h"
 #include "hardwarecombobox.h"
 #include "rooflinechart.h"
 #include "settings.h"
@@ -18,7 +19,6 @@
 #include <QCloseEvent>
 #include <QDragEnterEvent>
 #include <QDropEvent>
-#include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
 #include <QMenuBar>
@@ -61,16 +61,15 @@ MainWindow::MainWindow(QWidget* parent)
     m_calculator = new CalculatorTab(m_registry, m_tabs);
     m_benchmark = new BenchmarkTab(m_registry, m_tabs);
     m_validation = new ValidationTab(m_registry, m_tabs);
-    m_tabs->addTab(m_calculator, tr("&Calculator"));
-    m_tabs->addTab(m_benchmark, tr("&Benchmark"));
-    m_tabs->addTab(m_validation, tr("&Validation"));
+    m_pages = {m_calculator, m_benchmark, m_validation};
+    for (Page* page : m_pages)
+        m_tabs->addTab(page, page->title());
     setCentralWidget(m_tabs);
 
     m_deviceStatus = new QLabel(tr("Looking for a benchmark plugin…"), this);
     m_deviceStatus->setObjectName(QStringLiteral("deviceStatus"));
     statusBar()->addPermanentWidget(m_deviceStatus);
-    for (const std::string& problem : m_registry->problems())
-        statusBar()->showMessage(tr("Hardware profile skipped: %1").arg(toQString(problem)), 15000);
+    showRegistryProblems();
 
     createMenus();
     for (RooflineChart* chart : charts()) {
@@ -116,20 +115,17 @@ void MainWindow::createMenus()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     QAction* open = file->addAction(tr("&Open results…"), this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Open benchmark results"),
-                                                          Settings::lastFolder(Settings::Folder::Results),
-                                                          tr("Results JSON (*.json);;All files (*)"));
-        if (path.isEmpty())
-            return;
-        Settings::rememberFolderOf(Settings::Folder::Results, path);
-        openResults(path);
+        const QString path = FileDialogs::askOpenPath(this, Settings::Folder::Results, tr("Open benchmark results"),
+                                                      tr("Results JSON (*.json);;All files (*)"));
+        if (!path.isEmpty())
+            openResults(path);
     });
     open->setShortcut(QKeySequence::Open);
     m_saveResults = file->addAction(tr("&Save results…"), this, [this] {
-        const QString path = askSavePath(tr("Save results"), QStringLiteral("results.json"), tr("Results JSON (*.json)"));
+        const QString path = FileDialogs::askSavePath(this, Settings::Folder::Results, tr("Save results"),
+                                                      QStringLiteral("results.json"), tr("Results JSON (*.json)"));
         if (path.isEmpty())
             return;
-        Settings::rememberFolderOf(Settings::Folder::Results, path);
         if (const QString error = saveResults(path); !error.isEmpty())
             showError(this, tr("Save results"), error);
         else
@@ -144,24 +140,12 @@ void MainWindow::createMenus()
     m_calibrate->setStatusTip(m_validation->calibrateAction()->toolTip());
     file->addSeparator();
     m_exportPng = file->addAction(tr("Export &PNG…"), this, [this] {
-        const QString path = askSavePath(tr("Export chart as PNG"), QStringLiteral("roofline.png"), tr("PNG images (*.png)"));
-        if (path.isEmpty())
-            return;
-        Settings::rememberFolderOf(Settings::Folder::Export, path);
-        if (const QString error = exportPng(path); !error.isEmpty())
-            showError(this, tr("Export PNG"), error);
-        else
+        if (const QString path = currentPage()->askAndExportPng(QStringLiteral("roofline.png")); !path.isEmpty())
             statusBar()->showMessage(tr("Exported %1").arg(path), 5000);
     });
     m_exportPng->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     m_exportCsv = file->addAction(tr("Export &CSV…"), this, [this] {
-        const QString path = askSavePath(tr("Export table as CSV"), QStringLiteral("roofline.csv"), tr("CSV files (*.csv)"));
-        if (path.isEmpty())
-            return;
-        Settings::rememberFolderOf(Settings::Folder::Export, path);
-        if (const QString error = exportCsv(path); !error.isEmpty())
-            showError(this, tr("Export CSV"), error);
-        else
+        if (const QString path = currentPage()->askAndExportCsv(QStringLiteral("roofline.csv")); !path.isEmpty())
             statusBar()->showMessage(tr("Exported %1").arg(path), 5000);
     });
     m_exportCsv->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
@@ -171,9 +155,8 @@ void MainWindow::createMenus()
     quit->setMenuRole(QAction::QuitRole);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
-    const QString pages[] = {tr("&Calculator"), tr("&Benchmark"), tr("&Validation")};
-    for (int i = 0; i < 3; ++i) {
-        QAction* page = view->addAction(pages[i], this, [this, i] { showTab(static_cast<Tab>(i)); });
+    for (int i = 0; i < m_pages.size(); ++i) {
+        QAction* page = view->addAction(m_pages[i]->title(), this, [this, i] { showTab(static_cast<Tab>(i)); });
         page->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)));
     }
     view->addSeparator();
@@ -216,12 +199,10 @@ void MainWindow::createMenus()
 
 void MainWindow::updateActions()
 {
-    const int page = m_tabs->currentIndex();
-    const bool validation = page == ValidationPage;
-    const bool benchmark = page == BenchmarkPage;
-    m_saveResults->setEnabled((validation && m_validation->hasReport()) || (benchmark && m_benchmark->lastResults()));
-    m_exportCsv->setEnabled(!validation || m_validation->hasReport());
-    m_exportPng->setEnabled(!validation || m_validation->hasReport());
+    const Page* page = currentPage();
+    m_saveResults->setEnabled(page->results() != nullptr);
+    m_exportCsv->setEnabled(page->canExport());
+    m_exportPng->setEnabled(page->canExport());
     // Calibration fits the Validation tab's rows, whichever tab is showing.
     m_calibrate->setEnabled(m_validation->hasReport());
 }
@@ -232,6 +213,11 @@ void MainWindow::reloadHardware()
     m_validation->setRegistry(m_registry);
     for (HardwareComboBox* box : findChildren<HardwareComboBox*>())
         box->setRegistry(m_registry);
+    showRegistryProblems();
+}
+
+void MainWindow::showRegistryProblems()
+{
     for (const std::string& problem : m_registry->problems())
         statusBar()->showMessage(tr("Hardware profile skipped: %1").arg(toQString(problem)), 15000);
 }
@@ -254,28 +240,24 @@ bool MainWindow::openResults(const QStringList& paths)
     return m_validation->validate();
 }
 
+Page* MainWindow::currentPage() const
+{
+    return m_pages.at(m_tabs->currentIndex());
+}
+
 QString MainWindow::exportPng(const QString& path) const
 {
-    switch (m_tabs->currentIndex()) {
-    case CalculatorPage: return Exporters::writePng(Exporters::render(m_calculator->chart(), QString()), path);
-    case BenchmarkPage: return Exporters::writePng(Exporters::render(m_benchmark->chart(), QString()), path);
-    default: return m_validation->exportPng(path);
-    }
+    return currentPage()->exportPng(path);
 }
 
 QString MainWindow::exportCsv(const QString& path) const
 {
-    switch (m_tabs->currentIndex()) {
-    case CalculatorPage: return Exporters::writeText(path, m_calculator->csv());
-    case BenchmarkPage: return Exporters::writeText(path, m_benchmark->csv());
-    default: return m_validation->exportCsv(path);
-    }
+    return currentPage()->exportCsv(path);
 }
 
 QString MainWindow::saveResults(const QString& path) const
 {
-    const std::optional<roofline::MeasurementSet>& results =
-        m_tabs->currentIndex() == BenchmarkPage ? m_benchmark->lastResults() : m_validation->validatedInput();
+    const roofline::MeasurementSet* results = currentPage()->results();
     if (!results)
         return tr("There are no results to save yet.");
     roofline::MeasurementSet copy = *results;
@@ -306,12 +288,6 @@ QString MainWindow::aboutText() const
     text += tr("<p>Qt %1 · data in %2</p>")
                 .arg(QString::fromLatin1(qVersion()), toQString(roofline::user_data_dir().string()).toHtmlEscaped());
     return text;
-}
-
-QString MainWindow::askSavePath(const QString& title, const QString& fileName, const QString& filter)
-{
-    return QFileDialog::getSaveFileName(this, title, Settings::lastFolder(Settings::Folder::Export) + QLatin1Char('/') + fileName,
-                                        filter);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

@@ -8,6 +8,7 @@
 
 class BenchmarkTab;
 class CalculatorTab;
+class Page;
 class QAction;
 class QLabel;
 class QTabWidget;
@@ -55,13 +56,15 @@ protected:
 private:
     void createMenus();
     void updateActions();
-    QString askSavePath(const QString& title, const QString& fileName, const QString& filter);
+    Page* currentPage() const;
+    void showRegistryProblems();
 
     std::shared_ptr<const roofline::HardwareRegistry> m_registry;
     QTabWidget* m_tabs = nullptr;
     CalculatorTab* m_calculator = nullptr;
     BenchmarkTab* m_benchmark = nullptr;
     ValidationTab* m_validation = nullptr;
+    QList<Page*> m_pages; // in Tab order
     QLabel* m_deviceStatus = nullptr;
     QAction* m_saveResults = nullptr;
     QAction* m_calibrate = nullptr;

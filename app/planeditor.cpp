@@ -21,6 +21,17 @@ namespace {
 // The plugins run these two; attention and FFN are model-only for now.
 constexpr roofline::KernelType kBenchKernels[] = {roofline::KernelType::GEMV, roofline::KernelType::GEMM};
 
+// A preset's plan by its name; the default plan for any other name. (The CLI's commands look names up too: core is
+// to own this lookup, and then this function goes.)
+roofline::BenchPlan presetPlan(const QString& name)
+{
+    if (name == QStringLiteral("smoke"))
+        return roofline::smoke_plan();
+    if (name == QStringLiteral("extended"))
+        return roofline::extended_plan();
+    return roofline::default_plan();
+}
+
 } // namespace
 
 PlanEditor::PlanEditor(QWidget* parent)
@@ -110,12 +121,7 @@ QCheckBox* PlanEditor::precisionBox(roofline::Precision precision) const
 
 void PlanEditor::loadPreset(const QString& name)
 {
-    if (name == QStringLiteral("smoke"))
-        setPlan(roofline::smoke_plan());
-    else if (name == QStringLiteral("extended"))
-        setPlan(roofline::extended_plan());
-    else
-        setPlan(roofline::default_plan());
+    setPlan(presetPlan(name));
     const QSignalBlocker blocker(m_preset);
     m_preset->setCurrentIndex(std::max(0, m_preset->findData(name)));
 }

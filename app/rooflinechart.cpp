@@ -1,6 +1,7 @@
 #include "rooflinechart.h"
 
 #include "precisioncolors.h"
+#include "rooflinegeometry.h"
 #include "textconv.h"
 
 #include <QChart>
@@ -23,38 +24,7 @@
 
 namespace {
 
-constexpr qreal kPointRadius = 5.5;       // [px]
-constexpr qreal kSmallPointRadius = 3.5;  // [px]
 constexpr qreal kHitSlack = 3;            // [px] beyond the marker that still counts as hovering it
-
-double decadeBelow(double value)
-{
-    return std::pow(10.0, std::floor(std::log10(value)));
-}
-
-double decadeAbove(double value)
-{
-    return std::pow(10.0, std::ceil(std::log10(value)));
-}
-
-// Attainable throughput at an arithmetic intensity: min(AI × bandwidth, peak). [TFLOP/s]
-double attainable(double ai, double bandwidth_gb_s, double peak_tflops)
-{
-    return std::min(ai * bandwidth_gb_s / 1000.0, peak_tflops);
-}
-
-QPolygonF triangle(const QPointF& center, qreal radius)
-{
-    const qreal h = radius * 1.15;
-    return QPolygonF({QPointF(center.x(), center.y() - h), QPointF(center.x() + h, center.y() + h * 0.8),
-                      QPointF(center.x() - h, center.y() + h * 0.8)});
-}
-
-QPolygonF diamond(const QPointF& center, qreal radius)
-{
-    return QPolygonF({QPointF(center.x(), center.y() - radius), QPointF(center.x() + radius, center.y()),
-                      QPointF(center.x(), center.y() + radius), QPointF(center.x() - radius, center.y())});
-}
 
 QString precisionName(roofline::Precision p)
 {
@@ -192,57 +162,13 @@ std::vector<RooflineChart::Roof> RooflineChart::shownRoofs() const
 
 void RooflineChart::fitAxes(const std::vector<Roof>& roofs)
 {
-    double xLow = INFINITY, xHigh = 0, yLow = INFINITY, yHigh = 0;
-    auto takeX = [&](double x) {
-        if (x > 0 && std::isfinite(x)) {
-            xLow = std::min(xLow, x);
-            xHigh = std::max(xHigh, x);
-        }
-    };
-    auto takeY = [&](double y) {
-        if (y > 0 && std::isfinite(y)) {
-            yLow = std::min(yLow, y);
-            yHigh = std::max(yHigh, y);
-        }
-    };
-    for (const ChartPoint& p : m_points) {
-        takeX(p.ai);
-        if (p.predicted_tflops)
-            takeY(*p.predicted_tflops);
-        if (p.measured_tflops)
-            takeY(*p.measured_tflops);
-        if (p.calibrated_tflops)
-            takeY(*p.calibrated_tflops);
-    }
-    for (const Roof& r : roofs) {
-        takeX(r.ridge_ai);
-        takeY(r.peak_tflops);
-    }
-    if (xHigh <= 0) {
-        xLow = 0.1;
-        xHigh = 1000;
-    }
-    // Whole decades with room around the data, so labels read 0.1, 1, 10 … and no point sits on the frame.
-    double xMin = decadeBelow(xLow / 3);
-    double xMax = decadeAbove(xHigh * 3);
-    while (xMax / xMin < 1e3 - 1) {
-        xMin /= 10;
-        if (xMax / xMin < 1e3 - 1)
-            xMax *= 10;
-    }
-    if (m_hardware && m_hardware->peak_bandwidth_gb_s > 0)
-        takeY(attainable(xMin, m_hardware->peak_bandwidth_gb_s, INFINITY) * 1.5);
-    if (yHigh <= 0) {
-        yLow = 0.1;
-        yHigh = 100;
-    }
-    double yMax = decadeAbove(yHigh * 1.6);
-    double yMin = std::max(decadeBelow(yLow / 1.6), yMax / 1e8);
-    if (yMax / yMin < 100)
-        yMin = yMax / 100;
+    std::vector<QPointF> knees;
+    for (const Roof& r : roofs)
+        knees.emplace_back(r.ridge_ai, r.peak_tflops);
+    const AxisRanges range = fitAxisRanges(m_points, knees, m_hardware ? m_hardware->peak_bandwidth_gb_s : 0);
     // A hair outside the decades: QLogValueAxis drops the label of an end tick that rounding puts outside.
-    m_axisX->setRange(xMin * 0.9999, xMax * 1.0001);
-    m_axisY->setRange(yMin * 0.9999, yMax * 1.0001);
+    m_axisX->setRange(range.xMin * 0.9999, range.xMax * 1.0001);
+    m_axisY->setRange(range.yMin * 0.9999, range.yMax * 1.0001);
 }
 
 void RooflineChart::rebuild()
@@ -428,7 +354,8 @@ void RooflineChart::drawForeground(QPainter* painter, const QRectF& rect)
     const QRectF plot = chart()->mapRectToScene(chart()->plotArea());
     painter->setClipRect(plot.adjusted(-kPointRadius, -kPointRadius, kPointRadius, kPointRadius));
     drawRidge(painter);
-    drawPoints(painter);
+    m_pointPainter.draw(painter, m_points, m_highlighted, m_hoveredIndex,
+                        [this](double ai, double tflops) { return toScene(ai, tflops); });
     painter->restore();
 }
 
@@ -440,129 +367,8 @@ void RooflineChart::drawRidge(QPainter* painter) const
     const auto ridge = m_hardware->critical_ai(*m_selected);
     if (!peak || !ridge || *ridge <= m_axisX->min() || *ridge >= m_axisX->max())
         return;
-    const QPointF at = toScene(*ridge, *peak);
-    const QColor color = precisionColor(*m_selected).darker(130);
-    painter->setPen(QPen(Qt::white, 1.5));
-    painter->setBrush(color);
-    painter->drawPolygon(diamond(at, 6));
-    const QString label = tr("ridge %1 FLOP/B").arg(formatSignificant(*ridge));
-    QFont font = painter->font();
-    font.setPointSizeF(font.pointSizeF() * 0.9);
-    painter->setFont(font);
-    painter->setPen(color);
-    // Above and left of the knee: the slope runs below that corner and the roofs to its right, so it stays clear.
-    const QFontMetricsF metrics(font);
-    painter->drawText(at + QPointF(-metrics.horizontalAdvance(label) - 10, -6), label);
-}
-
-QPixmap RooflineChart::markerSprite(roofline::Precision precision, Marker marker, bool small, qreal dpr) const
-{
-    const quint64 key = (static_cast<quint64>(precision) << 40) | (static_cast<quint64>(marker) << 36)
-        | (static_cast<quint64>(small) << 35) | static_cast<quint64>(std::lround(dpr * 1000));
-    if (const auto it = m_sprites.find(key); it != m_sprites.end())
-        return it->second;
-    const qreal r = small ? kSmallPointRadius : kPointRadius;
-    const qreal side = 2 * r + 6; // [px] room for the outline
-    QPixmap sprite(QSize(qCeil(side * dpr), qCeil(side * dpr)));
-    sprite.setDevicePixelRatio(dpr);
-    sprite.fill(Qt::transparent);
-    QPainter p(&sprite);
-    p.setRenderHint(QPainter::Antialiasing);
-    const QPointF center(side / 2, side / 2);
-    const QColor color = precisionColor(precision);
-    switch (marker) {
-    case Marker::Measured:
-        p.setPen(QPen(color.darker(150), 1.0));
-        p.setBrush(color);
-        p.drawPolygon(triangle(center, r));
-        break;
-    case Marker::Predicted: {
-        QColor fill = color;
-        fill.setAlpha(110);
-        p.setPen(QPen(color, 1.6));
-        p.setBrush(fill);
-        p.drawEllipse(center, r, r);
-        break;
-    }
-    case Marker::Hollow:
-        // The datasheet's prediction beside a calibrated one: an outline, so the filled circle reads as the answer.
-        p.setPen(QPen(color, 1.8));
-        p.setBrush(Qt::NoBrush);
-        p.drawEllipse(center, r - 0.4, r - 0.4);
-        break;
-    case Marker::Calibrated:
-        p.setPen(QPen(color.darker(140), 1.2));
-        p.setBrush(color);
-        p.drawEllipse(center, r, r);
-        break;
-    }
-    p.end();
-    m_sprites.emplace(key, sprite);
-    return sprite;
-}
-
-void RooflineChart::drawPoints(QPainter* painter) const
-{
-    if (m_points.empty())
-        return;
-    // Thousands of points: each marker is a pre-rendered sprite (one blit instead of an antialiased path),
-    // and the prediction→measurement lines, which are vertical (same intensity), are batched per colour. With a
-    // calibrated prediction the line starts there: it is the error that is left.
-    const qreal dpr = painter->device() ? painter->device()->devicePixelRatioF() : 1.0;
-    auto lineStart = [](const ChartPoint& p) { return p.calibrated_tflops ? p.calibrated_tflops : p.predicted_tflops; };
-    std::map<roofline::Precision, QVector<QLineF>> lines;
-    for (const ChartPoint& p : m_points) {
-        if (const auto from = lineStart(p); from && p.measured_tflops && !m_highlighted.contains(p.id))
-            lines[p.precision].append(QLineF(toScene(p.ai, *from), toScene(p.ai, *p.measured_tflops)));
-    }
-    painter->save();
-    painter->setRenderHint(QPainter::Antialiasing, false);
-    for (const auto& [precision, segments] : lines) {
-        QColor color = precisionColor(precision);
-        color.setAlpha(150);
-        painter->setPen(QPen(color, 1.0));
-        painter->drawLines(segments);
-    }
-    painter->restore();
-    for (const ChartPoint& p : m_points) {
-        if (const auto from = lineStart(p); from && p.measured_tflops && m_highlighted.contains(p.id)) {
-            painter->setPen(QPen(precisionColor(p.precision), 2.0));
-            painter->drawLine(toScene(p.ai, *from), toScene(p.ai, *p.measured_tflops));
-        }
-    }
-    // Predictions, then measurements over them; a datasheet prediction beside a calibrated one is an outline,
-    // drawn last so that it shows even where the filled markers crowd.
-    for (const Marker kind : {Marker::Predicted, Marker::Calibrated, Marker::Measured, Marker::Hollow}) {
-        for (const ChartPoint& p : m_points) {
-            std::optional<double> value;
-            switch (kind) {
-            case Marker::Predicted: value = p.calibrated_tflops ? std::nullopt : p.predicted_tflops; break;
-            case Marker::Hollow: value = p.calibrated_tflops ? p.predicted_tflops : std::nullopt; break;
-            case Marker::Calibrated: value = p.calibrated_tflops; break;
-            case Marker::Measured: value = p.measured_tflops; break;
-            }
-            if (!value)
-                continue;
-            const QPixmap sprite = markerSprite(p.precision, kind, p.small, dpr);
-            const QSizeF half = QSizeF(sprite.size()) / (2 * dpr);
-            painter->drawPixmap(toScene(p.ai, *value) - QPointF(half.width(), half.height()), sprite);
-        }
-    }
-    if (m_highlighted.isEmpty() && m_hoveredIndex < 0)
-        return;
-    painter->setBrush(Qt::NoBrush);
-    for (int i = 0; i < static_cast<int>(m_points.size()); ++i) {
-        const ChartPoint& p = m_points[static_cast<std::size_t>(i)];
-        const bool highlighted = m_highlighted.contains(p.id);
-        if (!highlighted && i != m_hoveredIndex)
-            continue;
-        painter->setPen(QPen(highlighted ? QColor(Qt::black) : QColor(0x60, 0x60, 0x60), 2.0));
-        const qreal r = (p.small ? kSmallPointRadius : kPointRadius) + 4;
-        for (const auto& value : {p.predicted_tflops, p.calibrated_tflops, p.measured_tflops}) {
-            if (value)
-                painter->drawEllipse(toScene(p.ai, *value), r, r);
-        }
-    }
+    PointPainter::drawRidge(painter, toScene(*ridge, *peak), precisionColor(*m_selected).darker(130),
+                            tr("ridge %1 FLOP/B").arg(formatSignificant(*ridge)));
 }
 
 void RooflineChart::mouseMoveEvent(QMouseEvent* event)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "chartmarkers.h"
 #include "chartpoint.h"
 
 #include "roofline/hardware.h"
@@ -88,10 +89,7 @@ private:
     void fitAxes(const std::vector<Roof>& roofs);
     QPointF toScene(double ai, double tflops) const;
     const ChartPoint* pointAt(const QPointF& viewPos) const;
-    void drawPoints(QPainter* painter) const;
     void drawRidge(QPainter* painter) const;
-    enum class Marker { Predicted, Hollow, Calibrated, Measured };
-    QPixmap markerSprite(roofline::Precision precision, Marker marker, bool small, qreal dpr) const;
 
     std::optional<roofline::HardwareSpec> m_hardware;
     std::optional<roofline::Precision> m_selected;
@@ -109,5 +107,5 @@ private:
     int m_hoveredIndex = -1;
     std::vector<QPen> m_seriesPens; // of chart()->series(), to tell whether a rebuild changes anything
     std::vector<bool> m_seriesHollow;
-    mutable std::map<quint64, QPixmap> m_sprites; // marker images by precision, shape, size and pixel ratio
+    PointPainter m_pointPainter;
 };

@@ -17,19 +17,39 @@ QString folderKey(Settings::Folder folder)
     return QStringLiteral("folders/other");
 }
 
+// One remembered value: where QSettings keeps it, and what it is before anything was remembered.
+template <class T>
+struct Key {
+    QLatin1StringView path;
+    T fallback;
+};
+
+template <class T>
+T get(const Key<T>& key)
+{
+    return QSettings().value(key.path, key.fallback).template value<T>();
+}
+
+template <class T>
+void set(const Key<T>& key, const T& value)
+{
+    QSettings().setValue(key.path, value);
+}
+
+const Key<QString> kLastHardware{QLatin1StringView("hardware/last"), QStringLiteral("b10")};
+const Key<QByteArray> kWindowGeometry{QLatin1StringView("window/geometry"), {}};
+const Key<QByteArray> kWindowState{QLatin1StringView("window/state"), {}};
+const Key<QString> kLastCeilingsFile{QLatin1StringView("calibration/ceilingsFile"), {}};
+const Key<QString> kPluginFile{QLatin1StringView("plugin/file"), {}};
+const Key<bool> kShowRealisticRoofs{QLatin1StringView("view/realisticRoofs"), true};
+const Key<bool> kShowAllPrecisions{QLatin1StringView("view/allPrecisions"), false};
+
 } // namespace
 
 namespace Settings {
 
-QString lastHardware()
-{
-    return QSettings().value(QStringLiteral("hardware/last"), QStringLiteral("b10")).toString();
-}
-
-void setLastHardware(const QString& key)
-{
-    QSettings().setValue(QStringLiteral("hardware/last"), key);
-}
+QString lastHardware() { return get(kLastHardware); }
+void setLastHardware(const QString& key) { set(kLastHardware, key); }
 
 QString lastFolder(Folder folder)
 {
@@ -43,64 +63,20 @@ void rememberFolderOf(Folder folder, const QString& filePath)
         QSettings().setValue(folderKey(folder), QFileInfo(filePath).absolutePath());
 }
 
-QByteArray windowGeometry()
-{
-    return QSettings().value(QStringLiteral("window/geometry")).toByteArray();
-}
+QByteArray windowGeometry() { return get(kWindowGeometry); }
+void setWindowGeometry(const QByteArray& geometry) { set(kWindowGeometry, geometry); }
+QByteArray windowState() { return get(kWindowState); }
+void setWindowState(const QByteArray& state) { set(kWindowState, state); }
 
-void setWindowGeometry(const QByteArray& geometry)
-{
-    QSettings().setValue(QStringLiteral("window/geometry"), geometry);
-}
+QString lastCeilingsFile() { return get(kLastCeilingsFile); }
+void setLastCeilingsFile(const QString& path) { set(kLastCeilingsFile, path); }
 
-QByteArray windowState()
-{
-    return QSettings().value(QStringLiteral("window/state")).toByteArray();
-}
+QString pluginFile() { return get(kPluginFile); }
+void setPluginFile(const QString& path) { set(kPluginFile, path); }
 
-void setWindowState(const QByteArray& state)
-{
-    QSettings().setValue(QStringLiteral("window/state"), state);
-}
-
-QString lastCeilingsFile()
-{
-    return QSettings().value(QStringLiteral("calibration/ceilingsFile")).toString();
-}
-
-void setLastCeilingsFile(const QString& path)
-{
-    QSettings().setValue(QStringLiteral("calibration/ceilingsFile"), path);
-}
-
-QString pluginFile()
-{
-    return QSettings().value(QStringLiteral("plugin/file")).toString();
-}
-
-void setPluginFile(const QString& path)
-{
-    QSettings().setValue(QStringLiteral("plugin/file"), path);
-}
-
-bool showRealisticRoofs()
-{
-    return QSettings().value(QStringLiteral("view/realisticRoofs"), true).toBool();
-}
-
-void setShowRealisticRoofs(bool show)
-{
-    QSettings().setValue(QStringLiteral("view/realisticRoofs"), show);
-}
-
-bool showAllPrecisions()
-{
-    return QSettings().value(QStringLiteral("view/allPrecisions"), false).toBool();
-}
-
-void setShowAllPrecisions(bool show)
-{
-    QSettings().setValue(QStringLiteral("view/allPrecisions"), show);
-}
+bool showRealisticRoofs() { return get(kShowRealisticRoofs); }
+void setShowRealisticRoofs(bool show) { set(kShowRealisticRoofs, show); }
+bool showAllPrecisions() { return get(kShowAllPrecisions); }
+void setShowAllPrecisions(bool show) { set(kShowAllPrecisions, show); }
 
 } // namespace Settings

@@ -24,7 +24,7 @@ QString breakdownText(const roofline::Prediction& p)
 } // namespace
 
 ValidationModel::ValidationModel(QObject* parent)
-    : QAbstractTableModel(parent)
+    : TableModel(ColumnCount, parent)
 {
 }
 
@@ -52,19 +52,9 @@ void ValidationModel::clear()
     setReport({});
 }
 
-int ValidationModel::rowCount(const QModelIndex& parent) const
-{
-    return parent.isValid() ? 0 : static_cast<int>(m_report.rows.size());
-}
-
-int ValidationModel::columnCount(const QModelIndex& parent) const
-{
-    return parent.isValid() ? 0 : ColumnCount;
-}
-
 QVariant ValidationModel::data(const QModelIndex& index, int role) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+    if (!isCell(index))
         return {};
     const roofline::ValidationRow& row = m_report.rows[static_cast<std::size_t>(index.row())];
     const roofline::Measurement& m = row.measurement;
@@ -99,8 +89,8 @@ QVariant ValidationModel::data(const QModelIndex& index, int role) const
         case CalibratedColumn:
         case MeasuredColumn:
         case ErrorColumn:
-        case CalibratedErrorColumn: return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
-        default: return QVariant::fromValue(Qt::AlignLeft | Qt::AlignVCenter);
+        case CalibratedErrorColumn: return alignment(true);
+        default: return alignment(false);
         }
     case Qt::ToolTipRole:
         if (calColumn && cal && !cal->compared())
@@ -154,28 +144,26 @@ QVariant ValidationModel::data(const QModelIndex& index, int role) const
     }
 }
 
-QVariant ValidationModel::headerData(int section, Qt::Orientation orientation, int role) const
+QVariant ValidationModel::columnToolTip(int column) const
 {
-    if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
-        return QAbstractTableModel::headerData(section, orientation, role);
-    if (role == Qt::ToolTipRole) {
-        switch (section) {
-        case PredictedColumn:
-            return tr("%1, %2 mode").arg(toQString(m_report.hardware_name), toQString(roofline::to_string(m_report.mode)));
-        case CalibratedColumn:
-            return m_calibrated ? tr("%1, %2 mode").arg(toQString(m_calibrated->hardware_name),
-                                                        toQString(roofline::to_string(m_calibrated->mode)))
-                                : QVariant();
-        case ErrorColumn:
-            return tr("(predicted − measured) ÷ measured × 100; sorts by its size. Green < 10 %, yellow 10–25 %, red > 25 %");
-        case CalibratedErrorColumn:
-            return tr("(calibrated − measured) ÷ measured × 100, coloured by its own band");
-        default: return {};
-        }
+    switch (column) {
+    case PredictedColumn:
+        return tr("%1, %2 mode").arg(toQString(m_report.hardware_name), toQString(roofline::to_string(m_report.mode)));
+    case CalibratedColumn:
+        return m_calibrated ? tr("%1, %2 mode").arg(toQString(m_calibrated->hardware_name),
+                                                    toQString(roofline::to_string(m_calibrated->mode)))
+                            : QVariant();
+    case ErrorColumn:
+        return tr("(predicted − measured) ÷ measured × 100; sorts by its size. Green < 10 %, yellow 10–25 %, red > 25 %");
+    case CalibratedErrorColumn:
+        return tr("(calibrated − measured) ÷ measured × 100, coloured by its own band");
+    default: return {};
     }
-    if (role != Qt::DisplayRole)
-        return {};
-    switch (static_cast<Column>(section)) {
+}
+
+QString ValidationModel::columnTitle(int column) const
+{
+    switch (static_cast<Column>(column)) {
     case KernelColumn: return tr("Kernel");
     case ShapeColumn: return tr("Shape");
     case PrecisionColumn: return tr("Precision");

@@ -2,12 +2,12 @@
 
 #include "roofline/validation.h"
 
-#include <QAbstractTableModel>
+#include "tablemodel.h"
 
 #include <optional>
 
 // The rows of a validation report: predicted against measured, coloured by error band.
-class ValidationModel : public QAbstractTableModel
+class ValidationModel : public TableModel
 {
     Q_OBJECT
 public:
@@ -44,12 +44,12 @@ public:
     const roofline::ValidationReport& report() const { return m_report; }
     const std::optional<roofline::ValidationReport>& calibratedReport() const { return m_calibrated; }
 
-    int rowCount(const QModelIndex& parent = {}) const override;
-    int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 private:
+    int rows() const override { return static_cast<int>(m_report.rows.size()); }
+    QString columnTitle(int column) const override;
+    QVariant columnToolTip(int column) const override;
     const roofline::ValidationRow* calibratedRow(int row) const;
 
     roofline::ValidationReport m_report;

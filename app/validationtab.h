@@ -1,31 +1,31 @@
 #pragma once
 
-#include "roofline/calibration.h"
+#include "calibrationrun.h"
+#include "page.h"
+#include "resultssourcebox.h"
+#include "resultsview.h"
+
 #include "roofline/hardware_registry.h"
 #include "roofline/measurements.h"
 #include "roofline/validation.h"
-
-#include <QImage>
-#include <QWidget>
 
 #include <memory>
 #include <optional>
 
 class CalibrationComparisonModel;
+class CalibrationPanel;
 class HardwareComboBox;
 class QAction;
 class QComboBox;
 class QFormLayout;
 class QGroupBox;
 class QLabel;
-class QPlainTextEdit;
 class QPushButton;
-class QRadioButton;
 class QSortFilterProxyModel;
-class QSplitter;
 class QTableView;
 class QToolButton;
 class RooflineChart;
+class TermsSwitches;
 class ValidationModel;
 
 // Measured results against the model: a source (the last run, a file, pasted JSON), a hardware profile, a
@@ -33,11 +33,11 @@ class ValidationModel;
 // "Calibrate from these measurements" fits a profile to the rows, saves it as a user profile and shows the
 // datasheet and the calibrated profile side by side: a comparison table, a "Calibrated µs" column, and on the
 // chart hollow circles (datasheet) beside filled ones (calibrated).
-class ValidationTab : public QWidget
+class ValidationTab : public Page
 {
     Q_OBJECT
 public:
-    enum class Source { LastRun, File, Pasted };
+    using Source = ResultsSourceBox::Source;
 
     explicit ValidationTab(std::shared_ptr<const roofline::HardwareRegistry> registry, QWidget* parent = nullptr);
 
@@ -55,8 +55,8 @@ public:
     bool validate();
 
     // Calibrates a profile from the validated rows, starting from the selected hardware (key
-    // "<base>_calibrated"), with an optional measured-ceilings file; saves it atomically as
-    // user_hardware_dir()/<key>.json, adds it to the hardware list and shows it beside the datasheet. False (a
+    // roofline::calibrated_key), with an optional measured-ceilings file; saves it atomically as a user profile
+    // (roofline::save_user_profile), adds it to the hardware list and shows it beside the datasheet. False (a
     // message naming the file or field, everything shown before kept, nothing written) on bad input.
     bool calibrate(const QString& ceilingsFile = {});
     // Asks for the ceilings file first (CalibrateDialog), then calibrates.
@@ -66,15 +66,15 @@ public:
     const roofline::HardwareSpec* calibratedProfile() const;
     QString calibratedProfileFile() const;
     QStringList calibrationLog() const;
-    CalibrationComparisonModel* comparisonModel() const { return m_comparison; }
-    QTableView* comparisonTable() const { return m_comparisonTable; }
+    CalibrationComparisonModel* comparisonModel() const;
+    QTableView* comparisonTable() const;
     QAction* calibrateAction() const { return m_calibrateAction; }
     QPushButton* calibrateButton() const { return m_calibrateButton; }
 
     // Refined mode's terms (all on unless changed); the Terms button shows them while Refined is chosen.
     roofline::ModelTerms terms() const;
     void setTerms(const roofline::ModelTerms& terms);
-    QToolButton* termsButton() const { return m_terms; }
+    QToolButton* termsButton() const;
 
     // The profiles changed on disk (a calibration saved one): list these, keeping what is shown.
     void setRegistry(std::shared_ptr<const roofline::HardwareRegistry> registry);
@@ -88,20 +88,19 @@ public:
     QString summaryHtml() const;
     QString lastError() const { return m_lastError; }
 
-    // The chart with the summary under it, at `scale` × device pixels.
-    QImage exportImage(qreal scale = 2.0) const;
-    std::string csv() const; // the table plus the summary
-    // Each returns an empty string on success, else why not.
-    QString exportPng(const QString& path) const;
-    QString exportCsv(const QString& path) const;
+    QString title() const override { return tr("&Validation"); }
+    QImage exportImage(qreal scale = 2.0) const override; // the chart with the summary under it
+    std::string csv() const override;                     // the table plus the summary
+    bool canExport() const override { return hasReport(); }
+    const roofline::MeasurementSet* results() const override { return m_validated ? &*m_validated : nullptr; }
 
     HardwareComboBox* hardwareBox() const { return m_hardware; }
     QComboBox* modeBox() const { return m_mode; }
     QPushButton* validateButton() const { return m_validate; }
-    QTableView* table() const { return m_table; }
+    QTableView* table() const { return m_results->table(); }
     ValidationModel* model() const { return m_model; }
-    QSortFilterProxyModel* proxyModel() const { return m_proxy; }
-    RooflineChart* chart() const { return m_chart; }
+    QSortFilterProxyModel* proxyModel() const { return m_results->proxy(); }
+    RooflineChart* chart() const { return m_results->chart(); }
 
 Q_SIGNALS:
     void reportChanged();
@@ -110,60 +109,33 @@ Q_SIGNALS:
     void profileSaved(const QString& key, const QString& file);
 
 private:
-    void chooseFile();
-    void onSelectionChanged();
-    void selectReportRow(int row);
+    QGroupBox* buildModelBox();
+    QGroupBox* buildSummaryBox();
+    void connectControls();
+    void followSelection();
     void showReport();
     void fail(const QString& message, const QString& title = {});
     void revalidate();
-    void refreshTermsButton();
-    void updateCalibrationView();
     roofline::Mode currentMode() const;
     void selectHardwareOf(const roofline::MeasurementSet& set);
-    void updateSourceLabels();
-    std::optional<roofline::MeasurementSet> readSource();
 
     std::shared_ptr<const roofline::HardwareRegistry> m_registry;
-    std::optional<roofline::MeasurementSet> m_lastRun;
-    std::optional<roofline::MeasurementSet> m_file;
     std::optional<roofline::MeasurementSet> m_validated;
     QString m_lastError;
-    struct Calibration {
-        roofline::HardwareSpec profile;
-        std::string baseKey;          // the datasheet profile it started from
-        std::string inputJson;        // the measurements it was fitted to: other results drop it
-        QString file;                 // where it was saved
-        QString ceilingsFile;         // empty: none
-        std::size_t rowsUsed = 0;
-        std::size_t rowsSkipped = 0;
-        QStringList log;
-    };
-    std::optional<Calibration> m_calibration;
+    std::optional<SavedCalibration> m_calibration;
 
-    QRadioButton* m_fromLastRun = nullptr;
-    QRadioButton* m_fromFile = nullptr;
-    QRadioButton* m_fromPaste = nullptr;
-    QLabel* m_lastRunLabel = nullptr;
-    QLabel* m_fileLabel = nullptr;
-    QPlainTextEdit* m_paste = nullptr;
+    ValidationModel* m_model = nullptr;
+    ResultsSourceBox* m_source = nullptr;
     HardwareComboBox* m_hardware = nullptr;
     QComboBox* m_mode = nullptr;
     QFormLayout* m_modelForm = nullptr;
-    QToolButton* m_terms = nullptr;
-    QList<QAction*> m_termActions; // one per roofline::model_terms() entry, in its order
+    TermsSwitches* m_terms = nullptr;
     QPushButton* m_validate = nullptr;
     QPushButton* m_calibrateButton = nullptr;
     QAction* m_calibrateAction = nullptr;
-    QWidget* m_comparisonPanel = nullptr;
-    QSplitter* m_splitter = nullptr;
-    QLabel* m_comparisonCaption = nullptr;
-    QTableView* m_comparisonTable = nullptr;
-    CalibrationComparisonModel* m_comparison = nullptr;
     QPushButton* m_exportPng = nullptr;
     QPushButton* m_exportCsv = nullptr;
     QLabel* m_summary = nullptr;
-    QTableView* m_table = nullptr;
-    ValidationModel* m_model = nullptr;
-    QSortFilterProxyModel* m_proxy = nullptr;
-    RooflineChart* m_chart = nullptr;
+    CalibrationPanel* m_calibrationPanel = nullptr;
+    ResultsView* m_results = nullptr;
 };

@@ -2,6 +2,7 @@
 
 #include "roofline/calibration.h"
 #include "roofline/errors.h"
+#include "roofline/profile_store.h"
 #include "roofline/reports.h"
 
 #include <iostream>
@@ -24,7 +25,7 @@ int run_calibrate(const ParsedArgs& args)
 
     std::optional<MeasuredCeilings> ceilings;
     CalibrationOptions options;
-    options.key = args.value("key").value_or(base.key + "_calibrated");
+    options.key = args.value("key").value_or(calibrated_key(base.key));
     options.name = args.value("name").value_or("");
     options.run_label = merged.source;
     if (const auto file = args.value("ceilings")) {
@@ -34,6 +35,7 @@ int run_calibrate(const ParsedArgs& args)
     const CalibrationResult result = calibrate(base, merged, ceilings ? &*ceilings : nullptr, options);
     for (const auto& line : result.log)
         std::cerr << "  " << line << '\n';
+    std::cerr << "  fitted: " << describe_fit(summarize_fit(result.profile)) << '\n';
     std::cerr << "calibrated '" << result.profile.key << "' from " << result.rows_used << " rows"
               << (result.rows_skipped ? " (" + std::to_string(result.rows_skipped) + " not usable)" : std::string()) << '\n';
 
@@ -52,9 +54,7 @@ int run_calibrate(const ParsedArgs& args)
         std::cerr << "wrote " << *out << '\n';
     }
     if (args.flag("save")) {
-        std::filesystem::create_directories(user_hardware_dir());
-        const auto file = user_hardware_dir() / (result.profile.key + ".json");
-        write_file_atomically(file, json);
+        const auto file = save_user_profile(result.profile);
         std::cerr << "saved as a user profile: " << file.string() << '\n';
     }
     if (!args.value("out") && !args.flag("save"))

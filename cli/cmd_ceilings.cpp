@@ -4,6 +4,7 @@
 #include "roofline/ceilings.h"
 #include "roofline/hardware_registry.h"
 #include "roofline/measurements.h"
+#include "roofline/profile_store.h"
 
 #include <atomic>
 #include <iostream>
@@ -27,9 +28,7 @@ int run_ceilings(const ParsedArgs& args)
     }
     if (const auto key = args.value("save-profile")) {
         const HardwareSpec profile = profile_from_ceilings(ceilings, *key, out ? *out : "roofline ceilings");
-        std::filesystem::create_directories(user_hardware_dir());
-        const auto file = user_hardware_dir() / (*key + ".json");
-        write_file_atomically(file, hardware_to_json(profile) + "\n");
+        const auto file = save_user_profile(profile);
         std::cout << "saved profile '" << *key << "' to " << file.string() << '\n';
     }
     if (!out && !args.value("save-profile"))
