@@ -33,8 +33,8 @@ void HardwareComboBox::fill()
                 text += tr(" (user profile)");
             addItem(text, toQString(spec.key));
             // Where realistic and refined mode's numbers come from: measured, transferred, public, the plan's.
-            setItemData(count() - 1, toQString(spec.origin) + tr("; realistic and refined tables: ") + toQString(roofline::provenance(spec)),
-                        Qt::ToolTipRole);
+            const QString tip = toQString(spec.origin) + tr("; realistic and refined tables: ") + toQString(roofline::provenance(spec));
+            setItemData(count() - 1, tip, Qt::ToolTipRole);
         }
     }
 }
