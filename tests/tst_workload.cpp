@@ -275,6 +275,32 @@ private slots:
         QVERIFY2(*batch > 250 && *batch < 450, std::to_string(*batch).c_str());
     }
 
+    // Gemma 3's sliding layers attend over their window and keep only that much cache; an FP8 cache halves it.
+    void testSlidingWindowAndFp8Cache()
+    {
+        const ModelDescription& m = builtin("gemma-3-4b-it");
+        QVERIFY(m.sliding_window && m.sliding_layer_count() > 0);
+        StepOptions o;
+        o.context = 16384;
+        const StepWorkload w = build_step(m, registry_.get("h100_sxm"), o, Phase::Decode);
+        int64_t windowed = 0, full = 0;
+        for (const StepKernel& k : w.kernels) {
+            if (const auto* a = std::get_if<AttentionShape>(&k.shape))
+                (a->window > 0 ? windowed : full) += k.count;
+        }
+        QCOMPARE(windowed, m.sliding_layer_count());
+        QCOMPARE(full, m.num_layers - m.sliding_layer_count());
+        const double window = static_cast<double>(*m.sliding_window), depth = 16384 + 1;
+        const double kv_layer = 2.0 * static_cast<double>(m.kv_width()) * 2; // K and V a token, BF16
+        const MemoryEstimate mem = estimate_memory(m, registry_.get("h100_sxm"), o, StepPhases::Decode);
+        QCOMPARE(mem.kv_cache_bytes, kv_layer * (static_cast<double>(windowed) * window + static_cast<double>(full) * depth));
+        o.kv_cache = Precision::FP8_E4M3;
+        QCOMPARE(estimate_memory(m, registry_.get("h100_sxm"), o, StepPhases::Decode).kv_cache_bytes, mem.kv_cache_bytes / 2);
+        // Refined mode adds no gap: the latency floor holds the launch.
+        o.model.mode = Mode::Refined;
+        QCOMPARE(launch_gap(registry_.get("h100_sxm"), o).us, 0.0);
+    }
+
     void testBadOptions()
     {
         StepOptions o;

@@ -152,7 +152,7 @@ private:
         const bool sliding = static_cast<std::size_t>(layer) < m_.layer_attention.size()
             && m_.layer_attention[static_cast<std::size_t>(layer)] == LayerAttention::Sliding && m_.sliding_window;
         const bool prefill = w_.phase == Phase::Prefill;
-        StepKernel attention = kernel(sliding ? "attention_sliding" : "attention",
+        StepKernel attention = kernel("attention", // a sliding layer's shape carries its window
                                       AttentionShape{w_.batch, heads, kv_heads, w_.query_tokens, w_.depth + w_.query_tokens,
                                                      d, prefill, sliding ? *m_.sliding_window : 0});
         attention.format = std::string(to_string(o_.kv_cache)) + " cache";
@@ -222,14 +222,19 @@ private:
     {
         k.in_layer = in_layer;
         const std::string shape = format_shape(k.shape);
-        for (StepKernel& have : w_.kernels) {
-            if (have.in_layer == in_layer && have.name == k.name && have.format == k.format && have.compute == k.compute
-                && format_shape(have.shape) == shape && have.bytes.weight == k.bytes.weight) {
+        std::size_t after = w_.kernels.size(); // a variant (another format, a window) goes after its namesakes
+        for (std::size_t i = 0; i < w_.kernels.size(); ++i) {
+            StepKernel& have = w_.kernels[i];
+            if (have.in_layer != in_layer || have.name != k.name)
+                continue;
+            if (have.format == k.format && have.compute == k.compute && format_shape(have.shape) == shape
+                && have.bytes.weight == k.bytes.weight) {
                 ++have.count;
                 return;
             }
+            after = i + 1;
         }
-        w_.kernels.push_back(std::move(k));
+        w_.kernels.insert(w_.kernels.begin() + static_cast<std::ptrdiff_t>(after), std::move(k));
     }
 
     void notes()
