@@ -261,6 +261,20 @@ private slots:
         QCOMPARE(find(oss, "experts_down").compute, Precision::BF16);
         QCOMPARE(find(oss, "o_proj").format, std::string("BF16"));
         QVERIFY_THROWS_EXCEPTION(InputError, parse_weight_scheme("Q4_K_X"));
+        // gpt-oss rows are 2880 wide, not whole 256-blocks: llama.cpp's fallbacks (Q4_K -> Q5_0, Q6_K -> Q8_0).
+        const ModelDescription& g = builtin("gpt-oss-20b");
+        QCOMPARE(tensor_format(g, s, Precision::BF16, TensorRole::ExpertGateUp, 5).name, std::string("Q5_0"));
+        QCOMPARE(tensor_format(g, s, Precision::BF16, TensorRole::ExpertDown, 0).name, std::string("Q8_0"));
+        QCOMPARE(tensor_format(g, s, Precision::BF16, TensorRole::LmHead, 0).name, std::string("Q8_0"));
+        // FP8 weights on an A100 (no FP8 peak): dequantized, multiplied at BF16, and said so.
+        StepOptions fp8;
+        fp8.weights = parse_weight_scheme("fp8");
+        const StepWorkload a100 = build_step(m, registry_.get("a100_sxm"), fp8, Phase::Decode);
+        QCOMPARE(find(a100, "o_proj").compute, Precision::BF16);
+        QCOMPARE(find(a100, "o_proj").bytes.weight, 1.0);
+        QVERIFY(!a100.notes.empty() && a100.notes.front().find("no FP8_E4M3 peak") != std::string::npos);
+        QCOMPARE(find(build_step(m, registry_.get("h100_sxm"), fp8, Phase::Decode), "o_proj").compute, Precision::FP8_E4M3);
+
     }
 
     void testComputeBoundBatch()
