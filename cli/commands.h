@@ -32,6 +32,7 @@ Command calibrate_command();
 Command models_list_command();
 Command models_show_command();
 Command transfer_command();
+Command model_command();
 
 // The presets plus the user's profiles; a broken user profile is a warning on stderr, not an error.
 HardwareRegistry load_registry();

@@ -15,7 +15,7 @@ std::vector<Command> all_commands()
 {
     return {hardware_list_command(), hardware_show_command(), predict_command(), validate_command(),
             bench_command(),         ceilings_command(),      calibrate_command(),     export_script_command(),
-            models_list_command(),   models_show_command(),   transfer_command()};
+            models_list_command(),   models_show_command(),   transfer_command(),      model_command()};
 }
 
 void print_overview(std::ostream& out)

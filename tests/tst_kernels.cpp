@@ -49,6 +49,32 @@ private slots:
         QTest::newRow("ffn gated") << KernelShape(FfnShape{2, 3, 4, true}) << Precision::BF16 << 144ull << 96.0;
         // plain: 2·2·3·4·2; (2·3·4 + 2·3)·2 + 2·3·2
         QTest::newRow("ffn plain") << KernelShape(FfnShape{2, 3, 4, false}) << Precision::BF16 << 96ull << 72.0;
+        // decode under a window of 4 of 10 cached keys: 4 pairs; 4·2·4; Q+O 2·(4+4) + K,V 2·4·2·4
+        QTest::newRow("attention decode window")
+            << KernelShape(AttentionShape{1, 1, 1, 1, 10, 2, false, 4}) << Precision::FP32 << 32ull << 80.0;
+        // causal prefill of 4 under a window of 2: the queries see 1, 2, 2, 2 keys = 7 pairs; 4·2·7; Q+O 4·2·8 + K,V 2·4·2·4
+        QTest::newRow("attention causal window")
+            << KernelShape(AttentionShape{1, 1, 1, 4, 4, 2, true, 2}) << Precision::FP32 << 56ull << 128.0;
+        // rmsnorm 2 rows of 4: 4·8; 8·(2+2) + the weight 4·2
+        QTest::newRow("rmsnorm") << KernelShape(RmsNormShape{2, 4, false}) << Precision::BF16 << 32ull << 40.0;
+        // fused add + norm: 5·8; x and r in, x + r and y out: 2·8·(2+2) + 4·2
+        QTest::newRow("rmsnorm with residual") << KernelShape(RmsNormShape{2, 4, true}) << Precision::BF16 << 40ull << 72.0;
+        // rope 2 tokens × 3 heads × 4: 3·24; 24·(2+2) + cos and sin 2·4·2
+        QTest::newRow("rope") << KernelShape(RopeShape{2, 3, 4}) << Precision::BF16 << 72ull << 112.0;
+        // residual 10: 10; 10·(4+4) + 10·4
+        QTest::newRow("residual") << KernelShape(ResidualShape{10}) << Precision::FP32 << 10ull << 120.0;
+        // SiLU·mul 2×3: (4+1)·6; gate and up in 2·6·2, out 6·2
+        QTest::newRow("activation silu gated")
+            << KernelShape(ActivationShape{2, 3, true, ActivationKind::SiLU}) << Precision::BF16 << 30ull << 36.0;
+        // plain GELU 2×3: 9·6; 6·(4+4)
+        QTest::newRow("activation gelu plain")
+            << KernelShape(ActivationShape{2, 3, false, ActivationKind::GELU}) << Precision::FP32 << 54ull << 48.0;
+        // top-2 of 8 for 2 tokens: 4·2·8; logits 16·2 + ids and weights 4·(4+2)
+        QTest::newRow("topk") << KernelShape(TopKShape{2, 8, 2}) << Precision::BF16 << 64ull << 56.0;
+        // embedding 3 tokens of 4: no FLOPs; rows 12·2 in, 12·2 out, ids 3·4
+        QTest::newRow("embedding") << KernelShape(EmbeddingShape{3, 4}) << Precision::BF16 << 0ull << 60.0;
+        // 2 groups, 3 rows in all, N 4, K 5: 2·3·4·5; A 3·5·2 + both groups' weights 2·5·4·2 + C 3·4·2
+        QTest::newRow("grouped gemm") << KernelShape(GroupedGemmShape{2, 3, 4, 5}) << Precision::BF16 << 120ull << 134.0;
     }
     void testWorkload()
     {
@@ -134,6 +160,11 @@ private slots:
         QVERIFY(!parse_kernel("conv2d"));
         for (KernelType k : kAllKernels)
             QCOMPARE(parse_kernel(to_string(k)), std::optional<KernelType>(k));
+        for (KernelType k : kLayerKernels) {
+            QCOMPARE(parse_kernel(to_string(k)), std::optional<KernelType>(k));
+            const std::vector<int64_t> dims(arity_of(k), 2);
+            QCOMPARE(dims_of(make_shape(k, dims, true)), dims);
+        }
     }
 };
 

@@ -79,7 +79,21 @@ std::string megabytes(double bytes)
     return format_number(bytes / 1e6, 2) + " MB";
 }
 
+std::string entry_name(KernelType kernel, Precision precision)
+{
+    return std::string(to_string(kernel)) + " × " + std::string(to_string(precision));
+}
+
 } // namespace
+
+KernelType profile_kernel(const HardwareSpec& hw, KernelType kernel)
+{
+    if (kernel != KernelType::GroupedGEMM)
+        return kernel;
+    const bool own = hw.kernel_efficiency.count(kernel) || hw.compute_efficiency.count(kernel)
+        || hw.memory_efficiency.count(kernel) || hw.latency_floor_us.count(kernel);
+    return own ? kernel : KernelType::GEMM;
+}
 
 Prediction compute_roofline(const HardwareSpec& hw, const Workload& work, Precision precision, KernelType kernel,
                             Mode mode)
@@ -108,9 +122,14 @@ Prediction compute_roofline(const HardwareSpec& hw, const Workload& work, Precis
     // move a memory-bound GEMV: its own GEMV criteria need this form.)
     double factor = 1;
     if (mode == Mode::Realistic) {
-        if (const auto table = hw.efficiency(kernel, precision)) {
+        const KernelType entries = profile_kernel(hw, kernel);
+        if (const auto table = hw.efficiency(entries, precision)) {
             factor = *table;
             p.efficiency_from_table = true;
+            if (entries != kernel)
+                p.notes.push_back(std::string(to_string(kernel)) + " takes the profile's " + entry_name(entries, precision) + " factor");
+        } else {
+            p.notes.push_back(hw.key + " has no realistic factor for " + entry_name(kernel, precision) + ": the roofline bound itself");
         }
     }
     p.efficiency_factor = factor;
@@ -148,24 +167,35 @@ OutputTiles output_tiles(const HardwareSpec& hw, const GemmShape& g)
 
 double wave_efficiency(const HardwareSpec& hw, const KernelShape& shape)
 {
-    const auto* gemm = std::get_if<GemmShape>(&shape);
-    if (!gemm || !hw.sm_count || *hw.sm_count <= 0)
+    GemmShape one_group;
+    int64_t groups = 1;
+    if (const auto* grouped = std::get_if<GroupedGemmShape>(&shape); grouped && grouped->groups > 0) {
+        groups = grouped->groups;
+        one_group = {(grouped->rows + groups - 1) / groups, grouped->n, grouped->k};
+    } else if (const auto* g = std::get_if<GemmShape>(&shape)) {
+        one_group = *g;
+    } else {
+        return 1;
+    }
+    const GemmShape* gemm = &one_group;
+    if (!hw.sm_count || *hw.sm_count <= 0)
         return 1;
     const OutputTiles t = output_tiles(hw, *gemm);
-    const double tiles = static_cast<double>(t.count);
+    const double tiles = static_cast<double>(t.count * groups);
     const double sms = *hw.sm_count;
     const double waves = std::ceil(tiles / sms);
     const double covered = tiles * static_cast<double>(t.tile_m) * static_cast<double>(t.tile_n);
-    return tiles / (waves * sms) * (static_cast<double>(gemm->m) * static_cast<double>(gemm->n) / covered);
+    return tiles / (waves * sms) * (static_cast<double>(gemm->m * groups) * static_cast<double>(gemm->n) / covered);
 }
 
 namespace {
 
 // Refined mode: the same roofline, with each term of ModelTerms applied on top and written into the breakdown.
-Prediction refined(const HardwareSpec& hw, const KernelShape& shape, Precision precision, const ModelOptions& options)
+Prediction refined(const HardwareSpec& hw, const KernelShape& shape, Precision precision, const OperandBytes& bytes,
+                   const ModelOptions& options)
 {
-    const KernelType kernel = kernel_of(shape);
-    const Workload work = workload(shape, precision);
+    const KernelType kernel = profile_kernel(hw, kernel_of(shape)); // the entries it reads
+    const Workload work = workload(shape, bytes);
     Prediction p = compute_roofline(hw, work, precision, kernel, Mode::Ideal);
     p.mode = Mode::Refined;
     const ModelTerms& terms = options.terms;
@@ -186,6 +216,11 @@ Prediction refined(const HardwareSpec& hw, const KernelShape& shape, Precision p
     p.compute_efficiency = compute_eff;
     p.memory_efficiency = memory_eff;
     p.efficiency_from_table = from_table;
+    if (kernel != kernel_of(shape))
+        p.notes.push_back(std::string(to_string(kernel_of(shape))) + " takes the profile's " + entry_name(kernel, precision) + " entries");
+    if (!from_table)
+        p.notes.push_back(hw.key + " has no efficiency for " + entry_name(kernel, precision)
+                          + ": the roofline bound with the profile's latency floor");
     p.row_alignment = operand_row_alignment(shape, precision);
     if (terms.alignment)
         p.alignment_efficiency = hw.alignment_efficiency_for(kernel, precision, p.row_alignment).value_or(1);
@@ -196,10 +231,13 @@ Prediction refined(const HardwareSpec& hw, const KernelShape& shape, Precision p
     if (options.explain) {
         math_detail = format_number(static_cast<double>(work.flops) / 1e9, 3) + " GFLOP at " + format_number(p.peak_tflops, 1)
             + " TFLOP/s × compute efficiency " + format_number(compute_eff, 3);
-        if (p.wave_efficiency < 1) {
-            const OutputTiles t = output_tiles(hw, std::get<GemmShape>(shape));
+        if (const auto* gemm = std::get_if<GemmShape>(&shape); gemm && p.wave_efficiency < 1) {
+            const OutputTiles t = output_tiles(hw, *gemm);
             math_detail += " × wave efficiency " + format_number(p.wave_efficiency, 3) + " (" + std::to_string(t.count) + " tiles of "
                 + std::to_string(t.tile_m) + "×" + std::to_string(t.tile_n) + " on " + std::to_string(*hw.sm_count) + " SMs)";
+        } else if (p.wave_efficiency < 1) {
+            math_detail += " × wave efficiency " + format_number(p.wave_efficiency, 3) + " (the groups' tiles on "
+                + std::to_string(*hw.sm_count) + " SMs)";
         }
         if (p.alignment_efficiency != 1)
             math_detail += alignment_detail(p);
@@ -263,9 +301,15 @@ Prediction refined(const HardwareSpec& hw, const KernelShape& shape, Precision p
 
 Prediction predict(const HardwareSpec& hw, const KernelShape& shape, Precision precision, const ModelOptions& options)
 {
+    return predict(hw, shape, precision, operand_bytes(precision), options);
+}
+
+Prediction predict(const HardwareSpec& hw, const KernelShape& shape, Precision precision, const OperandBytes& bytes,
+                   const ModelOptions& options)
+{
     if (options.mode == Mode::Refined)
-        return refined(hw, shape, precision, options);
-    return compute_roofline(hw, workload(shape, precision), precision, kernel_of(shape), options.mode);
+        return refined(hw, shape, precision, bytes, options);
+    return compute_roofline(hw, workload(shape, bytes), precision, kernel_of(shape), options.mode);
 }
 
 Prediction predict(const HardwareSpec& hw, const KernelShape& shape, Precision precision, Mode mode)

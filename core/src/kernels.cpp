@@ -1,5 +1,6 @@
 #include "roofline/kernels.h"
 
+#include "layer_kernels.h"
 #include "roofline/errors.h"
 
 #include <algorithm>
@@ -11,92 +12,82 @@ namespace roofline {
 
 namespace {
 
-// Checked 64-bit arithmetic: a shape whose counts do not fit is bad input, not a wrapped number.
-uint64_t mul(std::initializer_list<uint64_t> factors, const char* what)
-{
-    uint64_t product = 1;
-    for (uint64_t f : factors) {
-        if (__builtin_mul_overflow(product, f, &product))
-            throw InputError(std::string(what) + " overflows 64 bits");
-    }
-    return product;
-}
+using namespace kernel_math;
 
-uint64_t add(uint64_t a, uint64_t b, const char* what)
-{
-    uint64_t sum = 0;
-    if (__builtin_add_overflow(a, b, &sum))
-        throw InputError(std::string(what) + " overflows 64 bits");
-    return sum;
-}
-
-uint64_t dim(int64_t value, std::string_view name)
-{
-    if (value <= 0)
-        throw InputError("dimension " + std::string(name) + " must be positive, got " + std::to_string(value));
-    return static_cast<uint64_t>(value);
-}
-
-constexpr const char* kFlops = "the FLOP count";
-constexpr const char* kElements = "the element count";
-
-Workload gemv(const GemvShape& s, const PrecisionInfo& p)
+Workload gemv(const GemvShape& s, const OperandBytes& b)
 {
     const uint64_t n = dim(s.n, "N"), k = dim(s.k, "K");
     // y[N] = W[N,K] x[K]
-    //   flops = 2·N·K                       (one multiply and one add per weight)
-    //   bytes = (N·K + K)·b_in + N·b_out    (W and x read once, y written once)
+    //   flops = 2·N·K                          (one multiply and one add per weight)
+    //   bytes = N·K·b_w + K·b_in + N·b_out     (W and x read once, y written once)
     const uint64_t flops = mul({2, n, k}, kFlops);
-    const uint64_t inputs = add(mul({n, k}, kElements), k, kElements);
-    return {flops, static_cast<double>(inputs) * p.bytes_per_element + static_cast<double>(n) * p.output_bytes_per_element};
+    const uint64_t weights = mul({n, k}, kElements);
+    return {flops, static_cast<double>(weights) * b.weight + static_cast<double>(k) * b.input + static_cast<double>(n) * b.output};
 }
 
-Workload gemm(const GemmShape& s, const PrecisionInfo& p)
+Workload gemm(const GemmShape& s, const OperandBytes& b)
 {
     const uint64_t m = dim(s.m, "M"), n = dim(s.n, "N"), k = dim(s.k, "K");
-    // C[M,N] = A[M,K] B[K,N]
+    // C[M,N] = A[M,K] B[K,N]   (B holds the weights when a model step runs it)
     //   flops = 2·M·N·K
-    //   bytes = (M·K + K·N)·b_in + M·N·b_out  (A and B read once, C written once)
+    //   bytes = M·K·b_in + K·N·b_w + M·N·b_out  (A and B read once, C written once)
     const uint64_t flops = mul({2, m, n, k}, kFlops);
-    const uint64_t inputs = add(mul({m, k}, kElements), mul({k, n}, kElements), kElements);
+    const uint64_t a = mul({m, k}, kElements), weights = mul({k, n}, kElements);
     const uint64_t outputs = mul({m, n}, kElements);
-    return {flops, static_cast<double>(inputs) * p.bytes_per_element + static_cast<double>(outputs) * p.output_bytes_per_element};
+    return {flops, static_cast<double>(a) * b.input + static_cast<double>(weights) * b.weight
+                       + static_cast<double>(outputs) * b.output};
 }
 
-Workload attention(const AttentionShape& s, const PrecisionInfo& p)
+Workload attention(const AttentionShape& s, const OperandBytes& b)
 {
-    const uint64_t b = dim(s.batch, "batch"), h = dim(s.heads, "heads"), hkv = dim(s.kv_heads, "kv_heads");
+    const uint64_t bt = dim(s.batch, "batch"), h = dim(s.heads, "heads"), hkv = dim(s.kv_heads, "kv_heads");
     const uint64_t sq = dim(s.query_len, "query_len"), skv = dim(s.kv_len, "kv_len"), d = dim(s.head_dim, "head_dim");
     if (h % hkv != 0)
         throw InputError("heads (" + std::to_string(h) + ") must be a multiple of kv_heads (" + std::to_string(hkv) + ")");
     if (s.causal && sq > skv)
         throw InputError("causal attention needs query_len <= kv_len (the queries are the last query_len positions)");
+    if (s.window < 0)
+        throw InputError("window must not be negative, got " + std::to_string(s.window));
+    const uint64_t w = s.window > 0 ? static_cast<uint64_t>(s.window) : skv;
     // Query/key pairs that are scored. Causal: the queries are the last Sq of Skv positions, query i
-    // (0-based) sees Skv - Sq + i + 1 keys, so pairs = Sq·(Skv - Sq) + Sq·(Sq + 1)/2 (prefill Sq = Skv: Sq·(Sq+1)/2).
-    const uint64_t pairs = s.causal ? add(mul({sq, skv - sq}, kFlops), mul({sq, sq + 1}, kFlops) / 2, kFlops)
-                                    : mul({sq, skv}, kFlops);
-    // flops = 4·B·H·D·pairs              (Q·Kᵀ and P·V, 2·D each per pair; softmax not counted)
-    // bytes = B·H·Sq·D·(b_in + b_out)     (Q read, O written)
-    //       + 2·B·Hkv·Skv·D·b_in          (K and V read once: flash attention keeps the scores on chip)
-    const uint64_t flops = mul({4, b, h, d, pairs}, kFlops);
-    const uint64_t q_elements = mul({b, h, sq, d}, kElements);
-    const uint64_t kv_elements = mul({2, b, hkv, skv, d}, kElements);
-    const double bytes = static_cast<double>(q_elements) * (p.bytes_per_element + p.output_bytes_per_element)
-        + static_cast<double>(kv_elements) * p.bytes_per_element;
+    // (0-based) sees v_i = Skv - Sq + i + 1 keys, so pairs = Sq·(Skv - Sq) + Sq·(Sq + 1)/2 (prefill Sq = Skv:
+    // Sq·(Sq+1)/2). A window W caps each query at min(v_i, W) keys. Not causal: every query sees min(Skv, W).
+    uint64_t pairs = 0, kv_read = std::min(skv, w);
+    if (!s.causal) {
+        pairs = mul({sq, kv_read}, kFlops);
+    } else {
+        const uint64_t lo = skv - sq + 1, hi = skv; // the queries see lo … hi keys
+        const auto sum_to = [](uint64_t from, uint64_t to) { return mul({from + to, to - from + 1}, kFlops) / 2; };
+        if (w >= hi)
+            pairs = sum_to(lo, hi);
+        else if (w < lo)
+            pairs = mul({sq, w}, kFlops);
+        else
+            pairs = add(sum_to(lo, w), mul({w, hi - w}, kFlops), kFlops);
+        kv_read = std::min(skv, sq + w - 1); // the first query's window reaches this far back
+    }
+    // flops = 4·B·H·D·pairs               (Q·Kᵀ and P·V, 2·D each per pair; softmax not counted)
+    // bytes = B·H·Sq·D·(b_in + b_out)      (Q read, O written)
+    //       + 2·B·Hkv·Skv'·D·b_cache       (K and V read once: flash attention keeps the scores on chip;
+    //                                      Skv' = the keys some query sees: Skv, or less under a window)
+    const uint64_t flops = mul({4, bt, h, d, pairs}, kFlops);
+    const uint64_t q_elements = mul({bt, h, sq, d}, kElements);
+    const uint64_t kv_elements = mul({2, bt, hkv, kv_read, d}, kElements);
+    const double bytes = static_cast<double>(q_elements) * (b.input + b.output) + static_cast<double>(kv_elements) * b.cache;
     return {flops, bytes};
 }
 
-Workload ffn(const FfnShape& s, const PrecisionInfo& p)
+Workload ffn(const FfnShape& s, const OperandBytes& b)
 {
     const uint64_t t = dim(s.tokens, "tokens"), hid = dim(s.hidden, "hidden"), inter = dim(s.intermediate, "intermediate");
     const uint64_t matrices = s.gated ? 3 : 2; // gate, up, down (SwiGLU) or up, down
     // flops = 2·T·H·I·matrices
-    // bytes = (matrices·H·I + T·H)·b_in + T·H·b_out   (weights and x read once, y written once; the
+    // bytes = matrices·H·I·b_w + T·H·b_in + T·H·b_out   (weights and x read once, y written once; the
     //         intermediate h[T,I] stays on chip — an unfused kernel adds 2·T·I·b_in)
     const uint64_t flops = mul({2, t, hid, inter, matrices}, kFlops);
-    const uint64_t inputs = add(mul({matrices, hid, inter}, kElements), mul({t, hid}, kElements), kElements);
-    const uint64_t outputs = mul({t, hid}, kElements);
-    return {flops, static_cast<double>(inputs) * p.bytes_per_element + static_cast<double>(outputs) * p.output_bytes_per_element};
+    const uint64_t weights = mul({matrices, hid, inter}, kElements);
+    const uint64_t rows = mul({t, hid}, kElements);
+    return {flops, static_cast<double>(weights) * b.weight + static_cast<double>(rows) * (b.input + b.output)};
 }
 
 template <class... Ts>
@@ -115,8 +106,20 @@ std::string_view to_string(KernelType k)
     case KernelType::GEMM: return "gemm";
     case KernelType::Attention: return "attention";
     case KernelType::FFN: return "ffn";
+    case KernelType::RMSNorm: return "rmsnorm";
+    case KernelType::RoPE: return "rope";
+    case KernelType::Residual: return "residual";
+    case KernelType::Activation: return "activation";
+    case KernelType::TopK: return "topk";
+    case KernelType::Embedding: return "embedding";
+    case KernelType::GroupedGEMM: return "grouped_gemm";
     }
     return "?";
+}
+
+std::string_view to_string(ActivationKind a)
+{
+    return a == ActivationKind::GELU ? "gelu" : "silu";
 }
 
 std::optional<KernelType> parse_kernel(std::string_view text)
@@ -125,6 +128,10 @@ std::optional<KernelType> parse_kernel(std::string_view text)
     for (char c : text)
         lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     for (KernelType k : kAllKernels) {
+        if (lower == to_string(k))
+            return k;
+    }
+    for (KernelType k : kLayerKernels) {
         if (lower == to_string(k))
             return k;
     }
@@ -140,17 +147,35 @@ KernelType kernel_of(const KernelShape& shape)
     return std::visit(Overloaded{[](const GemvShape&) { return KernelType::GEMV; },
                                  [](const GemmShape&) { return KernelType::GEMM; },
                                  [](const AttentionShape&) { return KernelType::Attention; },
-                                 [](const FfnShape&) { return KernelType::FFN; }},
+                                 [](const FfnShape&) { return KernelType::FFN; },
+                                 [](const RmsNormShape&) { return KernelType::RMSNorm; },
+                                 [](const RopeShape&) { return KernelType::RoPE; },
+                                 [](const ResidualShape&) { return KernelType::Residual; },
+                                 [](const ActivationShape&) { return KernelType::Activation; },
+                                 [](const TopKShape&) { return KernelType::TopK; },
+                                 [](const EmbeddingShape&) { return KernelType::Embedding; },
+                                 [](const GroupedGemmShape&) { return KernelType::GroupedGEMM; }},
                       shape);
+}
+
+OperandBytes operand_bytes(Precision precision)
+{
+    const PrecisionInfo& p = info(precision);
+    return {p.bytes_per_element, p.bytes_per_element, p.output_bytes_per_element, p.bytes_per_element};
 }
 
 Workload workload(const KernelShape& shape, Precision precision)
 {
-    const PrecisionInfo& p = info(precision);
-    return std::visit(Overloaded{[&](const GemvShape& s) { return gemv(s, p); },
-                                 [&](const GemmShape& s) { return gemm(s, p); },
-                                 [&](const AttentionShape& s) { return attention(s, p); },
-                                 [&](const FfnShape& s) { return ffn(s, p); }},
+    return workload(shape, operand_bytes(precision));
+}
+
+Workload workload(const KernelShape& shape, const OperandBytes& b)
+{
+    return std::visit(Overloaded{[&](const GemvShape& s) { return gemv(s, b); },
+                                 [&](const GemmShape& s) { return gemm(s, b); },
+                                 [&](const AttentionShape& s) { return attention(s, b); },
+                                 [&](const FfnShape& s) { return ffn(s, b); },
+                                 [&](const auto& s) { return layer_workload(s, b); }},
                       shape);
 }
 
@@ -192,8 +217,7 @@ RowAlignment operand_row_alignment(const KernelShape& shape, Precision precision
     // The worse of the operands' rows decides (the enum runs from best to worst).
     return std::visit(Overloaded{[&](const GemvShape& s) { return row_alignment(s.k, bits); },
                                  [&](const GemmShape& s) { return std::max(row_alignment(s.k, bits), row_alignment(s.m, output_bits)); },
-                                 [](const AttentionShape&) { return RowAlignment::Line; },
-                                 [](const FfnShape&) { return RowAlignment::Line; }},
+                                 [](const auto&) { return RowAlignment::Line; }},
                       shape);
 }
 
@@ -214,7 +238,8 @@ std::vector<int64_t> dims_of(const KernelShape& shape)
                                  [](const AttentionShape& s) {
                                      return std::vector<int64_t>{s.batch, s.heads, s.kv_heads, s.query_len, s.kv_len, s.head_dim};
                                  },
-                                 [](const FfnShape& s) { return std::vector<int64_t>{s.tokens, s.hidden, s.intermediate}; }},
+                                 [](const FfnShape& s) { return std::vector<int64_t>{s.tokens, s.hidden, s.intermediate}; },
+                                 [](const auto& s) { return layer_dims(s); }},
                       shape);
 }
 
@@ -225,8 +250,8 @@ std::vector<std::string_view> dim_names(KernelType kernel)
     case KernelType::GEMM: return {"M", "N", "K"};
     case KernelType::Attention: return {"batch", "heads", "kv_heads", "query_len", "kv_len", "head_dim"};
     case KernelType::FFN: return {"tokens", "hidden", "intermediate"};
+    default: return layer_dim_names(kernel);
     }
-    return {};
 }
 
 std::size_t arity_of(KernelType kernel)
@@ -252,8 +277,8 @@ KernelShape make_shape(KernelType kernel, const std::vector<int64_t>& d, bool fl
     case KernelType::GEMM: return GemmShape{d[0], d[1], d[2]};
     case KernelType::Attention: return AttentionShape{d[0], d[1], d[2], d[3], d[4], d[5], flag};
     case KernelType::FFN: return FfnShape{d[0], d[1], d[2], flag};
+    default: return make_layer_shape(kernel, d, flag);
     }
-    throw InputError("unknown kernel");
 }
 
 std::string format_dims(const std::vector<int64_t>& dims)
@@ -274,6 +299,9 @@ std::string format_shape(const KernelShape& shape)
         out += ",causal";
     if (const auto* f = std::get_if<FfnShape>(&shape); f && !f->gated)
         out += ",plain";
+    if (const auto* a = std::get_if<AttentionShape>(&shape); a && a->window > 0)
+        out += ",window " + std::to_string(a->window);
+    out += layer_shape_suffix(shape);
     return out;
 }
 

@@ -18,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <csignal>
 
 namespace {
@@ -234,6 +235,7 @@ private Q_SLOTS:
         QTest::newRow("bench") << QStringList{"bench", "--help"} << "usage: roofline bench";
         QTest::newRow("ceilings") << QStringList{"ceilings", "--help"} << "usage: roofline ceilings";
         QTest::newRow("export-script") << QStringList{"export-script", "--help"} << "usage: roofline export-script";
+        QTest::newRow("model") << QStringList{"model", "--help"} << "usage: roofline model --model NAME|config.json";
     }
 
     void testHelp()
@@ -316,6 +318,88 @@ private Q_SLOTS:
         const Result error = runRoofline({QStringLiteral("models"), QStringLiteral("show"), bad});
         QVERIFY2(error.exitCode == 2, qPrintable(describe(error)));
         QVERIFY2(error.err.contains(bad + ": field 'num_hidden_layers': missing"), qPrintable(describe(error)));
+    }
+
+    void testModelJson()
+    {
+        const Result r = runRoofline({"model", "--model", "llama-3.1-8b", "--hardware", "h100_sxm", "--phase", "both",
+                                      "--prompt", "128", "--context", "1024", "--json"});
+        QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+        const nlohmann::json j = parseJson(r.out);
+        QVERIFY2(j.is_object(), qPrintable(r.out.left(500)));
+        for (const char* key : {"decode", "prefill", "memory", "kernels"})
+            QVERIFY2(j.contains(key), key);
+        QVERIFY(j["decode"]["step_time_us"].get<double>() > 0);
+        QVERIFY(j["prefill"]["tokens_per_s"].get<double>() > 0);
+        QCOMPARE(j["decode"]["depth"].get<int>(), 1024 + 128); // the decode step after the prompt
+        QVERIFY(j["memory"]["fits"].get<bool>());
+        // Σ count · (time + gap) of the decode kernels is the decode step.
+        double sum = 0;
+        for (const auto& k : j["kernels"])
+            if (k["phase"] == "decode")
+                sum += k["total_us"].get<double>();
+        QVERIFY(std::abs(sum - j["decode"]["step_time_us"].get<double>()) < 1e-6 * sum);
+
+        const Result decode = runRoofline({"model", "--model", "llama-3.1-8b", "--hardware", "h100_sxm", "--json"});
+        QVERIFY2(decode.exitCode == 0, qPrintable(describe(decode)));
+        const nlohmann::json d = parseJson(decode.out);
+        QVERIFY(d.contains("decode"));
+        QVERIFY(!d.contains("prefill")); // not asked for
+
+        const Result table = runRoofline({"model", "--model", "qwen3-30b-a3b", "--hardware", "h200", "--weights", "Q4_K_M",
+                                          "--fusion", "typical"});
+        QVERIFY2(table.exitCode == 0, qPrintable(describe(table)));
+        for (const char* text : {"experts_gate_up+act", "lm_head", "summary", "tokens/s", "memory:"})
+            QVERIFY2(table.out.contains(QLatin1String(text)), text);
+    }
+
+    void testModelSweep()
+    {
+        const Result r = runRoofline({"model", "--model", "gpt-oss-20b", "--hardware", "b10", "--batch", "1,8,32", "--json"});
+        QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+        const nlohmann::json j = parseJson(r.out);
+        QCOMPARE(j["sweep"]["parameter"].get<std::string>(), std::string("batch"));
+        const auto& points = j["sweep"]["points"];
+        QCOMPARE(points.size(), std::size_t{3});
+        QCOMPARE(points[2]["batch"].get<int>(), 32);
+        QVERIFY(points[2]["decode"]["tokens_per_s"].get<double>() > points[0]["decode"]["tokens_per_s"].get<double>());
+        QVERIFY(!points[0].contains("prefill"));
+
+        const Result text = runRoofline({"model", "--model", "llama-3.1-8b", "--hardware", "h100_sxm", "--context", "1024,8192"});
+        QVERIFY2(text.exitCode == 0 && text.out.contains("decode tok/s"), qPrintable(describe(text)));
+    }
+
+    void testModelBadInput_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("message");
+        const QStringList base{"model", "--model", "llama-3.1-8b", "--hardware", "h100_sxm"};
+        QTest::newRow("tp") << (base + QStringList{"--tp", "2"}) << "field '--tp': tensor parallelism";
+        QTest::newRow("weights") << (base + QStringList{"--weights", "Q9_K"}) << "field 'weights': unknown format 'Q9_K'";
+        QTest::newRow("batch") << (base + QStringList{"--batch", "0"}) << "field '--batch'";
+        QTest::newRow("phase") << (base + QStringList{"--phase", "train"}) << "field '--phase'";
+        QTest::newRow("kv") << (base + QStringList{"--kv", "INT4"}) << "field '--kv'";
+        QTest::newRow("model") << QStringList{"model", "--model", "no-such-model", "--hardware", "h100_sxm"} << "no-such-model";
+        QTest::newRow("hardware") << QStringList{"model", "--model", "llama-3.1-8b", "--hardware", "nope"} << "nope";
+    }
+
+    void testModelBadInput()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, message);
+        const Result r = runRoofline(args);
+        QVERIFY2(r.exitCode == 2 && !r.crashed, qPrintable(describe(r)));
+        QVERIFY2(r.err.contains(message), qPrintable(describe(r)));
+    }
+
+    void testModelBadConfig()
+    {
+        QTemporaryDir dir;
+        const QString bad = dir.filePath("config.json");
+        QVERIFY(writeFile(bad, R"({"architectures": ["LlamaForCausalLM"], "hidden_size": 4096})"));
+        const Result r = runRoofline({"model", "--model", bad, "--hardware", "h100_sxm"});
+        QVERIFY2(r.exitCode == 2, qPrintable(describe(r)));
+        QVERIFY2(r.err.contains(bad + ": field 'num_hidden_layers': missing"), qPrintable(describe(r)));
     }
 
     void testHardwareList()

@@ -95,6 +95,7 @@ struct Prediction {
     double bytes = 0;              // [bytes]
     Mode mode = Mode::Realistic;
     std::vector<Term> breakdown;   // how the time was put together, for tooltips and reports
+    std::vector<std::string> notes; // what the prediction assumed where the profile lacks an entry
 };
 
 // The one roofline that every kernel shares (the plan's `_compute_roofline`), in Ideal or Realistic mode.
@@ -105,11 +106,19 @@ Prediction compute_roofline(const HardwareSpec& hw, const Workload& work, Precis
 // workload() then the roofline of the options' mode (Refined applies the terms on top of the same roofline).
 Prediction predict(const HardwareSpec& hw, const KernelShape& shape, Precision precision, const ModelOptions& options);
 Prediction predict(const HardwareSpec& hw, const KernelShape& shape, Precision precision, Mode mode);
+// As above, with each operand's bytes set apart (a weight-only format's weights, an FP8 KV cache): `precision`
+// names the peak and the profile's entries the kernel computes at, `bytes` what it moves.
+Prediction predict(const HardwareSpec& hw, const KernelShape& shape, Precision precision, const OperandBytes& bytes,
+                   const ModelOptions& options);
+
+// The kernel whose profile entries (efficiencies, latency floors) a kind reads: its own where the profile has any;
+// a grouped GEMM without entries of its own reads the GEMM's, as it runs the same tensor-core tiles.
+KernelType profile_kernel(const HardwareSpec& hw, KernelType kernel);
 
 // GEMM output tiles per wave: tiles = ceil(M / tile_m) · ceil(N / tile_n), waves = ceil(tiles / SMs),
 // efficiency = tiles / (waves · SMs) × M·N / (tiles · tile_m · tile_n): idle SMs in the last wave, and the part of
-// the edge tiles that hangs over the matrix (computed, then thrown away). 1 for other kernels or when the SM
-// count is unknown.
+// the edge tiles that hangs over the matrix (computed, then thrown away). A grouped GEMM counts the tiles of its
+// groups, each of ceil(rows / groups) rows. 1 for other kernels or when the SM count is unknown.
 double wave_efficiency(const HardwareSpec& hw, const KernelShape& shape);
 
 } // namespace roofline

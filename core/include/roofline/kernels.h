@@ -11,12 +11,18 @@
 
 namespace roofline {
 
-enum class KernelType { GEMV, GEMM, Attention, FFN };
+enum class KernelType { GEMV, GEMM, Attention, FFN, RMSNorm, RoPE, Residual, Activation, TopK, Embedding, GroupedGEMM };
 
+// The kinds the calculator tab, the bench plan and the plugins know.
 inline constexpr std::array<KernelType, 4> kAllKernels = {KernelType::GEMV, KernelType::GEMM,
                                                           KernelType::Attention, KernelType::FFN};
+// The kinds a model step adds (workload.h); the calculator predicts them like the others.
+inline constexpr std::array<KernelType, 7> kLayerKernels = {KernelType::RMSNorm,    KernelType::RoPE, KernelType::Residual,
+                                                            KernelType::Activation, KernelType::TopK, KernelType::Embedding,
+                                                            KernelType::GroupedGEMM};
 
-std::string_view to_string(KernelType k);           // "gemv", "gemm", "attention", "ffn"
+// "gemv", "gemm", "attention", "ffn", "rmsnorm", "rope", "residual", "activation", "topk", "embedding", "grouped_gemm"
+std::string_view to_string(KernelType k);
 std::optional<KernelType> parse_kernel(std::string_view text); // case-insensitive
 
 // y[N] = W[N,K] x[K]
@@ -46,6 +52,7 @@ struct AttentionShape {
     int64_t kv_len = 0;
     int64_t head_dim = 0;
     bool causal = false;
+    int64_t window = 0; // sliding-window attention: each query sees at most this many keys; 0: no window
 
     bool operator==(const AttentionShape&) const = default;
 };
@@ -60,7 +67,62 @@ struct FfnShape {
     bool operator==(const FfnShape&) const = default;
 };
 
-using KernelShape = std::variant<GemvShape, GemmShape, AttentionShape, FfnShape>;
+// y = x / sqrt(mean(x²) + eps) · w over `rows` rows of `width`; with_residual: the engine's fused add + norm,
+// which reads x and the residual r and writes both x + r and the normed row.
+struct RmsNormShape {
+    int64_t rows = 0;
+    int64_t width = 0;
+    bool with_residual = false;
+};
+
+// Rotary position embedding, in place on the q and k heads of `tokens` tokens.
+struct RopeShape {
+    int64_t tokens = 0;
+    int64_t heads = 0; // q heads + kv heads
+    int64_t head_dim = 0;
+};
+
+// y = a + b over `elements` elements (the residual connection).
+struct ResidualShape {
+    int64_t elements = 0;
+};
+
+enum class ActivationKind { SiLU, GELU };
+std::string_view to_string(ActivationKind a); // "silu", "gelu"
+
+// The FFN's activation on `tokens` rows of `width`: gated, act(gate) · up from a [tokens, 2·width] input; plain,
+// act(x) from [tokens, width].
+struct ActivationShape {
+    int64_t tokens = 0;
+    int64_t width = 0;
+    bool gated = true;
+    ActivationKind kind = ActivationKind::SiLU;
+};
+
+// MoE routing: softmax over each token's `experts` router logits and the top `k` of them.
+struct TopKShape {
+    int64_t tokens = 0;
+    int64_t experts = 0;
+    int64_t k = 0;
+};
+
+// The embedding lookup: one row of `hidden` weights per token, gathered from the table.
+struct EmbeddingShape {
+    int64_t tokens = 0;
+    int64_t hidden = 0;
+};
+
+// MoE experts: `groups` GEMMs C_g[M_g,N] = A_g[M_g,K] B_g[K,N] in one launch, `rows` = Σ M_g, each group reading
+// its whole weights B_g.
+struct GroupedGemmShape {
+    int64_t groups = 0;
+    int64_t rows = 0;
+    int64_t n = 0;
+    int64_t k = 0;
+};
+
+using KernelShape = std::variant<GemvShape, GemmShape, AttentionShape, FfnShape, RmsNormShape, RopeShape, ResidualShape,
+                                 ActivationShape, TopKShape, EmbeddingShape, GroupedGemmShape>;
 
 KernelType kernel_of(const KernelShape& shape);
 
@@ -71,8 +133,19 @@ struct Workload {
     double bytes = 0;    // [bytes] fractional for sub-byte formats
 };
 
+// Bytes per element of each operand a kernel moves. From one precision (operand_bytes) every operand but the
+// output is stored in it; a model step sets them apart: a weight-only format's weights, an FP8 KV cache.
+struct OperandBytes {
+    double input = 0;  // activations read (GEMM A, x, q, the logits)
+    double weight = 0; // weights (GEMV W, GEMM B, FFN and norm weights, the embedding table)
+    double output = 0; // what the kernel writes
+    double cache = 0;  // attention's K and V (the KV cache)
+};
+OperandBytes operand_bytes(Precision precision);
+
 // Throws InputError when a dimension is not positive or the FLOP count overflows 64 bits.
 Workload workload(const KernelShape& shape, Precision precision);
+Workload workload(const KernelShape& shape, const OperandBytes& bytes);
 
 // How the rows of the operands fall on memory boundaries: K × the element size (A and the weights are K-major, as
 // cuBLAS prefers them) and, for a GEMM, M × the output's element size.
@@ -80,14 +153,16 @@ Workload workload(const KernelShape& shape, Precision precision);
 //   Vector:    multiples of 16 bytes only: the last tile of each row is partial (on an H100, ~10 % slower);
 //   Unaligned: not even 16 bytes: no vector or TMA loads, cuBLAS falls back to slower kernels (on an H100,
 //              FP16 1500³ at a fifth of the rate of 3000³).
-// Attention and FFN are taken as Line.
+// Attention, FFN and the layer kinds are taken as Line.
 enum class RowAlignment { Line, Vector, Unaligned };
 RowAlignment operand_row_alignment(const KernelShape& shape, Precision precision);
 std::string_view to_string(RowAlignment a); // "128-byte", "16-byte", "unaligned"
 
 // Shape <-> the plan's array form: gemv [N, K], gemm [M, N, K],
 // attention [batch, heads, kv_heads, query_len, kv_len, head_dim] (+ causal flag), ffn [tokens, hidden,
-// intermediate] (+ gated flag).
+// intermediate] (+ gated flag), rmsnorm [rows, width] (+ residual flag), rope [tokens, heads, head_dim],
+// residual [elements], activation [tokens, width] (+ gated flag; SiLU), topk [tokens, experts, k],
+// embedding [tokens, hidden], grouped_gemm [groups, rows, N, K].
 std::vector<int64_t> dims_of(const KernelShape& shape);
 std::size_t arity_of(KernelType kernel);
 std::vector<std::string_view> dim_names(KernelType kernel); // {"N", "K"}, {"M", "N", "K"}, …
