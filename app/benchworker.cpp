@@ -3,6 +3,7 @@
 #include "textconv.h"
 
 #include "roofline/device_match.h"
+#include "roofline/plugin_choice.h"
 
 #include <QFileInfo>
 #include <QThread>
@@ -20,17 +21,6 @@ QString joinDirs(const std::vector<std::filesystem::path>& dirs)
     for (const auto& d : dirs)
         out << toQString(d.string());
     return out.join(QStringLiteral(", "));
-}
-
-// The plugins found in the usual folders, a GPU first: the CPU plugin is the fallback for machines without one.
-// (The policy core is to own; until then it is written here once.)
-std::vector<std::filesystem::path> pluginsByPreference()
-{
-    std::vector<std::filesystem::path> plugins = roofline::find_all_plugins();
-    std::stable_partition(plugins.begin(), plugins.end(), [](const std::filesystem::path& p) {
-        return p.filename().string() == roofline::plugin_file_name("cuda");
-    });
-    return plugins;
 }
 
 } // namespace
@@ -94,7 +84,7 @@ void BenchWorker::probe(quint64 jobId, const QString& pluginFile)
     if (!pluginFile.isEmpty()) {
         candidates.push_back(pluginFile.toStdString());
     } else {
-        candidates = pluginsByPreference();
+        candidates = roofline::plugins_by_preference();
         if (candidates.empty()) {
             result.problem = tr("plugin not found — looked in %1").arg(joinDirs(roofline::plugin_search_dirs()));
             m_probe = result;

@@ -21,17 +21,6 @@ namespace {
 // The plugins run these two; attention and FFN are model-only for now.
 constexpr roofline::KernelType kBenchKernels[] = {roofline::KernelType::GEMV, roofline::KernelType::GEMM};
 
-// A preset's plan by its name; the default plan for any other name. (The CLI's commands look names up too: core is
-// to own this lookup, and then this function goes.)
-roofline::BenchPlan presetPlan(const QString& name)
-{
-    if (name == QStringLiteral("smoke"))
-        return roofline::smoke_plan();
-    if (name == QStringLiteral("extended"))
-        return roofline::extended_plan();
-    return roofline::default_plan();
-}
-
 } // namespace
 
 PlanEditor::PlanEditor(QWidget* parent)
@@ -121,7 +110,7 @@ QCheckBox* PlanEditor::precisionBox(roofline::Precision precision) const
 
 void PlanEditor::loadPreset(const QString& name)
 {
-    setPlan(presetPlan(name));
+    setPlan(roofline::named_plan(name.toStdString()).value_or(roofline::default_plan()));
     const QSignalBlocker blocker(m_preset);
     m_preset->setCurrentIndex(std::max(0, m_preset->findData(name)));
 }

@@ -13,6 +13,13 @@ QString PredictionText::kernelTitle(roofline::KernelType k)
     case roofline::KernelType::GEMM: return tr("GEMM  (C = A·B)");
     case roofline::KernelType::Attention: return tr("Attention  (softmax(QKᵀ)·V)");
     case roofline::KernelType::FFN: return tr("FFN  (transformer MLP)");
+    case roofline::KernelType::RMSNorm: return tr("RMSNorm");
+    case roofline::KernelType::RoPE: return tr("RoPE  (rotary embedding)");
+    case roofline::KernelType::Residual: return tr("Residual add");
+    case roofline::KernelType::Activation: return tr("Activation  (SiLU·mul, GELU)");
+    case roofline::KernelType::TopK: return tr("Top-k routing");
+    case roofline::KernelType::Embedding: return tr("Embedding gather");
+    case roofline::KernelType::GroupedGEMM: return tr("Grouped GEMM  (MoE experts)");
     }
     return {};
 }

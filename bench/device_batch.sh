@@ -29,7 +29,8 @@ step() {
         nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.max.sm,power.limit --format=csv
         local archs=()
         [ -n "${ROOFLINE_CUDA_ARCHITECTURES:-}" ] && archs=("-DROOFLINE_CUDA_ARCHITECTURES=$ROOFLINE_CUDA_ARCHITECTURES")
-        { cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DROOFLINE_BUILD_APP=OFF -DBUILD_TESTING=OFF "${archs[@]}" &&
+        { cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DROOFLINE_BUILD_APP=OFF -DBUILD_TESTING=OFF \
+              -DROOFLINE_BUILD_CPU_PLUGIN=OFF "${archs[@]}" &&
           time ninja -C "$BUILD" roofline roofline_cuda; } > "$OUT/build.log" 2>&1 || { tail -30 "$OUT/build.log"; return 1; }
         tail -3 "$OUT/build.log" ;;
     plugin-checks)

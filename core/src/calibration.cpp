@@ -1,6 +1,7 @@
 #include "roofline/calibration.h"
 
 #include "roofline/errors.h"
+#include "roofline/profile_store.h"
 #include "roofline/profile_transfer.h"
 #include "roofline/reports.h"
 
@@ -118,7 +119,7 @@ HardwareSpec start_profile(const HardwareSpec& base, const MeasuredCeilings* cei
     // A transferred base (core/src/profile_transfer.cpp) starts from its datasheet part: its transferred numbers,
     // sources and notes must not outlive a calibration on the GPU itself.
     HardwareSpec spec = is_transferred(base) ? datasheet_part(base) : base;
-    spec.key = options.key.empty() ? base.key + "_calibrated" : options.key;
+    spec.key = options.key.empty() ? calibrated_key(base.key) : options.key;
     spec.name = options.name.empty() ? base.name + " (calibrated)" : options.name;
     spec.origin = "calibration";
     for (Table* table : {&spec.kernel_efficiency, &spec.compute_efficiency, &spec.memory_efficiency, &spec.latency_floor_us,
@@ -300,7 +301,7 @@ void write_refined_values(HardwareSpec& spec, const FitInput& input, const Refin
 }
 
 // The log line of the refined fit.
-std::string describe_fit(const HardwareSpec& spec, const RefinedFit& best, const BoundEvidence& evidence)
+std::string refined_fit_log_line(const HardwareSpec& spec, const RefinedFit& best, const BoundEvidence& evidence)
 {
     const auto [lowest_floor, highest_floor] = std::minmax_element(best.floor_us.begin(), best.floor_us.end());
     return "refined: tile " + std::to_string(best.tile.first) + "x" + std::to_string(best.tile.second) + ", latency floors "
@@ -362,7 +363,7 @@ CalibrationResult calibrate(const HardwareSpec& base, const MeasurementSet& meas
     const RefinedFit best = search_tile_and_knee(input, spec, factors, options);
     const BoundEvidence evidence = classify_bounds(input, best);
     write_refined_values(spec, input, best, evidence, ceilings, labels);
-    result.log.push_back(describe_fit(spec, best, evidence));
+    result.log.push_back(refined_fit_log_line(spec, best, evidence));
     write_provenance(spec, base, measurements, ceilings, labels, result.rows_used);
     result.profile = std::move(spec);
     return result;

@@ -73,6 +73,8 @@ struct RmsNormShape {
     int64_t rows = 0;
     int64_t width = 0;
     bool with_residual = false;
+
+    bool operator==(const RmsNormShape&) const = default;
 };
 
 // Rotary position embedding, in place on the q and k heads of `tokens` tokens.
@@ -80,11 +82,15 @@ struct RopeShape {
     int64_t tokens = 0;
     int64_t heads = 0; // q heads + kv heads
     int64_t head_dim = 0;
+
+    bool operator==(const RopeShape&) const = default;
 };
 
 // y = a + b over `elements` elements (the residual connection).
 struct ResidualShape {
     int64_t elements = 0;
+
+    bool operator==(const ResidualShape&) const = default;
 };
 
 enum class ActivationKind { SiLU, GELU };
@@ -97,6 +103,8 @@ struct ActivationShape {
     int64_t width = 0;
     bool gated = true;
     ActivationKind kind = ActivationKind::SiLU;
+
+    bool operator==(const ActivationShape&) const = default;
 };
 
 // MoE routing: softmax over each token's `experts` router logits and the top `k` of them.
@@ -104,12 +112,16 @@ struct TopKShape {
     int64_t tokens = 0;
     int64_t experts = 0;
     int64_t k = 0;
+
+    bool operator==(const TopKShape&) const = default;
 };
 
 // The embedding lookup: one row of `hidden` weights per token, gathered from the table.
 struct EmbeddingShape {
     int64_t tokens = 0;
     int64_t hidden = 0;
+
+    bool operator==(const EmbeddingShape&) const = default;
 };
 
 // MoE experts: `groups` GEMMs C_g[M_g,N] = A_g[M_g,K] B_g[K,N] in one launch, `rows` = Σ M_g, each group reading
@@ -119,6 +131,8 @@ struct GroupedGemmShape {
     int64_t rows = 0;
     int64_t n = 0;
     int64_t k = 0;
+
+    bool operator==(const GroupedGemmShape&) const = default;
 };
 
 using KernelShape = std::variant<GemvShape, GemmShape, AttentionShape, FfnShape, RmsNormShape, RopeShape, ResidualShape,
