@@ -1,4 +1,5 @@
 #include "commands.h"
+#include "profile_output.h"
 
 #include "roofline/calibration.h"
 #include "roofline/errors.h"
@@ -48,17 +49,7 @@ int run_calibrate(const ParsedArgs& args)
                   << s.count << " green\n";
     }
 
-    const std::string json = hardware_to_json(result.profile) + "\n";
-    if (const auto out = args.value("out")) {
-        write_file_atomically(*out, json);
-        std::cerr << "wrote " << *out << '\n';
-    }
-    if (args.flag("save")) {
-        const auto file = save_user_profile(result.profile);
-        std::cerr << "saved as a user profile: " << file.string() << '\n';
-    }
-    if (!args.value("out") && !args.flag("save"))
-        std::cout << json;
+    write_profile_outputs(args, result.profile);
     return kExitOk;
 }
 

@@ -1,4 +1,5 @@
 #include "commands.h"
+#include "profile_output.h"
 
 #include "roofline/errors.h"
 #include "roofline/measurements.h"
@@ -35,19 +36,7 @@ int run_transfer(const ParsedArgs& args)
     for (const auto& line : result.log)
         std::cerr << "  " << line << '\n';
 
-    const std::string json = hardware_to_json(result.profile) + "\n";
-    if (const auto out = args.value("out")) {
-        write_file_atomically(*out, json);
-        std::cerr << "wrote " << *out << '\n';
-    }
-    if (args.flag("save")) {
-        std::filesystem::create_directories(user_hardware_dir());
-        const auto file = user_hardware_dir() / (result.profile.key + ".json");
-        write_file_atomically(file, json);
-        std::cerr << "saved as a user profile: " << file.string() << '\n';
-    }
-    if (!args.value("out") && !args.flag("save"))
-        std::cout << json;
+    write_profile_outputs(args, result.profile);
     return kExitOk;
 }
 
