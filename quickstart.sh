@@ -23,17 +23,7 @@ build_dir="${BUILD_DIR:-build}"
 packages=(cmake ninja-build g++ pkg-config nlohmann-json3-dev qt6-base-dev libqt6opengl6-dev qt6-charts-dev
           qt6-qpa-plugins libgl-dev libxkbcommon-dev fonts-dejavu-core libopenblas-dev)
 
-missing=()
-for package in "${packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-    echo "Installing: ${missing[*]}"
-    sudo=""
-    [ "$(id -u)" -ne 0 ] && sudo="sudo"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+packaging/install_missing_packages.sh "${packages[@]}"
 
 # The CUDA plugin builds when a CUDA toolkit is present (it is optional: the app runs without it).
 if ! command -v nvcc >/dev/null 2>&1 && [ -x /usr/local/cuda/bin/nvcc ]; then

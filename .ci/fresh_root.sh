@@ -38,14 +38,7 @@ mkdir -p "$out"
 host_packages() {
     local needed=(debootstrap)
     [ "$arch" = "$(dpkg --print-architecture)" ] || needed+=(qemu-user-static binfmt-support)
-    local missing=()
-    for package in "${needed[@]}"; do
-        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
-    done
-    if [ ${#missing[@]} -gt 0 ]; then
-        apt-get update -qq || return
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || return
-    fi
+    packaging/install_missing_packages.sh "${needed[@]}" || return
     if [ "$arch" != "$(dpkg --print-architecture)" ]; then
         mountpoint -q /proc/sys/fs/binfmt_misc || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc || return
         update-binfmts --enable "qemu-$(arch_to_qemu "$arch")" || return

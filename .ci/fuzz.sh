@@ -11,16 +11,7 @@ limit=(-max_total_time="${1:-60}")
 if [ "${1:-}" = "--runs" ]; then limit=(-runs="$2"); fi
 
 packages=(clang-14 libclang-rt-14-dev cmake ninja-build nlohmann-json3-dev)
-missing=()
-for package in "${packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-    sudo=""
-    [ "$(id -u)" -ne 0 ] && sudo="sudo"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+packaging/install_missing_packages.sh "${packages[@]}"
 
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz --parallel "$(nproc)" | tail -1

@@ -8,16 +8,7 @@ cd "$(dirname "$0")/.."
 build="${1:-build}"
 
 tools=(dpkg-dev file desktop-file-utils appstream)
-missing=()
-for package in "${tools[@]}"; do
-    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-    sudo=""
-    [ "$(id -u)" -ne 0 ] && sudo="sudo"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+packaging/install_missing_packages.sh "${tools[@]}"
 
 fail() { echo "check_packages: $*" >&2; exit 1; }
 
