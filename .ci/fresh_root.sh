@@ -75,7 +75,7 @@ make_root() {
         mounted+=("$root/$fs")
     done
     cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
-    echo "root: $(chroot "$root" uname -m), $(chroot "$root" cat /etc/debian_version), $(du -sh "$root" | cut -f1)"
+    echo "root: $(chroot "$root" uname -m), $(chroot "$root" cat /etc/debian_version), $(du -shx "$root" | cut -f1)"
 }
 
 # The checkout as git sees it: tracked files and untracked ones it does not ignore, never a build tree.
