@@ -82,18 +82,23 @@ std::shared_ptr<Plugin> Plugin::load(const fs::path& file)
                           absolute.string() + " is not a Roofline Lab plugin: it has no '" ROOFLINE_PLUGIN_ENTRY_SYMBOL "' symbol");
     }
     auto entry = reinterpret_cast<rl_plugin_entry_fn>(symbol);
-    const rl_plugin_api* api = entry(ROOFLINE_PLUGIN_ABI_VERSION);
+    // Our version first, then each older one: a plugin built before a version step still serves the fields it knows.
+    const rl_plugin_api* api = nullptr;
+    for (uint32_t version = ROOFLINE_PLUGIN_ABI_VERSION; !api && version >= ROOFLINE_PLUGIN_ABI_OLDEST; --version)
+        api = entry(version);
     if (!api) {
         close_on_error();
-        throw PluginError(PluginError::Kind::WrongVersion, absolute.string() + " refused plugin ABI version "
-                                                              + std::to_string(ROOFLINE_PLUGIN_ABI_VERSION));
+        throw PluginError(PluginError::Kind::WrongVersion,
+                          absolute.string() + " refused plugin ABI versions " + std::to_string(ROOFLINE_PLUGIN_ABI_OLDEST)
+                              + " to " + std::to_string(ROOFLINE_PLUGIN_ABI_VERSION));
     }
-    if (api->abi_version != ROOFLINE_PLUGIN_ABI_VERSION) {
+    if (!abi::serves_version(api->abi_version)) {
         const uint32_t version = api->abi_version;
         close_on_error();
         throw PluginError(PluginError::Kind::WrongVersion,
-                          absolute.string() + " speaks plugin ABI version " + std::to_string(version) + "; this build needs version "
-                              + std::to_string(ROOFLINE_PLUGIN_ABI_VERSION) + " (rebuild the plugin with this version)");
+                          absolute.string() + " speaks plugin ABI version " + std::to_string(version) + "; this build serves versions "
+                              + std::to_string(ROOFLINE_PLUGIN_ABI_OLDEST) + " to " + std::to_string(ROOFLINE_PLUGIN_ABI_VERSION)
+                              + " (rebuild the plugin with this version)");
     }
     if (!table_complete(*api)) {
         const uint32_t size = api->struct_size; // the table lives in the plugin: read it before unloading
@@ -299,8 +304,7 @@ int stop_trampoline(void* user)
 
 rl_result Device::run(const rl_case& c, const std::function<bool()>& should_stop)
 {
-    rl_result result{};
-    result.struct_size = sizeof result;
+    rl_result result = abi::empty_result();
     StopBridge bridge{&should_stop};
     const rl_status status = plugin_->api().run(device_, &c, &stop_trampoline, &bridge, &result);
     result.status = status;

@@ -204,5 +204,5 @@ const rl_plugin_api kApi = {
 
 extern "C" ROOFLINE_PLUGIN_EXPORT const rl_plugin_api* roofline_plugin_entry(uint32_t host_abi_version)
 {
-    return host_abi_version == ROOFLINE_PLUGIN_ABI_VERSION ? &kApi : nullptr;
+    return roofline::abi::serves_version(host_abi_version) ? &kApi : nullptr;
 }

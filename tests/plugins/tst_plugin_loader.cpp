@@ -187,10 +187,10 @@ private Q_SLOTS:
                                          << QStringList{QStringLiteral("roofline_plugin_entry"), QStringLiteral("no")};
         QTest::newRow("abi version 999") << fakePlugin("abi_999") << int(PluginError::Kind::WrongVersion)
                                          << QStringList{QStringLiteral("999"),
-                                                        QStringLiteral("version %1").arg(ROOFLINE_PLUGIN_ABI_VERSION)};
+                                                        QStringLiteral("to %1").arg(ROOFLINE_PLUGIN_ABI_VERSION)};
         QTest::newRow("entry returns NULL") << fakePlugin("null_table") << int(PluginError::Kind::WrongVersion)
                                             << QStringList{QStringLiteral("refused"),
-                                                           QStringLiteral("version %1").arg(ROOFLINE_PLUGIN_ABI_VERSION)};
+                                                           QStringLiteral("to %1").arg(ROOFLINE_PLUGIN_ABI_VERSION)};
         QTest::newRow("table too short") << fakePlugin("short_table") << int(PluginError::Kind::WrongVersion)
                                          << QStringList{QStringLiteral("incomplete function table"),
                                                         QStringLiteral("expected %1").arg(sizeof(rl_plugin_api))};

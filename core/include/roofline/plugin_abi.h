@@ -11,6 +11,15 @@
  *    No C++ exception crosses the boundary: every entry point catches everything.
  *  - Strings written by the plugin are NUL-terminated and truncated to the buffer size.
  *  - Calls on one rl_device are made from one thread at a time; `run` may take long and polls `stop`.
+ *  - Versions: a version step only appends fields (and enum values). The host asks for its own version first,
+ *    then each older one; a plugin serves any host version from 1 to its own and reports its own in
+ *    `abi_version`. A host zero-fills (or defaults) the fields an older plugin does not write.
+ *
+ * History:
+ *  1  GEMV, GEMM and the ceilings.
+ *  2  rl_result gains the GEMM configuration that ran (library, algorithm, tile, stages, split-K).
+ *  3  rl_case gains attention's dimensions and the causal and gated flags (RL_KERNEL_ATTENTION, RL_KERNEL_FFN);
+ *     rl_result gains the cuDNN version and engine.
  */
 #ifndef ROOFLINE_PLUGIN_ABI_H
 #define ROOFLINE_PLUGIN_ABI_H
@@ -23,7 +32,9 @@ extern "C" {
 #endif
 
 /* Bump on any change that an old host or plugin could misread. */
-#define ROOFLINE_PLUGIN_ABI_VERSION 1u
+#define ROOFLINE_PLUGIN_ABI_VERSION 3u
+/* The oldest version a host or plugin of this build still serves. */
+#define ROOFLINE_PLUGIN_ABI_OLDEST 1u
 #define ROOFLINE_PLUGIN_ENTRY_SYMBOL "roofline_plugin_entry"
 
 #if defined(_WIN32)
@@ -64,12 +75,39 @@ typedef enum rl_kernel {
     RL_KERNEL_GEMV = 0,
     /* C[m,n] = A[m,k] B[k,n]. */
     RL_KERNEL_GEMM = 1,
+    /* ABI 3. softmax(scale · Q Kᵀ) V per head: Q, O [batch, heads, query_len, head_dim]; K, V [batch, kv_heads,
+     * kv_len, head_dim]; kv_heads < heads is grouped-query attention. With `causal`, query i (counted from the end
+     * of the keys) sees keys up to its own position; `window` > 0 limits each query to that many keys. */
+    RL_KERNEL_ATTENTION = 2,
+    /* ABI 3. A transformer MLP on m tokens, hidden k, intermediate n. gated: one fused gate+up GEMM (N = 2n),
+     * SiLU(gate)·up, the down GEMM; plain: up GEMM, GELU, down GEMM. Timed as a whole; the parts in the note. */
+    RL_KERNEL_FFN = 3,
+    /* The elementwise kernels of a layer (no version step: an older plugin answers UNSUPPORTED). precision is the
+     * activations' precision. */
+    RL_KERNEL_RMSNORM = 10,     /* m rows of width n; gated = 1: fused residual add + norm */
+    RL_KERNEL_ROPE = 11,        /* m tokens, n heads (q + kv), k head_dim, in place */
+    RL_KERNEL_RESIDUAL = 12,    /* y = a + b over n elements */
+    RL_KERNEL_ACTIVATION = 13,  /* m tokens, width n; gated = 1: SiLU(gate)·up from [m, 2n]; 0: GELU over [m, n] */
+    RL_KERNEL_TOPK = 14,        /* m tokens, n experts, top k: softmax of the router logits and the k largest */
+    RL_KERNEL_EMBEDDING = 15,   /* m tokens gather rows of width k from a table of n rows */
     /* Ceilings (precision ignored). `bytes` is the working-set size [bytes]. */
     RL_KERNEL_DRAM_READ = 100,  /* read `bytes` once; bytes_moved = bytes */
     RL_KERNEL_DRAM_COPY = 101,  /* copy `bytes` to another buffer; bytes_moved = 2 * bytes */
     RL_KERNEL_L2_READ = 102,    /* re-read a buffer that fits in L2 (host picks bytes <= L2 / 2) */
-    RL_KERNEL_LAUNCH = 103      /* an empty kernel/task: the fixed cost of one launch */
+    RL_KERNEL_LAUNCH = 103,     /* an empty kernel/task: the fixed cost of one launch */
+    /* The gap between dependent kernels: a chain of m (default 64) empty kernels on one stream; the time is per
+     * kernel. EAGER launches each from the host; GRAPH replays the chain captured in a CUDA graph. */
+    RL_KERNEL_LAUNCH_CHAIN_EAGER = 104,
+    RL_KERNEL_LAUNCH_CHAIN_GRAPH = 105
 } rl_kernel;
+
+/* ABI 2. The library whose kernel won a GEMM/GEMV race. */
+typedef enum rl_gemm_library {
+    RL_GEMM_LIBRARY_UNKNOWN = 0,   /* not a GEMM, or an older plugin */
+    RL_GEMM_LIBRARY_CUBLASLT = 1,  /* cublasLtMatmul with a heuristic's algorithm (algo fields below are set) */
+    RL_GEMM_LIBRARY_CUBLAS = 2,    /* cublasGemmEx / cublasGemv: the library chose internally, no config to read */
+    RL_GEMM_LIBRARY_BLAS = 3       /* a host BLAS (the CPU plugin) */
+} rl_gemm_library;
 
 typedef enum rl_cache_mode {
     RL_CACHE_COLD = 0,  /* caches flushed and inputs rotated before every sample */
@@ -105,6 +143,11 @@ typedef struct rl_case {
     int32_t max_samples;  /* at most this many */
     double target_rel_spread;  /* stop once (stdev / median) of the samples is <= this, e.g. 0.01 */
     uint64_t seed;        /* random inputs are drawn from this seed */
+    /* ABI 3: attention (RL_KERNEL_ATTENTION) and the flags of FFN and elementwise kinds. */
+    int64_t batch, heads, kv_heads, query_len, kv_len, head_dim;
+    int64_t window;       /* sliding window [keys]; 0: none */
+    int32_t causal;       /* attention: 1 causal mask */
+    int32_t gated;        /* FFN and ACTIVATION: 1 gated (SwiGLU); RMSNORM: 1 fused residual add */
 } rl_case;
 
 typedef struct rl_result {
@@ -124,6 +167,18 @@ typedef struct rl_result {
     double tolerance;             /* the tolerance that error was held against */
     char algorithm[256];          /* what ran: "cublasLt algo 6 tile 128x256 stages 4 (3 of 8 timed)" */
     char message[1024];           /* reason for anything but OK; notes otherwise */
+    /* ABI 2: the configuration that ran a GEMM or GEMV (what `algorithm` says, as fields). */
+    int32_t gemm_library;         /* rl_gemm_library */
+    int32_t algo_id;              /* cuBLASLt algorithm id; -1 where there is none (cublasGemmEx, BLAS) */
+    int32_t tile_m, tile_n, tile_k; /* the CTA tile; 0 where the library reports it undefined or auto */
+    int32_t stages;               /* pipeline stages; 0 undefined or auto */
+    int32_t split_k;              /* K split into this many slices; 1: none; 0: unknown */
+    int32_t reduction_scheme;     /* cublasLtReductionScheme_t of a split-K (0: none or in place) */
+    int32_t cluster_m, cluster_n; /* thread-block cluster of an sm_90+ kernel; 0 unknown or auto */
+    int32_t candidates_timed;     /* how many candidates the race timed; 0 unknown */
+    /* ABI 3: attention. */
+    int32_t cudnn_version;        /* cudnnGetVersion() of the library that ran it (91400 = 9.14.0); 0 none */
+    int64_t engine_id;            /* the cuDNN engine (global index) the heuristics chose; -1 none */
 } rl_result;
 
 /* Return non-zero to ask the plugin to stop after the current sample. May be called from the plugin's thread. */
@@ -149,7 +204,8 @@ typedef struct rl_plugin_api {
 } rl_plugin_api;
 
 /* The one exported entry point. The host passes the ABI version it speaks and checks `abi_version` of the
- * table it gets back; a plugin that cannot serve that version at all returns NULL. The table lives as long
+ * table it gets back; a plugin that cannot serve that version at all returns NULL (the host then asks again
+ * with an older version). A plugin serves every host version from ROOFLINE_PLUGIN_ABI_OLDEST to its own. The table lives as long
  * as the shared object stays loaded. */
 typedef const rl_plugin_api* (*rl_plugin_entry_fn)(uint32_t host_abi_version);
 

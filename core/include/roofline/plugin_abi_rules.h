@@ -100,6 +100,27 @@ template <class Body> rl_status guarded(std::string& message, Body&& body, rl_st
 // reach this far; sampling fields past it take kDefaultSampling.
 inline constexpr std::size_t kRequiredCaseSize = offsetof(rl_case, bytes);
 
+// Where each version's structs end: an older side's struct_size is one of these.
+inline constexpr std::size_t kCaseSizeV1 = offsetof(rl_case, batch);
+inline constexpr std::size_t kResultSizeV1 = offsetof(rl_result, gemm_library);
+inline constexpr std::size_t kResultSizeV2 = offsetof(rl_result, cudnn_version);
+
+// Whether one side of this build serves the other side's version.
+inline constexpr bool serves_version(uint32_t version)
+{
+    return version >= ROOFLINE_PLUGIN_ABI_OLDEST && version <= ROOFLINE_PLUGIN_ABI_VERSION;
+}
+
+// A result before the plugin writes it: the fields an older plugin leaves alone say "not known".
+inline rl_result empty_result()
+{
+    rl_result r{};
+    r.struct_size = sizeof r;
+    r.algo_id = -1;
+    r.engine_id = -1;
+    return r;
+}
+
 // How a case is sampled (rl_case's time_budget_s … seed).
 struct Sampling {
     double time_budget_s = 1.0;
@@ -115,6 +136,10 @@ inline constexpr Sampling kDefaultSampling{};
 struct CaseShape {
     int64_t m = 0, n = 0, k = 0;
     uint64_t bytes = 0;
+    // ABI 3: attention (rl_kernel's RL_KERNEL_ATTENTION) and the flags.
+    int64_t batch = 0, heads = 0, kv_heads = 0, query_len = 0, kv_len = 0, head_dim = 0, window = 0;
+    bool causal = false;
+    bool gated = false;
 };
 inline rl_case make_case(int32_t kernel, int32_t precision, CaseShape shape, rl_cache_mode cache,
                          const Sampling& sampling = kDefaultSampling)
@@ -128,6 +153,15 @@ inline rl_case make_case(int32_t kernel, int32_t precision, CaseShape shape, rl_
     c.n = shape.n;
     c.k = shape.k;
     c.bytes = shape.bytes;
+    c.batch = shape.batch;
+    c.heads = shape.heads;
+    c.kv_heads = shape.kv_heads;
+    c.query_len = shape.query_len;
+    c.kv_len = shape.kv_len;
+    c.head_dim = shape.head_dim;
+    c.window = shape.window;
+    c.causal = shape.causal ? 1 : 0;
+    c.gated = shape.gated ? 1 : 0;
     c.time_budget_s = sampling.time_budget_s;
     c.min_samples = sampling.min_samples;
     c.max_samples = sampling.max_samples;
