@@ -2,6 +2,7 @@
 // What a case run produced, in plugin terms; plugin_entry.cpp copies it into the host's rl_result.
 
 #include "case_spec.h"
+#include "lt_config.h"
 #include "roofline/plugin_abi.h"
 #include "sampler.h"
 
@@ -20,6 +21,7 @@ struct CaseResult {
     double tolerance = 0.0;
     std::string algorithm;
     std::string message;
+    GemmConfig gemm; // GEMM and GEMV: the winner's configuration
 
     void add_note(const std::string& note)
     {

@@ -149,6 +149,21 @@ rl_status supports(rl_device* device, const rl_case* c, char* reason, size_t rea
     return status;
 }
 
+void copy_gemm_config(const rl_cuda::GemmConfig& g, rl_result& r)
+{
+    r.gemm_library = g.library;
+    r.algo_id = g.algo_id;
+    r.tile_m = g.tile_m;
+    r.tile_n = g.tile_n;
+    r.tile_k = g.tile_k;
+    r.stages = g.stages;
+    r.split_k = g.split_k;
+    r.reduction_scheme = g.reduction_scheme;
+    r.cluster_m = g.cluster_m;
+    r.cluster_n = g.cluster_n;
+    r.candidates_timed = g.candidates_timed;
+}
+
 rl_status run(rl_device* device, const rl_case* c, rl_stop_fn stop, void* stop_user_data, rl_result* out_result)
 {
     rl_cuda::CaseResult result;
@@ -169,7 +184,7 @@ rl_status run(rl_device* device, const rl_case* c, rl_stop_fn stop, void* stop_u
     }
     result.status = status;
     if (out_result) {
-        rl_result r{};
+        rl_result r = roofline::abi::empty_result();
         r.status = result.status;
         r.samples = result.stats.samples;
         r.median_time_us = result.stats.median_us;
@@ -185,6 +200,7 @@ rl_status run(rl_device* device, const rl_case* c, rl_stop_fn stop, void* stop_u
         r.tolerance = result.tolerance;
         copy_text(r.algorithm, result.algorithm);
         copy_text(r.message, result.message);
+        copy_gemm_config(result.gemm, r);
         write_struct(out_result, r);
     }
     return status;
