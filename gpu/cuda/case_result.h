@@ -6,6 +6,7 @@
 #include "roofline/plugin_abi.h"
 #include "sampler.h"
 
+#include <functional>
 #include <string>
 
 namespace rl_cuda {
@@ -23,6 +24,14 @@ struct CaseResult {
     std::string message;
     GemmConfig gemm; // GEMM and GEMV: the winner's configuration
 
+    // A case that does not run: UNSUPPORTED or SKIPPED, and why.
+    static CaseResult refused(rl_status status, const std::string& reason)
+    {
+        CaseResult r;
+        r.status = status;
+        r.message = reason;
+        return r;
+    }
     void add_note(const std::string& note)
     {
         if (!note.empty())
@@ -48,6 +57,19 @@ inline SampleSettings sample_settings(const CaseSpec& spec)
     s.max_samples = spec.max_samples;
     s.target_rel_spread = spec.target_rel_spread;
     return s;
+}
+
+// `warmups` untimed runs of prepare + timed, then the sampling run, into `result`.
+inline void warm_up_and_sample(DeviceContext& device, const SampleSettings& settings, const StopPoll& stop,
+                               int warmups, const std::function<void(int)>& prepare,
+                               const std::function<void(int)>& timed, CaseResult& result)
+{
+    for (int i = 0; i < warmups; ++i) {
+        prepare(i);
+        timed(i);
+    }
+    device.synchronize();
+    result.take_samples(run_samples(device, settings, stop, prepare, timed), settings);
 }
 
 } // namespace rl_cuda

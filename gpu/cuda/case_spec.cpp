@@ -18,6 +18,9 @@ constexpr int kDefaultMinSamples = roofline::abi::kDefaultSampling.min_samples;
 constexpr int kDefaultMaxSamples = roofline::abi::kDefaultSampling.max_samples;
 // cuBLASLt takes 64-bit sizes, but M * K and friends must stay countable in bytes.
 constexpr int64_t kMaxDimension = int64_t{1} << 40;
+// A launch chain of rl_case.m = 0 (the ABI's default) and the longest one taken.
+constexpr int64_t kDefaultChainLength = 64;
+constexpr int64_t kMaxChainLength = 100000;
 
 [[noreturn]] void invalid(const std::string& message)
 {
@@ -54,6 +57,9 @@ std::string CaseSpec::describe() const
     case RL_KERNEL_DRAM_COPY: return "DRAM copy " + format_gb(bytes);
     case RL_KERNEL_L2_READ: return "L2 read " + std::to_string(bytes) + " bytes";
     case RL_KERNEL_LAUNCH: return "launch";
+    case RL_KERNEL_LAUNCH_CHAIN_EAGER: return "launch chain of " + std::to_string(m) + ", eager";
+    case RL_KERNEL_LAUNCH_CHAIN_GRAPH: return "launch chain of " + std::to_string(m) + ", CUDA graph";
+    default: break;
     }
     return "unknown kernel";
 }
@@ -74,7 +80,9 @@ CaseSpec read_case(const rl_case* c)
     case RL_KERNEL_DRAM_READ:
     case RL_KERNEL_DRAM_COPY:
     case RL_KERNEL_L2_READ:
-    case RL_KERNEL_LAUNCH: s.kernel = static_cast<rl_kernel>(in.kernel); break;
+    case RL_KERNEL_LAUNCH:
+    case RL_KERNEL_LAUNCH_CHAIN_EAGER:
+    case RL_KERNEL_LAUNCH_CHAIN_GRAPH: s.kernel = static_cast<rl_kernel>(in.kernel); break;
     default: invalid("unknown kernel " + std::to_string(in.kernel));
     }
     if (in.cache_mode != RL_CACHE_COLD && in.cache_mode != RL_CACHE_WARM)
@@ -98,6 +106,12 @@ CaseSpec read_case(const rl_case* c)
         checked_mul(checked_mul(static_cast<uint64_t>(s.m), static_cast<uint64_t>(s.k), "m * k"), 8, "A bytes");
         checked_mul(checked_mul(static_cast<uint64_t>(s.n), static_cast<uint64_t>(s.k), "n * k"), 8, "B bytes");
         checked_mul(checked_mul(static_cast<uint64_t>(s.m), static_cast<uint64_t>(s.n), "m * n"), 8, "D bytes");
+    }
+    if (s.is_launch_chain()) {
+        s.m = in.m == 0 ? kDefaultChainLength : in.m;
+        if (s.m < 1 || s.m > kMaxChainLength)
+            invalid("a launch chain's m (its length) must be 1 to " + std::to_string(kMaxChainLength) + ", got "
+                    + std::to_string(in.m));
     }
     s.bytes = in.bytes;
 

@@ -22,6 +22,10 @@ struct CaseSpec {
     uint64_t seed = 0;
 
     bool is_gemm_like() const { return kernel == RL_KERNEL_GEMM || kernel == RL_KERNEL_GEMV; }
+    bool is_launch_chain() const
+    {
+        return kernel == RL_KERNEL_LAUNCH_CHAIN_EAGER || kernel == RL_KERNEL_LAUNCH_CHAIN_GRAPH;
+    }
     std::string describe() const;   // "GEMM 1024x1024x1024 BF16 cold"
 };
 

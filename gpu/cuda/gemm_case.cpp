@@ -61,12 +61,6 @@ std::optional<GemmTypes> case_types(DeviceContext& device, const CaseSpec& spec,
     return types;
 }
 
-std::string needs_message(uint64_t need, uint64_t free)
-{
-    return "needs " + format_gb(need) + " (incl. " + format_gb(DeviceContext::kHeadroomBytes)
-           + " headroom), " + format_gb(free) + " free";
-}
-
 // Hints for the library's "no algorithm", from the cuBLASLt layout rules.
 std::string shape_hint(const GemmTypes& types, const CaseSpec& spec)
 {
