@@ -2,6 +2,7 @@
 
 #include "cuda_check.h"
 #include "gemm_types.h"
+#include "layer_shape.h"
 
 #include <algorithm>
 #include <cmath>
@@ -59,6 +60,12 @@ std::string CaseSpec::describe() const
     case RL_KERNEL_LAUNCH: return "launch";
     case RL_KERNEL_LAUNCH_CHAIN_EAGER: return "launch chain of " + std::to_string(m) + ", eager";
     case RL_KERNEL_LAUNCH_CHAIN_GRAPH: return "launch chain of " + std::to_string(m) + ", CUDA graph";
+    case RL_KERNEL_RMSNORM: return std::string(gated ? "residual + RMSNorm " : "RMSNorm ") + layer_shape(*this);
+    case RL_KERNEL_ROPE: return "RoPE " + layer_shape(*this);
+    case RL_KERNEL_RESIDUAL: return "residual add " + layer_shape(*this);
+    case RL_KERNEL_ACTIVATION: return std::string(gated ? "SiLU·mul " : "GELU ") + layer_shape(*this);
+    case RL_KERNEL_TOPK: return "top-k routing " + layer_shape(*this);
+    case RL_KERNEL_EMBEDDING: return "embedding gather " + layer_shape(*this);
     default: break;
     }
     return "unknown kernel";
@@ -82,7 +89,13 @@ CaseSpec read_case(const rl_case* c)
     case RL_KERNEL_L2_READ:
     case RL_KERNEL_LAUNCH:
     case RL_KERNEL_LAUNCH_CHAIN_EAGER:
-    case RL_KERNEL_LAUNCH_CHAIN_GRAPH: s.kernel = static_cast<rl_kernel>(in.kernel); break;
+    case RL_KERNEL_LAUNCH_CHAIN_GRAPH:
+    case RL_KERNEL_RMSNORM:
+    case RL_KERNEL_ROPE:
+    case RL_KERNEL_RESIDUAL:
+    case RL_KERNEL_ACTIVATION:
+    case RL_KERNEL_TOPK:
+    case RL_KERNEL_EMBEDDING: s.kernel = static_cast<rl_kernel>(in.kernel); break;
     default: invalid("unknown kernel " + std::to_string(in.kernel));
     }
     if (in.cache_mode != RL_CACHE_COLD && in.cache_mode != RL_CACHE_WARM)
@@ -113,6 +126,8 @@ CaseSpec read_case(const rl_case* c)
             invalid("a launch chain's m (its length) must be 1 to " + std::to_string(kMaxChainLength) + ", got "
                     + std::to_string(in.m));
     }
+    if (s.is_layer_kernel())
+        read_layer_shape(in, s);
     s.bytes = in.bytes;
 
     s.time_budget_s = in.time_budget_s;

@@ -7,6 +7,7 @@
 #include "cuda_check.h"
 #include "device_context.h"
 #include "gemm_case.h"
+#include "layer_case.h"
 #include "nvml_clock.h"
 
 #include "roofline/plugin_abi.h"
@@ -142,8 +143,9 @@ rl_status supports(rl_device* device, const rl_case* c, char* reason, size_t rea
             throw Error(RL_STATUS_INVALID_ARGUMENT, "device is NULL");
         const rl_cuda::CaseSpec spec = rl_cuda::read_case(c);
         device->context.make_current();
-        return spec.is_gemm_like() ? rl_cuda::gemm_support(device->context, spec, text)
-                                   : rl_cuda::ceiling_support(device->context, spec, text);
+        return spec.is_gemm_like()      ? rl_cuda::gemm_support(device->context, spec, text)
+               : spec.is_layer_kernel() ? rl_cuda::layer_support(device->context, spec, text)
+                                        : rl_cuda::ceiling_support(device->context, spec, text);
     });
     copy_text(reason, reason_size, status == RL_STATUS_OK ? std::string() : text);
     return status;
@@ -174,8 +176,9 @@ rl_status run(rl_device* device, const rl_case* c, rl_stop_fn stop, void* stop_u
         const rl_cuda::CaseSpec spec = rl_cuda::read_case(c);
         device->context.make_current();
         const rl_cuda::StopPoll poll(stop, stop_user_data);
-        result = spec.is_gemm_like() ? rl_cuda::run_gemm_case(device->context, spec, poll)
-                                     : rl_cuda::run_ceiling_case(device->context, spec, poll);
+        result = spec.is_gemm_like()      ? rl_cuda::run_gemm_case(device->context, spec, poll)
+                 : spec.is_layer_kernel() ? rl_cuda::run_layer_case(device->context, spec, poll)
+                                          : rl_cuda::run_ceiling_case(device->context, spec, poll);
         return result.status;
     });
     if (!text.empty()) { // an exception ended the run: its status and message replace the partial result
