@@ -11,7 +11,7 @@ namespace {
 // Sizes above this overflow nothing in 64 bits but cannot fit any device; they are typos.
 constexpr int64_t kMaxSize = int64_t{1} << 40;
 constexpr int64_t kCheckRows = 48;          // rows (tokens) of the checked run
-constexpr int64_t kCheckTableRows = 4096;   // EMBEDDING: table rows of the checked run
+constexpr int64_t kCheckTableRows = 1024;   // EMBEDDING: table rows of the checked run
 constexpr int64_t kCheckElements = 1 << 18; // RESIDUAL: elements of the checked run
 
 [[noreturn]] void invalid(const std::string& message)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the CUDA plugin on a GPU machine and checks it there, writing logs to $OUT (default ./device-out).
-#   tests/gpu/device_run.sh STEP...     STEP: env build check quick sanitize cuobjdump qt qtcarried
+#   tests/gpu/device_run.sh STEP...     STEP: env build check quick sanitize cuobjdump qt qtcarried ceilings
 # ROOFLINE_CUDA_ARCHITECTURES narrows the build (default 90 for quick iterations; "all" = the release list).
 set -u
 OUT=${OUT:-$PWD/device-out}
@@ -50,6 +50,15 @@ run_step() {
             { tail -20 "$OUT/qt-build.log"; return 1; }
         /tmp/rl-full/bin/tst_cuda_plugin > "$OUT/tst_cuda_plugin.txt" 2>&1; local rc=$?
         grep -E "^(FAIL|QINFO|Totals)" "$OUT/tst_cuda_plugin.txt"; return $rc ;;
+    ceilings)
+        # `roofline ceilings` on the GPU (the headless project build, as the qt step makes it),
+        # written to $OUT/ceilings.json: bandwidths, launch overhead and gaps (eager and graph), peaks.
+        { cmake -S . -B /tmp/rl-full -G Ninja -DROOFLINE_BUILD_APP=OFF -DCMAKE_BUILD_TYPE=Release \
+              -DROOFLINE_CUDA_ARCHITECTURES=90 && ninja -C /tmp/rl-full roofline roofline_cuda; } > "$OUT/ceilings-build.log" 2>&1 ||
+            { tail -20 "$OUT/ceilings-build.log"; return 1; }
+        /tmp/rl-full/bin/roofline ceilings --plugin /tmp/rl-full/lib/roofline-lab/libroofline_cuda.so \
+            --out "$OUT/ceilings.json" > "$OUT/ceilings.txt" 2>&1; local rc=$?
+        cat "$OUT/ceilings.txt"; return $rc ;;
     qtcarried)
         # tst_cuda_plugin built on a machine with Qt, carried with its Qt libraries in .qtcarry/ (not committed).
         [ -x .qtcarry/tst_cuda_plugin ] || { echo "no .qtcarry/tst_cuda_plugin"; return 0; }
