@@ -241,7 +241,10 @@ rl_status layer_support(DeviceContext& device, const CaseSpec& spec, std::string
                  + " experts, got " + std::to_string(spec.n);
         return RL_STATUS_UNSUPPORTED;
     }
-    if ((spec.kernel == RL_KERNEL_RMSNORM && spec.m > INT_MAX) || (spec.kernel == RL_KERNEL_EMBEDDING && spec.n > INT_MAX)) {
+    // One block a row (RMSNORM), a warp a token (TOPK: 8 a block), INT32 token ids (EMBEDDING).
+    const bool too_many_rows = ((spec.kernel == RL_KERNEL_RMSNORM || spec.kernel == RL_KERNEL_TOPK) && spec.m > INT_MAX)
+                               || (spec.kernel == RL_KERNEL_EMBEDDING && spec.n > INT_MAX);
+    if (too_many_rows) {
         reason = "more than 2^31 - 1 rows";
         return RL_STATUS_UNSUPPORTED;
     }
