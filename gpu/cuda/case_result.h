@@ -20,6 +20,8 @@ struct CaseResult {
     double tolerance = 0.0;
     std::string algorithm;
     std::string message;
+    int cudnn_version = 0;   // attention: cudnnGetVersion() of the cuDNN that ran it
+    int64_t engine_id = -1;  // attention: the cuDNN engine (global index) that ran it
 
     void add_note(const std::string& note)
     {

@@ -54,6 +54,16 @@ std::string CaseSpec::describe() const
     case RL_KERNEL_DRAM_COPY: return "DRAM copy " + format_gb(bytes);
     case RL_KERNEL_L2_READ: return "L2 read " + std::to_string(bytes) + " bytes";
     case RL_KERNEL_LAUNCH: return "launch";
+    case RL_KERNEL_ATTENTION:
+        return "attention b" + std::to_string(batch) + " h" + std::to_string(heads) + "/" + std::to_string(kv_heads)
+               + " q" + std::to_string(query_len) + " kv" + std::to_string(kv_len) + " d" + std::to_string(head_dim)
+               + (causal ? " causal " : " ") + precision_name(precision)
+               + (cache_mode == RL_CACHE_COLD ? " cold" : " warm");
+    case RL_KERNEL_FFN:
+        return std::string(gated ? "FFN gated " : "FFN plain ") + std::to_string(m) + "x" + std::to_string(k) + "x"
+               + std::to_string(n) + " " + precision_name(precision)
+               + (cache_mode == RL_CACHE_COLD ? " cold" : " warm");
+    default: break;
     }
     return "unknown kernel";
 }
@@ -74,7 +84,9 @@ CaseSpec read_case(const rl_case* c)
     case RL_KERNEL_DRAM_READ:
     case RL_KERNEL_DRAM_COPY:
     case RL_KERNEL_L2_READ:
-    case RL_KERNEL_LAUNCH: s.kernel = static_cast<rl_kernel>(in.kernel); break;
+    case RL_KERNEL_LAUNCH:
+    case RL_KERNEL_ATTENTION:
+    case RL_KERNEL_FFN: s.kernel = static_cast<rl_kernel>(in.kernel); break;
     default: invalid("unknown kernel " + std::to_string(in.kernel));
     }
     if (in.cache_mode != RL_CACHE_COLD && in.cache_mode != RL_CACHE_WARM)
@@ -99,6 +111,10 @@ CaseSpec read_case(const rl_case* c)
         checked_mul(checked_mul(static_cast<uint64_t>(s.n), static_cast<uint64_t>(s.k), "n * k"), 8, "B bytes");
         checked_mul(checked_mul(static_cast<uint64_t>(s.m), static_cast<uint64_t>(s.n), "m * n"), 8, "D bytes");
     }
+    if (s.kernel == RL_KERNEL_ATTENTION)
+        read_attention_fields(in, c->struct_size, s);
+    if (s.kernel == RL_KERNEL_FFN)
+        read_ffn_fields(in, s);
     s.bytes = in.bytes;
 
     s.time_budget_s = in.time_budget_s;
