@@ -228,11 +228,13 @@ CaseResult run_attention_case(DeviceContext& device, const CaseSpec& spec, const
     const EnginePlan& winner = *runnable[static_cast<size_t>(race.winner())];
     result.engine_id = winner.engine_id;
     const AttentionShape& shape = engines.graph->shape();
-    result.algorithm = winner.describe() + ", " + race.describe(cold) + "; cuDNN " + cudnn.version_text()
-                       + " fused SDPA, BHSD, " + (shape.stats_output ? "stats written" : "inference (no stats)")
+    // What ran first (the field is 256 characters), then how it was chosen.
+    result.algorithm = "cuDNN " + cudnn.version_text() + " fused SDPA, BHSD, "
+                       + (shape.stats_output ? "stats written" : "inference (no stats)")
                        + (shape.masked() ? (shape.query_len == shape.kv_len ? ", causal" : ", causal to the last key")
                                          : "")
-                       + (shape.window > 0 ? ", window " + std::to_string(shape.window) : std::string());
+                       + (shape.window > 0 ? ", window " + std::to_string(shape.window) : std::string()) + "; "
+                       + winner.describe() + "; " + race.describe(cold);
 
     // The correctness run: poison the output, one run, compare with the cuBLAS reference.
     poison_output(o.get(), types->elem, o.bytes(), stream);

@@ -139,8 +139,8 @@ CudnnHandle& DeviceContext::cudnn()
 
 std::string EnginePlan::describe() const
 {
-    return "cuDNN engine " + std::to_string(engine_id) + (knobs.empty() ? "" : " knobs " + knobs) + " (heuristic #"
-           + std::to_string(heuristic_rank) + " of " + std::to_string(offered) + ")";
+    return "engine " + std::to_string(engine_id) + " (heuristic #" + std::to_string(heuristic_rank) + " of "
+           + std::to_string(offered) + (knobs.empty() ? ")" : ", knobs " + knobs + ")");
 }
 
 EnginePlans engine_plans(cudnnHandle_t handle, const BackendDescriptor& graph, int max_plans)

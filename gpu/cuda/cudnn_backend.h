@@ -67,7 +67,7 @@ struct EnginePlan {
     int64_t workspace_bytes = 0;
     int heuristic_rank = 0;   // 1 = the heuristic's first choice
     std::string knobs;        // "knobs 3=1 17=64"
-    std::string describe() const; // "cuDNN engine 8 knobs ... (heuristic #1 of 3)"
+    std::string describe() const; // "engine 8 (heuristic #1 of 3, knobs 3=1 17=64)"
     int offered = 0;          // configurations the heuristic returned
 };
 

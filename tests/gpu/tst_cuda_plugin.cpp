@@ -486,7 +486,7 @@ void TestCudaPlugin::testAttention()
     QVERIFY(r.tolerance > 0.0);
     QVERIFY2(r.cudnn_version >= 90000 && r.cudnn_version < 100000, qPrintable(QString::number(r.cudnn_version)));
     QVERIFY(r.engine_id >= 0);
-    QVERIFY2(std::strstr(r.algorithm, "cuDNN engine") != nullptr, r.algorithm);
+    QVERIFY2(std::strstr(r.algorithm, "cuDNN 9.") && std::strstr(r.algorithm, "; engine "), r.algorithm);
     QVERIFY2(std::strstr(r.message, "cuBLAS FP32 reference") != nullptr, r.message);
     qInfo("%9.2f us %7.1f TFLOPS err %.2e (tol %.0e) cuDNN %d engine %lld | %s", r.median_time_us, tflops(c, r),
           r.max_rel_error, r.tolerance, r.cudnn_version, static_cast<long long>(r.engine_id), r.algorithm);
