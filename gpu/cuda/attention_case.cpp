@@ -130,6 +130,15 @@ Engines find_engines(cudnnHandle_t handle, const CaseSpec& spec, const Attention
 
 } // namespace
 
+std::string attention_library_version()
+{
+    const CudnnLibrary& cudnn = CudnnLibrary::get();
+    if (!cudnn.available())
+        return "no cuDNN";
+    return "cuDNN " + std::to_string(cudnn.version() / 10000) + "." + std::to_string(cudnn.version() / 100 % 100) + "."
+           + std::to_string(cudnn.version() % 100);
+}
+
 rl_status attention_support(DeviceContext& device, const CaseSpec& spec, std::string& reason)
 {
     std::optional<AttentionTypes> types;

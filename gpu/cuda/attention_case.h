@@ -12,6 +12,9 @@
 
 namespace rl_cuda {
 
+// "cuDNN 9.14.0" where the library loads, else why attention cannot run ("no cuDNN"), for the device's description.
+std::string attention_library_version();
+
 rl_status attention_support(DeviceContext& device, const CaseSpec& spec, std::string& reason);
 
 CaseResult run_attention_case(DeviceContext& device, const CaseSpec& spec, const StopPoll& stop);

@@ -10,6 +10,11 @@ constexpr const char* kWhy = "unsupported: this CUDA plugin was built without cu
 
 } // namespace
 
+std::string attention_library_version()
+{
+    return "no cuDNN (built without its headers)";
+}
+
 rl_status attention_support(DeviceContext&, const CaseSpec&, std::string& reason)
 {
     reason = kWhy;

@@ -130,7 +130,8 @@ rl_status describe(rl_device* device, rl_device_info* out_info)
         RL_CUBLAS_CALL(cublasGetProperty(MINOR_VERSION, &minor));
         RL_CUBLAS_CALL(cublasGetProperty(PATCH_LEVEL, &patch));
         copy_text(info.library_version, "cuBLAS " + std::to_string(major) + "." + std::to_string(minor) + "."
-                                            + std::to_string(patch) + ", cuBLASLt " + std::to_string(lt_version));
+                                            + std::to_string(patch) + ", cuBLASLt " + std::to_string(lt_version)
+                                            + ", " + rl_cuda::attention_library_version());
         write_struct(out_info, info);
         return RL_STATUS_OK;
     });
