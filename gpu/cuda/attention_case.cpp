@@ -124,8 +124,8 @@ Engines find_engines(cudnnHandle_t handle, const CaseSpec& spec, const Attention
                     + " graph: heuristics offered " + std::to_string(found.plans.offered) + " engine(s)"
                     + (found.plans.refusals.empty() ? "" : " (" + found.plans.refusals + ")");
     }
-    throw Error(RL_STATUS_UNSUPPORTED,
-                "unsupported by cuDNN " + CudnnLibrary::get().version_text() + ": no engine runs this graph; " + refusals);
+    throw Error(RL_STATUS_UNSUPPORTED, "unsupported by cuDNN " + CudnnLibrary::get().version_text()
+                                           + ": no engine runs this graph; " + refusals);
 }
 
 } // namespace
@@ -208,7 +208,8 @@ CaseResult run_attention_case(DeviceContext& device, const CaseSpec& spec, const
     for (const EnginePlan& plan : engines.plans.plans) {
         const cudnnStatus_t status = cudnn.api().execute(handle, plan.plan.get(), packs[0].get());
         if (cudnn_not_supported(status)) {
-            launch_refusals += (launch_refusals.empty() ? "" : "; ") + plan.describe() + ": " + cudnn_status_text(status);
+            launch_refusals +=
+                (launch_refusals.empty() ? "" : "; ") + plan.describe() + ": " + cudnn_status_text(status);
             continue;
         }
         RL_CUDNN_CALL(status);
@@ -224,7 +225,8 @@ CaseResult run_attention_case(DeviceContext& device, const CaseSpec& spec, const
         return result;
     }
     const auto execute = [&](const EnginePlan& plan, int i) {
-        RL_CUDNN_CALL(cudnn.api().execute(handle, plan.plan.get(), packs[static_cast<size_t>(cold ? i % sets : 0)].get()));
+        const BackendDescriptor& pack = packs[static_cast<size_t>(cold ? i % sets : 0)];
+        RL_CUDNN_CALL(cudnn.api().execute(handle, plan.plan.get(), pack.get()));
     };
 
     L2Flush* flush = cold ? &device.l2_flush() : nullptr;

@@ -276,8 +276,9 @@ AttentionGraph::AttentionGraph(cudnnHandle_t handle, const AttentionShape& shape
     g.reduction(CUDNN_REDUCE_TENSOR_ADD, exps, sum);
     const BackendDescriptor& log_sum = g.intermediate(kF32, row_dims);
     g.pointwise(CUDNN_POINTWISE_LOG, kF32, sum, nullptr, nullptr, log_sum);
-    const BackendDescriptor& stats = shape.stats_output ? g.tensor(kStats, kF32, row_dims, packed_strides(row_dims), false)
-                                                        : g.intermediate(kF32, row_dims);
+    const BackendDescriptor& stats = shape.stats_output
+                                         ? g.tensor(kStats, kF32, row_dims, packed_strides(row_dims), false)
+                                         : g.intermediate(kF32, row_dims);
     g.pointwise(CUDNN_POINTWISE_ADD, kF32, row_max, &log_sum, nullptr, stats);
     // P in the I/O type: the second matmul's A type must be the I/O type.
     const BackendDescriptor& p = g.intermediate(io, score_dims);

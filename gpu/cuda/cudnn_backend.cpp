@@ -87,10 +87,10 @@ void BackendDescriptor::set(cudnnBackendAttributeName_t name, cudnnBackendAttrib
                             const void* values)
 {
     const cudnnStatus_t status = api().set_attribute(desc_, name, type, count, values);
-    if (status != CUDNN_STATUS_SUCCESS)
-        throw_cudnn_error(__FILE__, __LINE__,
-                          ("cudnnBackendSetAttribute(attribute " + std::to_string(static_cast<int>(name)) + ")").c_str(),
-                          status);
+    if (status != CUDNN_STATUS_SUCCESS) {
+        const std::string call = "cudnnBackendSetAttribute(attribute " + std::to_string(static_cast<int>(name)) + ")";
+        throw_cudnn_error(__FILE__, __LINE__, call.c_str(), status);
+    }
 }
 
 void BackendDescriptor::set(cudnnBackendAttributeName_t name, const BackendDescriptor& value)

@@ -129,7 +129,8 @@ std::string cudnn_status_text(cudnnStatus_t status)
 
 void throw_cudnn_error(const char* file, int line, const char* call, cudnnStatus_t status)
 {
-    const rl_status rl = status == CUDNN_STATUS_INTERNAL_ERROR_HOST_ALLOCATION_FAILED ? RL_STATUS_SKIPPED : RL_STATUS_FAILED;
+    const bool out_of_memory = status == CUDNN_STATUS_INTERNAL_ERROR_HOST_ALLOCATION_FAILED;
+    const rl_status rl = out_of_memory ? RL_STATUS_SKIPPED : RL_STATUS_FAILED;
     throw Error(rl, call_site(file, line, call) + cudnn_status_text(status));
 }
 

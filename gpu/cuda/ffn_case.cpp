@@ -182,7 +182,8 @@ CaseResult run_ffn_case(DeviceContext& device, const CaseSpec& spec, const StopP
     };
     ChosenGemm up_gemm, down_gemm;
     try {
-        up_gemm = choose_gemm(device, *types, shape.up_width(), shape.tokens, shape.hidden, up_ops, cold, stop, prepare);
+        up_gemm =
+            choose_gemm(device, *types, shape.up_width(), shape.tokens, shape.hidden, up_ops, cold, stop, prepare);
         // The down GEMM races on a real activation output, not on whatever the allocation held.
         up_gemm.launcher().run(up_ops[0]);
         run_activation(0);
@@ -236,7 +237,8 @@ CaseResult run_ffn_case(DeviceContext& device, const CaseSpec& spec, const StopP
             result.message = std::string("wrong result in ") + stage_names[i] + ": " + c.message;
             return result;
         }
-        if (c.tolerance > 0.0 && worst->tolerance > 0.0 && c.rel_error / c.tolerance > worst->rel_error / worst->tolerance)
+        const auto share = [](const CheckResult& r) { return r.tolerance > 0.0 ? r.rel_error / r.tolerance : 0.0; };
+        if (share(c) > share(*worst))
             worst = &c;
         check_notes += std::string(check_notes.empty() ? "" : ", ") + stage_names[i] + " " + format_error(c);
     }

@@ -51,7 +51,9 @@ void scale_elements(void* data, ElemKind kind, uint64_t count, float factor, cud
     if (count == 0)
         return;
     switch (kind) {
-    case ElemKind::BF16: scale_kernel<<<blocks, 256, 0, stream>>>(static_cast<__nv_bfloat16*>(data), count, factor); break;
+    case ElemKind::BF16:
+        scale_kernel<<<blocks, 256, 0, stream>>>(static_cast<__nv_bfloat16*>(data), count, factor);
+        break;
     case ElemKind::F16: scale_kernel<<<blocks, 256, 0, stream>>>(static_cast<__half*>(data), count, factor); break;
     case ElemKind::F32: scale_kernel<<<blocks, 256, 0, stream>>>(static_cast<float*>(data), count, factor); break;
     default: throw Error(RL_STATUS_FAILED, std::string("scale_elements: no kernel for ") + elem_name(kind));

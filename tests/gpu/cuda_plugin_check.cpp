@@ -117,7 +117,8 @@ void add_llm_rows(std::vector<Row>& rows, bool quick)
     rows.push_back({"", attn(RL_PRECISION_BF16, {16, 32, 8, 1, 4096, 128, true}, RL_CACHE_WARM), attention});
     rows.push_back({"", attn(RL_PRECISION_BF16, {8, 16, 8, 1, 4096, 256, false}), version_dependent});
     rows.push_back({"", attn(RL_PRECISION_BF16, {1, 16, 8, 2048, 2048, 256, true}), version_dependent});
-    rows.push_back({"window 4096", attn(RL_PRECISION_BF16, {1, 32, 8, 8192, 8192, 128, true, 4096}), version_dependent});
+    rows.push_back(
+        {"window 4096", attn(RL_PRECISION_BF16, {1, 32, 8, 8192, 8192, 128, true, 4096}), version_dependent});
     rows.push_back({"", attn(RL_PRECISION_FP8_E4M3, {1, 32, 8, 1, 4096, 128, true}),
                     Expectation{RL_STATUS_UNSUPPORTED, false, 0, "FP8"}});
     for (int64_t tokens : {1, 16, 256, 4096}) {

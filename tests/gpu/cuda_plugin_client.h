@@ -126,9 +126,8 @@ inline rl_result empty_result()
 inline double flops(const rl_case& c)
 {
     if (c.kernel == RL_KERNEL_ATTENTION) {
-        const double pairs = c.causal && c.query_len > 1
-                                 ? static_cast<double>(c.query_len) * (static_cast<double>(c.kv_len) - 0.5 * static_cast<double>(c.query_len))
-                                 : static_cast<double>(c.query_len) * static_cast<double>(c.kv_len);
+        const auto q = static_cast<double>(c.query_len), kv = static_cast<double>(c.kv_len);
+        const double pairs = c.causal && c.query_len > 1 ? q * (kv - 0.5 * q) : q * kv;
         return 4.0 * static_cast<double>(c.batch) * static_cast<double>(c.heads) * pairs
                * static_cast<double>(c.head_dim);
     }
