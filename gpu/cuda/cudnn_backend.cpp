@@ -111,7 +111,11 @@ cudnnStatus_t BackendDescriptor::try_finalize()
 
 CudnnHandle::CudnnHandle(cudaStream_t stream)
 {
-    RL_CUDNN_CALL(api().create(&handle_));
+    const cudnnStatus_t created = api().create(&handle_);
+    if (cudnn_not_supported(created)) // this GPU or driver is not one the installed cuDNN runs on
+        throw Error(RL_STATUS_UNSUPPORTED, "unsupported by cuDNN " + CudnnLibrary::get().version_text()
+                                               + ": cudnnCreate: " + cudnn_status_text(created));
+    RL_CUDNN_CALL(created);
     const cudnnStatus_t status = api().set_stream(handle_, stream);
     if (status != CUDNN_STATUS_SUCCESS) {
         static_cast<void>(api().destroy(handle_));
