@@ -121,11 +121,11 @@ Engines find_engines(cudnnHandle_t handle, const CaseSpec& spec, const Attention
         if (!found.plans.plans.empty())
             return found;
         refusals += std::string(refusals.empty() ? "" : "; ") + (stats_output ? "training" : "inference")
-                    + " graph: heuristics offered " + std::to_string(found.plans.offered) + " engine(s)"
-                    + (found.plans.refusals.empty() ? "" : " (" + found.plans.refusals + ")");
+                    + " graph: " + found.plans.refusals;
     }
     throw Error(RL_STATUS_UNSUPPORTED, "unsupported by cuDNN " + CudnnLibrary::get().version_text()
-                                           + ": no engine runs this graph; " + refusals);
+                                           + ": no engine runs this graph (" + refusals
+                                           + "; CUDNN_LOGLEVEL_DBG=2 CUDNN_LOGDEST_DBG=stderr shows cuDNN's reasons)");
 }
 
 } // namespace

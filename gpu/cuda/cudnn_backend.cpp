@@ -143,20 +143,25 @@ CudnnHandle& DeviceContext::cudnn()
 
 std::string EnginePlan::describe() const
 {
-    return "engine " + std::to_string(engine_id) + " (heuristic #" + std::to_string(heuristic_rank) + " of "
+    return "engine " + std::to_string(engine_id) + " (heuristic " + (fallback ? "fallback" : "A") + " #"
+           + std::to_string(heuristic_rank) + " of "
            + std::to_string(offered) + (knobs.empty() ? ")" : ", knobs " + knobs + ")");
 }
 
-EnginePlans engine_plans(cudnnHandle_t handle, const BackendDescriptor& graph, int max_plans)
+namespace {
+
+EnginePlans plans_of_mode(cudnnHandle_t handle, const BackendDescriptor& graph, int max_plans,
+                          cudnnBackendHeurMode_t mode)
 {
+    const bool fallback = mode == CUDNN_HEUR_MODE_FALLBACK;
+    const std::string mode_name = fallback ? "fallback heuristics" : "heuristics A";
     BackendDescriptor heuristic(CUDNN_BACKEND_ENGINEHEUR_DESCRIPTOR);
     heuristic.set(CUDNN_ATTR_ENGINEHEUR_OPERATION_GRAPH, graph);
-    const cudnnBackendHeurMode_t mode = CUDNN_HEUR_MODE_A;
     heuristic.set(CUDNN_ATTR_ENGINEHEUR_MODE, CUDNN_TYPE_HEUR_MODE, mode);
     EnginePlans result;
     const cudnnStatus_t heur_status = heuristic.try_finalize();
     if (heur_status != CUDNN_STATUS_SUCCESS) {
-        result.refusals = "heuristics: " + cudnn_status_text(heur_status);
+        result.refusals = mode_name + ": " + cudnn_status_text(heur_status);
         return result;
     }
     int64_t count = 0;
@@ -176,12 +181,13 @@ EnginePlans engine_plans(cudnnHandle_t handle, const BackendDescriptor& graph, i
         candidate.knobs = knob_text(config);
         candidate.heuristic_rank = static_cast<int>(i + 1);
         candidate.offered = result.offered;
+        candidate.fallback = fallback;
         candidate.plan = BackendDescriptor(CUDNN_BACKEND_EXECUTION_PLAN_DESCRIPTOR);
         candidate.plan.set(CUDNN_ATTR_EXECUTION_PLAN_HANDLE, CUDNN_TYPE_HANDLE, handle);
         candidate.plan.set(CUDNN_ATTR_EXECUTION_PLAN_ENGINE_CONFIG, config);
         const cudnnStatus_t status = candidate.plan.try_finalize();
         if (status != CUDNN_STATUS_SUCCESS) {
-            result.refusals += (result.refusals.empty() ? "" : "; ") + std::string("engine ")
+            result.refusals += (result.refusals.empty() ? mode_name + ": " : std::string("; ")) + "engine "
                                + std::to_string(candidate.engine_id) + ": " + cudnn_status_text(status);
             continue;
         }
@@ -190,7 +196,22 @@ EnginePlans engine_plans(cudnnHandle_t handle, const BackendDescriptor& graph, i
                                           CUDNN_TYPE_INT64, 1, &n, &candidate.workspace_bytes));
         result.plans.push_back(std::move(candidate));
     }
+    if (result.offered == 0 && result.refusals.empty())
+        result.refusals = mode_name + " offered no engine";
     return result;
+}
+
+} // namespace
+
+EnginePlans engine_plans(cudnnHandle_t handle, const BackendDescriptor& graph, int max_plans)
+{
+    EnginePlans plans = plans_of_mode(handle, graph, max_plans, CUDNN_HEUR_MODE_A);
+    if (!plans.plans.empty())
+        return plans;
+    EnginePlans fallback = plans_of_mode(handle, graph, max_plans, CUDNN_HEUR_MODE_FALLBACK);
+    fallback.refusals = plans.refusals + (fallback.refusals.empty() ? "" : "; " + fallback.refusals);
+    fallback.offered += plans.offered;
+    return fallback;
 }
 
 BackendDescriptor variant_pack(const std::vector<int64_t>& uids, const std::vector<void*>& pointers, void* workspace)

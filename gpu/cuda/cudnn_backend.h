@@ -66,8 +66,9 @@ struct EnginePlan {
     int64_t engine_id = -1;   // CUDNN_ATTR_ENGINE_GLOBAL_INDEX
     int64_t workspace_bytes = 0;
     int heuristic_rank = 0;   // 1 = the heuristic's first choice
+    bool fallback = false;    // from CUDNN_HEUR_MODE_FALLBACK (mode A offered none that runs)
     std::string knobs;        // "knobs 3=1 17=64"
-    std::string describe() const; // "engine 8 (heuristic #1 of 3, knobs 3=1 17=64)"
+    std::string describe() const; // "engine 8 (heuristic A #1 of 3, knobs 3=1 17=64)"
     int offered = 0;          // configurations the heuristic returned
 };
 
@@ -77,7 +78,8 @@ struct EnginePlans {
     std::string refusals;           // why the others did not finalize
 };
 
-// Up to `max_plans` finalized plans of `graph` (a finalized operation graph) from heuristics mode A.
+// Up to `max_plans` finalized plans of `graph` (a finalized operation graph) from heuristics mode A, or where
+// none of its configurations finalizes, from the fallback mode.
 EnginePlans engine_plans(cudnnHandle_t handle, const BackendDescriptor& graph, int max_plans);
 
 // The pointers one execution reads and writes, by tensor unique id; by-value scalars point to host memory.
