@@ -41,8 +41,9 @@ int run_ceilings(const ParsedArgs& args)
 Command ceilings_command()
 {
     return {{"ceilings", "roofline ceilings [--plugin cuda|cpu|FILE] [--out FILE]",
-             "Measures what the device really reaches: DRAM read and copy bandwidth, L2 bandwidth, launch overhead\n"
-             "and peak GEMM throughput per precision. The JSON feeds `roofline calibrate`.",
+             "Measures what the device really reaches: DRAM read and copy bandwidth, L2 bandwidth, launch overhead,\n"
+             "the launch gap between dependent kernels (launched one by one, and replayed from a CUDA graph) and\n"
+             "peak GEMM throughput per precision. The JSON feeds `roofline calibrate`.",
              {{"plugin", "NAME", "cuda (default), cpu, or a plugin file"},
               {"device", "INDEX", "device index (default 0)"},
               {"out", "FILE", "write the ceilings JSON here (default: print it)"},

@@ -183,6 +183,36 @@ private slots:
                             [](const std::string& line) { return line.find("warning: the ceilings were measured on GPU A") == 0; }));
     }
 
+    void testCeilingsLaunchGaps()
+    {
+        // A file written before the launch gaps were measured still reads, without them.
+        const MeasuredCeilings old = load_ceilings(ROOFLINE_SOURCE_DIR "/tests/fuzz/corpus/ceilings/h100_ceilings.json");
+        QVERIFY(old.launch_overhead_us.has_value());
+        QVERIFY(!old.launch_gap_eager_us.has_value());
+        QVERIFY(!old.launch_gap_graph_us.has_value());
+        QVERIFY(ceilings_to_json(old).find("launch_gap") == std::string::npos);
+
+        const MeasuredCeilings c = parse_ceilings_json(
+            R"({"launch_overhead_us": 2.5, "launch_gap_eager_us": 4.25, "launch_gap_graph_us": 1.5})", "c.json");
+        QCOMPARE(c.launch_gap_eager_us, std::optional<double>(4.25));
+        QCOMPARE(c.launch_gap_graph_us, std::optional<double>(1.5));
+        const MeasuredCeilings back = parse_ceilings_json(ceilings_to_json(c), "back.json");
+        QCOMPARE(back.launch_gap_eager_us, c.launch_gap_eager_us);
+        QCOMPARE(back.launch_gap_graph_us, c.launch_gap_graph_us);
+
+        // The gaps alone make a ceilings file; a bad one is an error naming the field.
+        QCOMPARE(parse_ceilings_json(R"({"launch_gap_graph_us": 1.0})", "g.json").launch_gap_graph_us,
+                 std::optional<double>(1.0));
+        for (const char* bad : {R"({"launch_gap_eager_us": -3})", R"({"launch_gap_eager_us": "fast"})"}) {
+            try {
+                parse_ceilings_json(bad, "bad.json");
+                QFAIL("expected InputError");
+            } catch (const InputError& e) {
+                QVERIFY2(std::string(e.what()).find("launch_gap_eager_us") != std::string::npos, e.what());
+            }
+        }
+    }
+
     void testSplitByShape()
     {
         const MeasurementSet set = measured_by(truth());

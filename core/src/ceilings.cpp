@@ -17,6 +17,8 @@ using namespace detail;
 namespace {
 
 constexpr uint64_t kGiB = 1ull << 30;
+// Empty kernels per launch-gap chain: long enough that the chain's first launch and last event are a small part.
+constexpr int64_t kLaunchChainLength = 64;
 
 constexpr abi::Sampling kCeilingSampling{1.0, 10, 1000, 0.01, 20261124};
 
@@ -74,16 +76,27 @@ MeasuredCeilings measure_ceilings(Device& device, const std::atomic<bool>& stop,
     if (info.l2_cache_bytes > 0)
         out.l2_read_gb_s = bandwidth(RL_KERNEL_L2_READ, info.l2_cache_bytes / 2, RL_CACHE_WARM, "L2 read");
 
-    if (!stop.load()) {
-        const rl_case c = ceiling_case(RL_KERNEL_LAUNCH, 0, RL_CACHE_WARM);
-        if (device.supports(c).ok()) {
-            const rl_result r = device.run(c, should_stop);
-            if (r.status == RL_STATUS_OK && r.median_time_us > 0) {
-                out.launch_overhead_us = r.median_time_us;
-                say("launch overhead: " + std::to_string(r.median_time_us) + " us");
-            }
+    // The fixed cost of one launch, and the per-kernel gap of a chain launched eagerly and from a graph.
+    auto launch_time = [&](rl_kernel kernel, int64_t chain, const char* what) -> std::optional<double> {
+        if (stop.load())
+            return std::nullopt;
+        rl_case c = ceiling_case(kernel, 0, RL_CACHE_WARM);
+        c.m = chain;
+        if (const auto support = device.supports(c); !support.ok()) {
+            say(std::string(what) + ": not measured (" + support.reason + ")");
+            return std::nullopt;
         }
-    }
+        const rl_result r = device.run(c, should_stop);
+        if (r.status != RL_STATUS_OK || r.median_time_us <= 0) {
+            say(std::string(what) + ": failed (" + r.message + ")");
+            return std::nullopt;
+        }
+        say(std::string(what) + ": " + std::to_string(r.median_time_us) + " us");
+        return r.median_time_us;
+    };
+    out.launch_overhead_us = launch_time(RL_KERNEL_LAUNCH, 0, "launch overhead");
+    out.launch_gap_eager_us = launch_time(RL_KERNEL_LAUNCH_CHAIN_EAGER, kLaunchChainLength, "launch gap, eager");
+    out.launch_gap_graph_us = launch_time(RL_KERNEL_LAUNCH_CHAIN_GRAPH, kLaunchChainLength, "launch gap, CUDA graph");
 
     // Peak throughput: a GEMM large enough to fill any GPU (a smaller one on a CPU, where 8192^3 takes minutes).
     const int64_t n = info.backend == "cpu" ? 2048 : 8192;
@@ -123,6 +136,10 @@ std::string ceilings_to_json(const MeasuredCeilings& c)
         doc["l2_read_gb_s"] = *c.l2_read_gb_s;
     if (c.launch_overhead_us)
         doc["launch_overhead_us"] = *c.launch_overhead_us;
+    if (c.launch_gap_eager_us)
+        doc["launch_gap_eager_us"] = *c.launch_gap_eager_us;
+    if (c.launch_gap_graph_us)
+        doc["launch_gap_graph_us"] = *c.launch_gap_graph_us;
     ordered_json peaks = ordered_json::object();
     ordered_json shapes = ordered_json::object();
     for (const auto& [p, value] : c.peak_tflops) {
@@ -149,7 +166,9 @@ MeasuredCeilings parse_ceilings_json(std::string_view text, const std::string& s
             c.timestamp = meta["timestamp"].get<std::string>();
     }
     for (const auto& [field, target] : {std::pair{"dram_read_gb_s", &c.dram_read_gb_s}, std::pair{"dram_copy_gb_s", &c.dram_copy_gb_s},
-                                        std::pair{"l2_read_gb_s", &c.l2_read_gb_s}, std::pair{"launch_overhead_us", &c.launch_overhead_us}}) {
+                                        std::pair{"l2_read_gb_s", &c.l2_read_gb_s}, std::pair{"launch_overhead_us", &c.launch_overhead_us},
+                                        std::pair{"launch_gap_eager_us", &c.launch_gap_eager_us},
+                                        std::pair{"launch_gap_graph_us", &c.launch_gap_graph_us}}) {
         if (doc.contains(field))
             *target = read_positive_number(doc[field], at(field));
     }
@@ -163,9 +182,11 @@ MeasuredCeilings parse_ceilings_json(std::string_view text, const std::string& s
             c.peak_tflops[*p] = read_positive_number(value, at("peak_tflops." + name));
         }
     }
-    if (!c.dram_read_gb_s && !c.dram_copy_gb_s && !c.l2_read_gb_s && !c.launch_overhead_us && c.peak_tflops.empty())
+    if (!c.dram_read_gb_s && !c.dram_copy_gb_s && !c.l2_read_gb_s && !c.launch_overhead_us && !c.launch_gap_eager_us
+        && !c.launch_gap_graph_us && c.peak_tflops.empty())
         throw InputError(at(""), "holds no ceiling (dram_read_gb_s, dram_copy_gb_s, l2_read_gb_s, launch_overhead_us, "
-                                 "peak_tflops): is it a ceilings file from `roofline ceilings`?");
+                                 "launch_gap_eager_us, launch_gap_graph_us, peak_tflops): is it a ceilings file from "
+                                 "`roofline ceilings`?");
     if (doc.contains("peak_shapes") && doc["peak_shapes"].is_object()) {
         for (const auto& [name, value] : doc["peak_shapes"].items()) {
             if (const auto p = parse_precision(name); p && value.is_string())

@@ -135,6 +135,9 @@ rl_status run_typed(const rl_case& c, uint64_t cache_bytes, rl_stop_fn stop, voi
         return RL_STATUS_WRONG_RESULT;
     }
     out->verified = 1;
+    out->gemm_library = RL_GEMM_LIBRARY_BLAS;
+    out->algo_id = -1;     // one BLAS call: no algorithm to choose among
+    out->candidates_timed = 1;
 
     int turn = 0;
     const SampleStats stats = sample_until_stable(

@@ -123,7 +123,7 @@ rl_status supports(rl_device* device, const rl_case* c, char* reason, std::size_
 
 rl_status run(rl_device* device, const rl_case* c, rl_stop_fn stop, void* stop_user, rl_result* out)
 {
-    rl_result result{};
+    rl_result result = abi::empty_result();
     std::string why;
     // A host allocation that fails is the case not fitting now: a smaller one may still run.
     const rl_status status = abi::guarded(why, [&] {
@@ -139,7 +139,7 @@ rl_status run(rl_device* device, const rl_case* c, rl_stop_fn stop, void* stop_u
         return checked;
     }, RL_STATUS_SKIPPED);
     if (!why.empty()) { // a refusal or an exception: its reason, and nothing of a partial run
-        result = rl_result{};
+        result = abi::empty_result();
         abi::copy_text(result.message, why);
     }
     result.status = status;

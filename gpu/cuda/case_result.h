@@ -2,9 +2,11 @@
 // What a case run produced, in plugin terms; plugin_entry.cpp copies it into the host's rl_result.
 
 #include "case_spec.h"
+#include "lt_config.h"
 #include "roofline/plugin_abi.h"
 #include "sampler.h"
 
+#include <functional>
 #include <string>
 
 namespace rl_cuda {
@@ -22,7 +24,16 @@ struct CaseResult {
     std::string message;
     int cudnn_version = 0;   // attention: cudnnGetVersion() of the cuDNN that ran it
     int64_t engine_id = -1;  // attention: the cuDNN engine (global index) that ran it
+    GemmConfig gemm; // GEMM and GEMV: the winner's configuration
 
+    // A case that does not run: UNSUPPORTED or SKIPPED, and why.
+    static CaseResult refused(rl_status status, const std::string& reason)
+    {
+        CaseResult r;
+        r.status = status;
+        r.message = reason;
+        return r;
+    }
     void add_note(const std::string& note)
     {
         if (!note.empty())
@@ -48,6 +59,19 @@ inline SampleSettings sample_settings(const CaseSpec& spec)
     s.max_samples = spec.max_samples;
     s.target_rel_spread = spec.target_rel_spread;
     return s;
+}
+
+// `warmups` untimed runs of prepare + timed, then the sampling run, into `result`.
+inline void warm_up_and_sample(DeviceContext& device, const SampleSettings& settings, const StopPoll& stop,
+                               int warmups, const std::function<void(int)>& prepare,
+                               const std::function<void(int)>& timed, CaseResult& result)
+{
+    for (int i = 0; i < warmups; ++i) {
+        prepare(i);
+        timed(i);
+    }
+    device.synchronize();
+    result.take_samples(run_samples(device, settings, stop, prepare, timed), settings);
 }
 
 } // namespace rl_cuda

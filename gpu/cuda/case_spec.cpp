@@ -2,6 +2,7 @@
 
 #include "cuda_check.h"
 #include "gemm_types.h"
+#include "layer_shape.h"
 
 #include <algorithm>
 #include <cmath>
@@ -18,6 +19,9 @@ constexpr int kDefaultMinSamples = roofline::abi::kDefaultSampling.min_samples;
 constexpr int kDefaultMaxSamples = roofline::abi::kDefaultSampling.max_samples;
 // cuBLASLt takes 64-bit sizes, but M * K and friends must stay countable in bytes.
 constexpr int64_t kMaxDimension = int64_t{1} << 40;
+// A launch chain of rl_case.m = 0 (the ABI's default) and the longest one taken.
+constexpr int64_t kDefaultChainLength = 64;
+constexpr int64_t kMaxChainLength = 100000;
 
 [[noreturn]] void invalid(const std::string& message)
 {
@@ -63,6 +67,14 @@ std::string CaseSpec::describe() const
         return std::string(gated ? "FFN gated " : "FFN plain ") + std::to_string(m) + "x" + std::to_string(k) + "x"
                + std::to_string(n) + " " + precision_name(precision)
                + (cache_mode == RL_CACHE_COLD ? " cold" : " warm");
+    case RL_KERNEL_LAUNCH_CHAIN_EAGER: return "launch chain of " + std::to_string(m) + ", eager";
+    case RL_KERNEL_LAUNCH_CHAIN_GRAPH: return "launch chain of " + std::to_string(m) + ", CUDA graph";
+    case RL_KERNEL_RMSNORM: return std::string(gated ? "residual + RMSNorm " : "RMSNorm ") + layer_shape(*this);
+    case RL_KERNEL_ROPE: return "RoPE " + layer_shape(*this);
+    case RL_KERNEL_RESIDUAL: return "residual add " + layer_shape(*this);
+    case RL_KERNEL_ACTIVATION: return std::string(gated ? "SiLU·mul " : "GELU ") + layer_shape(*this);
+    case RL_KERNEL_TOPK: return "top-k routing " + layer_shape(*this);
+    case RL_KERNEL_EMBEDDING: return "embedding gather " + layer_shape(*this);
     default: break;
     }
     return "unknown kernel";
@@ -87,6 +99,14 @@ CaseSpec read_case(const rl_case* c)
     case RL_KERNEL_LAUNCH:
     case RL_KERNEL_ATTENTION:
     case RL_KERNEL_FFN: s.kernel = static_cast<rl_kernel>(in.kernel); break;
+    case RL_KERNEL_LAUNCH_CHAIN_EAGER:
+    case RL_KERNEL_LAUNCH_CHAIN_GRAPH:
+    case RL_KERNEL_RMSNORM:
+    case RL_KERNEL_ROPE:
+    case RL_KERNEL_RESIDUAL:
+    case RL_KERNEL_ACTIVATION:
+    case RL_KERNEL_TOPK:
+    case RL_KERNEL_EMBEDDING: s.kernel = static_cast<rl_kernel>(in.kernel); break;
     default: invalid("unknown kernel " + std::to_string(in.kernel));
     }
     if (in.cache_mode != RL_CACHE_COLD && in.cache_mode != RL_CACHE_WARM)
@@ -115,6 +135,14 @@ CaseSpec read_case(const rl_case* c)
         read_attention_fields(in, c->struct_size, s);
     if (s.kernel == RL_KERNEL_FFN)
         read_ffn_fields(in, s);
+    if (s.is_launch_chain()) {
+        s.m = in.m == 0 ? kDefaultChainLength : in.m;
+        if (s.m < 1 || s.m > kMaxChainLength)
+            invalid("a launch chain's m (its length) must be 1 to " + std::to_string(kMaxChainLength) + ", got "
+                    + std::to_string(in.m));
+    }
+    if (s.is_layer_kernel())
+        read_layer_shape(in, s);
     s.bytes = in.bytes;
 
     s.time_budget_s = in.time_budget_s;

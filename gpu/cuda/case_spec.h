@@ -25,8 +25,15 @@ struct CaseSpec {
     int max_samples = 0;            // <= 0 in the case: 10000
     double target_rel_spread = 0.0; // <= 0: no spread criterion
     uint64_t seed = 0;
+    bool gated = false;             // ACTIVATION: SiLU(gate)·up; RMSNORM: residual add fused
 
     bool is_gemm_like() const { return kernel == RL_KERNEL_GEMM || kernel == RL_KERNEL_GEMV; }
+    // RMSNORM … EMBEDDING: the plugin's own kernels of a layer (layer_kernels.h); shapes in m, n, k.
+    bool is_layer_kernel() const { return kernel >= RL_KERNEL_RMSNORM && kernel <= RL_KERNEL_EMBEDDING; }
+    bool is_launch_chain() const
+    {
+        return kernel == RL_KERNEL_LAUNCH_CHAIN_EAGER || kernel == RL_KERNEL_LAUNCH_CHAIN_GRAPH;
+    }
     std::string describe() const;   // "GEMM 1024x1024x1024 BF16 cold"
 };
 

@@ -1,6 +1,7 @@
 #include "ceilings.h"
 
 #include "cuda_check.h"
+#include "launch_chain.h"
 #include "random_fill.h"
 
 #include <algorithm>
@@ -139,26 +140,19 @@ uint64_t need_bytes(const DeviceContext& device, const CaseSpec& spec, const Wor
 
 rl_status ceiling_support(DeviceContext& device, const CaseSpec& spec, std::string& reason)
 {
-    const WorkingSet w = working_set(device, spec);
-    const uint64_t need = need_bytes(device, spec, w);
-    const uint64_t free = device.free_bytes();
-    if (need > free) {
-        reason = "needs " + format_gb(need) + " (incl. " + format_gb(DeviceContext::kHeadroomBytes) + " headroom), "
-                 + format_gb(free) + " free";
-        return RL_STATUS_SKIPPED;
-    }
-    return RL_STATUS_OK;
+    if (spec.is_launch_chain())
+        return RL_STATUS_OK; // no memory beyond the empty kernels
+    return check_fits(device, need_bytes(device, spec, working_set(device, spec)), reason);
 }
 
 CaseResult run_ceiling_case(DeviceContext& device, const CaseSpec& spec, const StopPoll& stop)
 {
-    CaseResult result;
+    if (spec.is_launch_chain())
+        return run_launch_chain_case(device, spec, stop);
     std::string reason;
-    if (const rl_status s = ceiling_support(device, spec, reason); s != RL_STATUS_OK) {
-        result.status = s;
-        result.message = reason;
-        return result;
-    }
+    if (const rl_status s = ceiling_support(device, spec, reason); s != RL_STATUS_OK)
+        return CaseResult::refused(s, reason);
+    CaseResult result;
     const WorkingSet w = working_set(device, spec);
     const cudaStream_t stream = device.stream();
     const uint64_t vectors = w.bytes / 16;
@@ -250,14 +244,7 @@ CaseResult run_ceiling_case(DeviceContext& device, const CaseSpec& spec, const S
         if (flush)
             flush->flush(stream);
     };
-    for (int i = 0; i < kWarmupRuns; ++i) {
-        prepare(i);
-        timed(i);
-    }
-    device.synchronize();
-
-    const SampleSettings settings = sample_settings(spec);
-    result.take_samples(run_samples(device, settings, stop, prepare, timed), settings);
+    warm_up_and_sample(device, sample_settings(spec), stop, kWarmupRuns, prepare, timed, result);
 
     switch (spec.kernel) {
     case RL_KERNEL_DRAM_READ: result.bytes_moved = static_cast<double>(w.bytes); break;

@@ -1,6 +1,6 @@
 #pragma once
 // The ceiling cases: DRAM read, DRAM copy, L2 read (vectorised 16-byte loads that bypass L1, with a result the
-// compiler must compute) and the launch cost of an empty kernel.
+// compiler must compute), the launch cost of an empty kernel and the launch gaps of a chain (launch_chain.h).
 
 #include "case_result.h"
 #include "case_spec.h"

@@ -1,5 +1,7 @@
 #include "device_context.h"
 
+#include "case_spec.h"
+
 namespace rl_cuda {
 namespace {
 
@@ -77,6 +79,21 @@ L2Flush& DeviceContext::l2_flush()
     if (!flush_)
         flush_.emplace(props_.l2_bytes, props_.multiprocessors);
     return *flush_;
+}
+
+std::string needs_message(uint64_t need, uint64_t free)
+{
+    return "needs " + format_gb(need) + " (incl. " + format_gb(DeviceContext::kHeadroomBytes) + " headroom), "
+           + format_gb(free) + " free";
+}
+
+rl_status check_fits(const DeviceContext& device, uint64_t need, std::string& reason)
+{
+    const uint64_t free = device.free_bytes();
+    if (need <= free)
+        return RL_STATUS_OK;
+    reason = needs_message(need, free);
+    return RL_STATUS_SKIPPED;
 }
 
 uint64_t DeviceContext::free_bytes() const

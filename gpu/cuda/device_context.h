@@ -5,6 +5,7 @@
 #include "device_buffer.h"
 #include "l2_flush.h"
 #include "nvml_clock.h"
+#include "roofline/plugin_abi.h"
 
 #include <cublasLt.h>
 #include <cublas_v2.h>
@@ -79,5 +80,10 @@ private:
     // Last: it goes first, while the stream it works on still exists.
     std::shared_ptr<CudnnHandle> cudnn_;
 };
+
+// "needs 1.5 GB (incl. 0.3 GB headroom), 0.9 GB free": why a case that does not fit now is SKIPPED.
+std::string needs_message(uint64_t need, uint64_t free);
+// RL_STATUS_OK if `need` bytes (headroom included) are free now; else SKIPPED with needs_message in `reason`.
+rl_status check_fits(const DeviceContext& device, uint64_t need, std::string& reason);
 
 } // namespace rl_cuda

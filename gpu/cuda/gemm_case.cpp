@@ -180,6 +180,8 @@ CaseResult run_gemm_case(DeviceContext& device, const CaseSpec& spec, const Stop
         [&](int c, int i) { candidates.launchers[static_cast<size_t>(c)].run(operands(i)); });
     const GemmLauncher& launcher = candidates.launchers[static_cast<size_t>(race.winner())];
     result.algorithm = launcher.algorithm + ", " + race.describe(cold) + "; " + candidates.label;
+    result.gemm = launcher.config;
+    result.gemm.candidates_timed = race.candidates();
 
     // The correctness run: poison the output, one product, compare with the FP64 reference.
     poison_output(d.get(), types->out, d.bytes(), stream);

@@ -95,14 +95,25 @@ cublasStatus_t LtProblem::matmul(cublasLtHandle_t lt, const cublasLtMatmulAlgo_t
                           d_.get(), &algo, workspace, workspace_bytes, stream);
 }
 
+LtAlgoIds algo_ids(const cublasLtMatmulAlgo_t& algo)
+{
+    LtAlgoIds ids;
+    ids.algo_id = read_config<int32_t>(algo, CUBLASLT_ALGO_CONFIG_ID);
+    ids.tile_id = read_config<uint32_t>(algo, CUBLASLT_ALGO_CONFIG_TILE_ID);
+    ids.stages_id = read_config<uint32_t>(algo, CUBLASLT_ALGO_CONFIG_STAGES_ID);
+    ids.split_k = read_config<int32_t>(algo, CUBLASLT_ALGO_CONFIG_SPLITK_NUM);
+    ids.reduction_scheme = read_config<uint32_t>(algo, CUBLASLT_ALGO_CONFIG_REDUCTION_SCHEME);
+#if CUBLAS_VER_MAJOR >= 12 // thread-block clusters (sm_90) came with cuBLAS 12
+    ids.cluster_id = read_config<uint16_t>(algo, CUBLASLT_ALGO_CONFIG_CLUSTER_SHAPE_ID);
+#endif
+    return ids;
+}
+
 std::string describe_algo(const cublasLtMatmulAlgo_t& algo)
 {
-    const auto id = read_config<int32_t>(algo, CUBLASLT_ALGO_CONFIG_ID);
-    const auto tile = read_config<uint32_t>(algo, CUBLASLT_ALGO_CONFIG_TILE_ID);
-    const auto stages = read_config<uint32_t>(algo, CUBLASLT_ALGO_CONFIG_STAGES_ID);
-    const auto split_k = read_config<int32_t>(algo, CUBLASLT_ALGO_CONFIG_SPLITK_NUM);
-    return "algo " + std::to_string(id) + " tile " + tile_name(tile) + " stages " + stages_name(stages) + " splitK "
-           + std::to_string(split_k > 0 ? split_k : 1);
+    const LtAlgoIds ids = algo_ids(algo);
+    return "algo " + std::to_string(ids.algo_id) + " tile " + tile_name(ids.tile_id) + " stages "
+           + stages_name(ids.stages_id) + " splitK " + std::to_string(ids.split_k > 0 ? ids.split_k : 1);
 }
 
 } // namespace rl_cuda

@@ -4,6 +4,7 @@
 // D is column-major [m, n]. beta = 0, so C is D and is not read.
 
 #include "gemm_types.h"
+#include "lt_config.h"
 
 #include <cublasLt.h>
 
@@ -51,6 +52,9 @@ private:
         int32_t i32;
     } alpha_{}, beta_{};
 };
+
+// The algorithm's CUBLASLT_ALGO_CONFIG_* values (lt_gemm_config decodes them).
+LtAlgoIds algo_ids(const cublasLtMatmulAlgo_t& algo);
 
 // "algo 66 tile 128x256 stages 64xAUTO splitK 1" from the algorithm's configuration.
 std::string describe_algo(const cublasLtMatmulAlgo_t& algo);

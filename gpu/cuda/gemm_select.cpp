@@ -55,6 +55,7 @@ std::optional<GemmLauncher> gemm_ex_candidate(DeviceContext& device, const GemmT
     GemmLauncher launcher;
     launcher.run = [call, scalars](const GemmOperands& ops) { RL_CUBLAS_CALL(call(ops)); };
     launcher.algorithm = "cublasGemmEx CUBLAS_GEMM_DEFAULT";
+    launcher.config = cublas_gemm_config();
     return launcher;
 }
 
@@ -89,6 +90,7 @@ GemmCandidates gemm_candidates(DeviceContext& device, const GemmTypes& types, in
         };
         launcher.algorithm = "cublasLt " + describe_algo(algo) + " (heuristic #" + std::to_string(i + 1) + " of "
                              + std::to_string(result.lt_offered) + ")";
+        launcher.config = lt_gemm_config(algo_ids(algo));
         result.launchers.push_back(std::move(launcher));
     }
 

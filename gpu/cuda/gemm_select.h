@@ -14,6 +14,7 @@ namespace rl_cuda {
 struct GemmLauncher {
     std::function<void(const GemmOperands&)> run; // enqueues one product on the device stream; throws on failure
     std::string algorithm;                        // "cublasLt algo 66 tile ... (heuristic #2 of 8)", for notes
+    GemmConfig config;                            // the same as fields (candidates_timed left to the race)
 };
 
 struct GemmCandidates {

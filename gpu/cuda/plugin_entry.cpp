@@ -9,6 +9,7 @@
 #include "device_context.h"
 #include "ffn_case.h"
 #include "gemm_case.h"
+#include "layer_case.h"
 #include "nvml_clock.h"
 
 #include "roofline/plugin_abi.h"
@@ -147,11 +148,27 @@ rl_status supports(rl_device* device, const rl_case* c, char* reason, size_t rea
         device->context.make_current();
         if (spec.kernel == RL_KERNEL_ATTENTION) return rl_cuda::attention_support(device->context, spec, text);
         if (spec.kernel == RL_KERNEL_FFN) return rl_cuda::ffn_support(device->context, spec, text);
-        return spec.is_gemm_like() ? rl_cuda::gemm_support(device->context, spec, text)
-                                   : rl_cuda::ceiling_support(device->context, spec, text);
+        return spec.is_gemm_like()      ? rl_cuda::gemm_support(device->context, spec, text)
+               : spec.is_layer_kernel() ? rl_cuda::layer_support(device->context, spec, text)
+                                        : rl_cuda::ceiling_support(device->context, spec, text);
     });
     copy_text(reason, reason_size, status == RL_STATUS_OK ? std::string() : text);
     return status;
+}
+
+void copy_gemm_config(const rl_cuda::GemmConfig& g, rl_result& r)
+{
+    r.gemm_library = g.library;
+    r.algo_id = g.algo_id;
+    r.tile_m = g.tile_m;
+    r.tile_n = g.tile_n;
+    r.tile_k = g.tile_k;
+    r.stages = g.stages;
+    r.split_k = g.split_k;
+    r.reduction_scheme = g.reduction_scheme;
+    r.cluster_m = g.cluster_m;
+    r.cluster_n = g.cluster_n;
+    r.candidates_timed = g.candidates_timed;
 }
 
 rl_status run(rl_device* device, const rl_case* c, rl_stop_fn stop, void* stop_user_data, rl_result* out_result)
@@ -164,10 +181,15 @@ rl_status run(rl_device* device, const rl_case* c, rl_stop_fn stop, void* stop_u
         const rl_cuda::CaseSpec spec = rl_cuda::read_case(c);
         device->context.make_current();
         const rl_cuda::StopPoll poll(stop, stop_user_data);
-        if (spec.kernel == RL_KERNEL_ATTENTION) result = rl_cuda::run_attention_case(device->context, spec, poll);
-        else if (spec.kernel == RL_KERNEL_FFN) result = rl_cuda::run_ffn_case(device->context, spec, poll);
-        else result = spec.is_gemm_like() ? rl_cuda::run_gemm_case(device->context, spec, poll)
-                                          : rl_cuda::run_ceiling_case(device->context, spec, poll);
+        if (spec.kernel == RL_KERNEL_ATTENTION)
+            result = rl_cuda::run_attention_case(device->context, spec, poll);
+        else if (spec.kernel == RL_KERNEL_FFN)
+            result = rl_cuda::run_ffn_case(device->context, spec, poll);
+        else if (spec.is_layer_kernel())
+            result = rl_cuda::run_layer_case(device->context, spec, poll);
+        else
+            result = spec.is_gemm_like() ? rl_cuda::run_gemm_case(device->context, spec, poll)
+                                         : rl_cuda::run_ceiling_case(device->context, spec, poll);
         return result.status;
     });
     if (!text.empty()) { // an exception ended the run: its status and message replace the partial result
@@ -176,7 +198,7 @@ rl_status run(rl_device* device, const rl_case* c, rl_stop_fn stop, void* stop_u
     }
     result.status = status;
     if (out_result) {
-        rl_result r{};
+        rl_result r = roofline::abi::empty_result();
         r.status = result.status;
         r.samples = result.stats.samples;
         r.median_time_us = result.stats.median_us;
@@ -194,6 +216,7 @@ rl_status run(rl_device* device, const rl_case* c, rl_stop_fn stop, void* stop_u
         copy_text(r.message, result.message);
         r.cudnn_version = result.cudnn_version;
         r.engine_id = result.engine_id;
+        copy_gemm_config(result.gemm, r);
         write_struct(out_result, r);
     }
     return status;

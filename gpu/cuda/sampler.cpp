@@ -79,7 +79,8 @@ void SampleTimer::enqueue(const std::function<void()>& prepare, const std::funct
 {
     prepare();
     // The events and the work are all enqueued behind the hold, so the interval is device time only.
-    hold_.hold(stream_);
+    if (holds_)
+        hold_.hold(stream_);
     start_.record(stream_);
     try {
         timed();
@@ -95,7 +96,7 @@ SampleRun run_samples(DeviceContext& device, const SampleSettings& settings, con
                       const std::function<void(int)>& prepare, const std::function<void(int)>& timed)
 {
     using Clock = std::chrono::steady_clock;
-    SampleTimer timer(device.stream());
+    SampleTimer timer(device.stream(), settings.hold_stream);
     ClockMonitor clocks(device.nvml());
     SampleRun run;
     const double budget_us = settings.time_budget_s * 1e6;

@@ -20,6 +20,9 @@ struct SampleSettings {
     int min_samples = 10;
     int max_samples = 10000;
     double target_rel_spread = 0.0; // <= 0: no spread criterion
+    // false: the sample starts on an idle stream, so the host's own launch cost falls inside the interval (the
+    // launch-chain ceilings measure exactly that).
+    bool hold_stream = true;
 };
 
 struct SampleStats {
@@ -53,7 +56,7 @@ struct SampleRun {
 // a stream hold. enqueue() returns while the GPU runs the sample; elapsed_us() waits for it.
 class SampleTimer {
 public:
-    explicit SampleTimer(cudaStream_t stream) : stream_(stream) {}
+    explicit SampleTimer(cudaStream_t stream, bool hold_stream = true) : stream_(stream), holds_(hold_stream) {}
     void enqueue(const std::function<void()>& prepare, const std::function<void()>& timed);
     double elapsed_us() { return rl_cuda::elapsed_us(start_, finish_); }
     double time_us(const std::function<void()>& prepare, const std::function<void()>& timed)
@@ -64,6 +67,7 @@ public:
 
 private:
     cudaStream_t stream_;
+    bool holds_;
     CudaEvent start_, finish_;
     StreamHold hold_;
 };

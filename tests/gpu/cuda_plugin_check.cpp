@@ -70,6 +70,14 @@ std::string shape_label(const rl_case& c)
         std::snprintf(text, sizeof(text), "FFN %s %lldx%lldx%lld %s %s", c.gated ? "gated" : "plain",
                       static_cast<long long>(c.m), static_cast<long long>(c.k), static_cast<long long>(c.n),
                       precision_label(c.precision), cache);
+    else if (c.kernel >= RL_KERNEL_RMSNORM && c.kernel <= RL_KERNEL_EMBEDDING) {
+        static const char* kinds[] = {"RMSNorm", "RoPE", "residual", "activation", "top-k", "embedding"};
+        std::snprintf(text, sizeof(text), "%s%s %lldx%lldx%lld %s %s", kinds[c.kernel - RL_KERNEL_RMSNORM],
+                      c.gated ? " gated" : "", static_cast<long long>(c.m), static_cast<long long>(c.n),
+                      static_cast<long long>(c.k), precision_label(c.precision), cache);
+    } else if (c.kernel == RL_KERNEL_LAUNCH_CHAIN_EAGER || c.kernel == RL_KERNEL_LAUNCH_CHAIN_GRAPH)
+        std::snprintf(text, sizeof(text), "launch chain %lld %s", static_cast<long long>(c.m),
+                      c.kernel == RL_KERNEL_LAUNCH_CHAIN_EAGER ? "eager" : "graph");
     else {
         const char* kind = c.kernel == RL_KERNEL_DRAM_READ   ? "DRAM read"
                            : c.kernel == RL_KERNEL_DRAM_COPY ? "DRAM copy"
@@ -127,6 +135,36 @@ void add_llm_rows(std::vector<Row>& rows, bool quick)
     }
     rows.push_back({"", make_ffn(RL_PRECISION_BF16, 512, 4096, 14336, true, RL_CACHE_WARM), ffn});
     rows.push_back({"", make_ffn(RL_PRECISION_BF16, 512, 4096, 16384, false), ffn});
+}
+
+// The elementwise kinds of a layer at Llama-3.1-8B widths over `tokens` tokens (an embedding table of `vocab` rows),
+// and the launch chains.
+void add_layer_rows(std::vector<Row>& rows, int64_t tokens, int64_t vocab, const Expectation& ok)
+{
+    const auto layer = [&](rl_kernel kernel, rl_precision p, int64_t m, int64_t n, int64_t k, bool gated) {
+        rows.push_back({"", roofline::abi::make_case(kernel, p, {.m = m, .n = n, .k = k, .gated = gated},
+                                                     RL_CACHE_COLD, kTestSampling),
+                        ok});
+    };
+    for (const rl_precision p : {RL_PRECISION_BF16, RL_PRECISION_FP16, RL_PRECISION_FP32}) {
+        layer(RL_KERNEL_RMSNORM, p, tokens, 4096, 0, false);
+        layer(RL_KERNEL_RMSNORM, p, tokens, 4096, 0, true);
+        layer(RL_KERNEL_ROPE, p, tokens, 40, 128, false);
+        layer(RL_KERNEL_RESIDUAL, p, 0, tokens * 4096 + 5, 0, false);
+        layer(RL_KERNEL_ACTIVATION, p, tokens, 14336, 0, true);
+        layer(RL_KERNEL_ACTIVATION, p, tokens, 14336, 0, false);
+        layer(RL_KERNEL_TOPK, p, tokens, 128, 8, false);
+        layer(RL_KERNEL_EMBEDDING, p, tokens, vocab, 4096, false);
+    }
+    layer(RL_KERNEL_RMSNORM, RL_PRECISION_BF16, 3, 4099, 0, true); // the scalar paths
+    layer(RL_KERNEL_ROPE, RL_PRECISION_FP16, 5, 3, 10, false);
+    Expectation chain = ok;
+    chain.verified = false;
+    for (const rl_kernel kernel : {RL_KERNEL_LAUNCH_CHAIN_EAGER, RL_KERNEL_LAUNCH_CHAIN_GRAPH}) {
+        rl_case c = make_ceiling(kernel, 0, RL_CACHE_WARM);
+        c.m = 64;
+        rows.push_back({"", c, chain});
+    }
 }
 
 std::vector<Row> full_plan(int cc, uint64_t l2_bytes)
@@ -194,6 +232,7 @@ std::vector<Row> full_plan(int cc, uint64_t l2_bytes)
     rows.push_back({"L2 read too big", make_ceiling(RL_KERNEL_L2_READ, 4 * l2_bytes),
                     Expectation{RL_STATUS_INVALID_ARGUMENT, false, 0, nullptr}});
     add_llm_rows(rows, false);
+    add_layer_rows(rows, 4096, 128256, ceiling);
     return rows;
 }
 
@@ -214,6 +253,7 @@ std::vector<Row> quick_plan(uint64_t l2_bytes)
     rows.push_back({"", make_ceiling(RL_KERNEL_L2_READ, l2_bytes / 2, RL_CACHE_WARM), ok});
     rows.push_back({"", make_ceiling(RL_KERNEL_LAUNCH, 0, RL_CACHE_WARM), Expectation{RL_STATUS_OK, false, 1, nullptr}});
     add_llm_rows(rows, true);
+    add_layer_rows(rows, 16, 1000, ok);
     for (Row& r : rows) {
         r.c.min_samples = 2;
         r.c.max_samples = 3;

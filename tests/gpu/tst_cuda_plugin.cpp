@@ -83,6 +83,12 @@ private slots:
     void testCeilings_data();
     void testCeilings();
     void testOlderHostStructs();
+    void testGemmConfigFields();
+    void testOlderHostResultV1();
+    void testLayerKernels_data();
+    void testLayerKernels();
+    void testLayerKernelRefusals();
+    void testLaunchChains();
     void testCoreDevice();
     void testAttention_data();
     void testAttention();
@@ -428,6 +434,182 @@ void TestCudaPlugin::testOlderHostStructs()
     QVERIFY(info->multiprocessor_count > 0);
     for (size_t i = offsetof(rl_device_info, driver_version); i < info_buffer.size(); ++i)
         QCOMPARE(info_buffer[i], kSentinel);
+}
+
+void TestCudaPlugin::testGemmConfigFields()
+{
+    REQUIRE_DEVICE();
+    for (const rl_kernel kernel : {RL_KERNEL_GEMM, RL_KERNEL_GEMV}) {
+        const rl_case c = make_case(kernel, RL_PRECISION_BF16, 2048, 2048, 2048);
+        const rl_result r = run(c);
+        QVERIFY2(r.status == RL_STATUS_OK, r.message);
+        qInfo("library %d algo %d tile %dx%dx%d stages %d splitK %d reduction %d cluster %dx%d, %d timed | %s",
+              r.gemm_library, r.algo_id, r.tile_m, r.tile_n, r.tile_k, r.stages, r.split_k, r.reduction_scheme,
+              r.cluster_m, r.cluster_n, r.candidates_timed, r.algorithm);
+        QVERIFY(r.candidates_timed >= 1);
+        if (r.gemm_library == RL_GEMM_LIBRARY_CUBLASLT) {
+            QVERIFY2(std::strstr(r.algorithm, "cublasLt") != nullptr, r.algorithm);
+            QVERIFY(r.algo_id >= 0);
+            QVERIFY(r.split_k >= 1);
+            QVERIFY(r.tile_m >= 0 && r.tile_n >= 0 && r.tile_k >= 0 && r.stages >= 0);
+            // The text names the same tile as the fields ("auto", or an id newer than the table, where they are 0).
+            if (r.tile_m > 0)
+                QVERIFY2(text(r.algorithm).contains(QStringLiteral("tile %1x%2").arg(r.tile_m).arg(r.tile_n)), r.algorithm);
+            else
+                QVERIFY2(text(r.algorithm).contains(QStringLiteral("tile auto"))
+                             || text(r.algorithm).contains(QStringLiteral("tile#")), r.algorithm);
+            if (kernel == RL_KERNEL_GEMM) // a 2048^3 BF16 GEMM on any GPU: a defined tile
+                QVERIFY2(r.tile_m > 0 && r.tile_n > 0, r.algorithm);
+        } else {
+            QCOMPARE(r.gemm_library, int(RL_GEMM_LIBRARY_CUBLAS));
+            QVERIFY2(std::strstr(r.algorithm, "cublasGemmEx") != nullptr, r.algorithm);
+            QCOMPARE(r.algo_id, -1);
+            QCOMPARE(r.tile_m + r.tile_n + r.tile_k + r.stages + r.split_k + r.cluster_m + r.cluster_n, 0);
+        }
+    }
+    // Not a GEMM: no library, no algorithm.
+    const rl_result launch = run(make_ceiling(RL_KERNEL_LAUNCH, 0, RL_CACHE_WARM));
+    QVERIFY2(launch.status == RL_STATUS_OK, launch.message);
+    QCOMPARE(launch.gemm_library, int(RL_GEMM_LIBRARY_UNKNOWN));
+    QCOMPARE(launch.algo_id, -1);
+    QCOMPARE(launch.engine_id, int64_t(-1));
+}
+
+void TestCudaPlugin::testOlderHostResultV1()
+{
+    REQUIRE_DEVICE();
+    // A host of ABI 1 (no GEMM configuration fields) running a GEMM, whose v2 fields the plugin has: nothing is
+    // written past the v1 struct. Then a v2 host: its GEMM fields, nothing of v3.
+    constexpr unsigned char kSentinel = 0xCD;
+    for (const size_t size : {roofline::abi::kResultSizeV1, roofline::abi::kResultSizeV2}) {
+        std::vector<unsigned char> buffer(sizeof(rl_result) + 64, kSentinel);
+        auto* r = reinterpret_cast<rl_result*>(buffer.data());
+        r->struct_size = static_cast<uint32_t>(size);
+        const rl_case c = make_case(RL_KERNEL_GEMM, RL_PRECISION_BF16, 512, 512, 512, RL_CACHE_WARM);
+        QCOMPARE(api_->run(device_, &c, nullptr, nullptr, r), RL_STATUS_OK);
+        QCOMPARE(r->struct_size, static_cast<uint32_t>(size));
+        QVERIFY(r->samples >= 10 && r->verified == 1);
+        QVERIFY(std::strlen(r->algorithm) > 0);
+        for (size_t i = size; i < buffer.size(); ++i)
+            QCOMPARE(buffer[i], kSentinel);
+        if (size == roofline::abi::kResultSizeV2)
+            QVERIFY(r->gemm_library == RL_GEMM_LIBRARY_CUBLASLT || r->gemm_library == RL_GEMM_LIBRARY_CUBLAS);
+    }
+}
+
+void TestCudaPlugin::testLayerKernels_data()
+{
+    QTest::addColumn<int>("kernel");
+    QTest::addColumn<rl_precision>("precision");
+    QTest::addColumn<qint64>("m");
+    QTest::addColumn<qint64>("n");
+    QTest::addColumn<qint64>("k");
+    QTest::addColumn<bool>("gated");
+    QTest::addColumn<int>("cache");
+    const int cold = RL_CACHE_COLD, warm = RL_CACHE_WARM;
+    const std::pair<const char*, rl_precision> precisions[] = {
+        {"BF16", RL_PRECISION_BF16}, {"FP16", RL_PRECISION_FP16}, {"FP32", RL_PRECISION_FP32}};
+    for (const auto& [name, p] : precisions) {
+        QTest::addRow("RMSNorm 2048x4096 %s", name) << int(RL_KERNEL_RMSNORM) << p << qint64(2048) << qint64(4096) << qint64(0) << false << cold;
+        QTest::addRow("residual+RMSNorm 64x5120 %s", name) << int(RL_KERNEL_RMSNORM) << p << qint64(64) << qint64(5120) << qint64(0) << true << warm;
+        QTest::addRow("RoPE 512 tok x 40 heads x 128 %s", name) << int(RL_KERNEL_ROPE) << p << qint64(512) << qint64(40) << qint64(128) << false << cold;
+        QTest::addRow("residual 16M+3 %s", name) << int(RL_KERNEL_RESIDUAL) << p << qint64(0) << qint64((1 << 24) + 3) << qint64(0) << false << cold;
+        QTest::addRow("SiLU-mul 1024x14336 %s", name) << int(RL_KERNEL_ACTIVATION) << p << qint64(1024) << qint64(14336) << qint64(0) << true << cold;
+        QTest::addRow("GELU 1024x10240 %s", name) << int(RL_KERNEL_ACTIVATION) << p << qint64(1024) << qint64(10240) << qint64(0) << false << warm;
+        QTest::addRow("top-8 of 128, 4096 tok %s", name) << int(RL_KERNEL_TOPK) << p << qint64(4096) << qint64(128) << qint64(8) << false << cold;
+        QTest::addRow("embedding 512 x 4096 of 128256 %s", name) << int(RL_KERNEL_EMBEDDING) << p << qint64(512) << qint64(128256) << qint64(4096) << false << cold;
+    }
+    // Widths that are not whole 16-byte vectors take the scalar paths.
+    QTest::newRow("RMSNorm 33x4099 BF16") << int(RL_KERNEL_RMSNORM) << RL_PRECISION_BF16 << qint64(33) << qint64(4099) << qint64(0) << false << warm;
+    QTest::newRow("RoPE 7 tok x 3 heads x 10 FP16") << int(RL_KERNEL_ROPE) << RL_PRECISION_FP16 << qint64(7) << qint64(3) << qint64(10) << false << warm;
+    QTest::newRow("top-2 of 60, 1 tok BF16") << int(RL_KERNEL_TOPK) << RL_PRECISION_BF16 << qint64(1) << qint64(60) << qint64(2) << false << warm;
+    QTest::newRow("top-4 of 1024 (the most), 77 tok FP32") << int(RL_KERNEL_TOPK) << RL_PRECISION_FP32 << qint64(77) << qint64(1024) << qint64(4) << false << warm;
+    QTest::newRow("embedding 3 x 2881 of 201088 BF16") << int(RL_KERNEL_EMBEDDING) << RL_PRECISION_BF16 << qint64(3) << qint64(201088) << qint64(2881) << false << warm;
+    QTest::newRow("SiLU-mul 5x1001 FP16") << int(RL_KERNEL_ACTIVATION) << RL_PRECISION_FP16 << qint64(5) << qint64(1001) << qint64(0) << true << warm;
+}
+
+void TestCudaPlugin::testLayerKernels()
+{
+    REQUIRE_DEVICE();
+    QFETCH(int, kernel);
+    QFETCH(rl_precision, precision);
+    QFETCH(qint64, m);
+    QFETCH(qint64, n);
+    QFETCH(qint64, k);
+    QFETCH(bool, gated);
+    QFETCH(int, cache);
+    const rl_case c = roofline::abi::make_case(kernel, precision, {.m = m, .n = n, .k = k, .gated = gated},
+                                               static_cast<rl_cache_mode>(cache), kTestSampling);
+    char why[512] = {};
+    QVERIFY2(api_->supports(device_, &c, why, sizeof(why)) == RL_STATUS_OK, why);
+    const rl_result r = run(c);
+    QVERIFY2(r.status == RL_STATUS_OK, r.message);
+    QVERIFY2(r.verified == 1, r.message);
+    QVERIFY2(r.max_rel_error <= r.tolerance, r.message);
+    QVERIFY(r.samples >= 10);
+    QVERIFY(r.min_time_us > 0.0 && r.min_time_us <= r.median_time_us && r.median_time_us <= r.max_time_us);
+    QVERIFY(r.bytes_moved > 0.0);
+    QCOMPARE(r.gemm_library, int(RL_GEMM_LIBRARY_UNKNOWN));
+    QVERIFY2(std::strstr(r.message, "host reference") != nullptr, r.message);
+    qInfo("%9.2f us %8.1f GB/s err %.2e (tol %.0e) | %s", r.median_time_us, gb_per_s(r), r.max_rel_error,
+          r.tolerance, r.algorithm);
+}
+
+void TestCudaPlugin::testLayerKernelRefusals()
+{
+    REQUIRE_DEVICE();
+    char why[512] = {};
+    // FP8 activations: not a precision these kernels run.
+    const rl_case fp8 = roofline::abi::make_case(RL_KERNEL_RMSNORM, RL_PRECISION_FP8_E4M3, {.m = 8, .n = 4096},
+                                                 RL_CACHE_WARM, kTestSampling);
+    QCOMPARE(api_->supports(device_, &fp8, why, sizeof(why)), RL_STATUS_UNSUPPORTED);
+    QVERIFY2(std::strstr(why, "BF16, FP16 or FP32") != nullptr, why);
+    QCOMPARE(run(fp8).status, RL_STATUS_UNSUPPORTED);
+    // More experts than one warp holds.
+    const rl_case wide = roofline::abi::make_case(RL_KERNEL_TOPK, RL_PRECISION_BF16, {.m = 8, .n = 2048, .k = 8},
+                                                  RL_CACHE_WARM, kTestSampling);
+    QCOMPARE(api_->supports(device_, &wide, why, sizeof(why)), RL_STATUS_UNSUPPORTED);
+    QVERIFY2(std::strstr(why, "1024") != nullptr, why);
+    // Shapes that mean nothing.
+    for (const rl_case& bad :
+         {roofline::abi::make_case(RL_KERNEL_TOPK, RL_PRECISION_BF16, {.m = 8, .n = 4, .k = 8}, RL_CACHE_WARM),
+          roofline::abi::make_case(RL_KERNEL_ROPE, RL_PRECISION_BF16, {.m = 8, .n = 4, .k = 127}, RL_CACHE_WARM),
+          roofline::abi::make_case(RL_KERNEL_RMSNORM, RL_PRECISION_BF16, {.m = 0, .n = 4096}, RL_CACHE_WARM),
+          roofline::abi::make_case(RL_KERNEL_EMBEDDING, RL_PRECISION_BF16, {.m = 8, .n = 100, .k = -1}, RL_CACHE_WARM)}) {
+        const rl_result r = run(bad);
+        QCOMPARE(r.status, RL_STATUS_INVALID_ARGUMENT);
+        QVERIFY(std::strlen(r.message) > 0);
+    }
+}
+
+void TestCudaPlugin::testLaunchChains()
+{
+    REQUIRE_DEVICE();
+    for (const int64_t length : {int64_t(0), int64_t(16)}) { // 0: the default chain of 64
+        rl_case eager = make_ceiling(RL_KERNEL_LAUNCH_CHAIN_EAGER, 0, RL_CACHE_WARM);
+        rl_case graph = make_ceiling(RL_KERNEL_LAUNCH_CHAIN_GRAPH, 0, RL_CACHE_WARM);
+        eager.m = graph.m = length;
+        const rl_result e = run(eager);
+        const rl_result g = run(graph);
+        QVERIFY2(e.status == RL_STATUS_OK, e.message);
+        QVERIFY2(g.status == RL_STATUS_OK, g.message);
+        QVERIFY(e.samples >= 10 && g.samples >= 10);
+        QVERIFY(e.median_time_us > 0.0 && e.median_time_us < 100.0);
+        QVERIFY(g.median_time_us > 0.0);
+        QVERIFY(e.min_time_us <= e.median_time_us && e.median_time_us <= e.max_time_us);
+        QVERIFY2(g.median_time_us <= e.median_time_us,
+                 qPrintable(QStringLiteral("graph %1 us > eager %2 us").arg(g.median_time_us).arg(e.median_time_us)));
+        const QString chain = QStringLiteral("%1 empty kernels").arg(length == 0 ? 64 : length);
+        QVERIFY2(text(e.algorithm).contains(chain), e.algorithm);
+        QVERIFY2(text(g.algorithm).contains(chain) && text(g.algorithm).contains(QStringLiteral("graph")), g.algorithm);
+        QCOMPARE(e.bytes_moved, 0.0);
+        qInfo("chain of %lld: eager %.2f us a kernel (min %.2f), graph %.2f us (min %.2f)",
+              static_cast<long long>(length == 0 ? 64 : length), e.median_time_us, e.min_time_us, g.median_time_us,
+              g.min_time_us);
+    }
+    rl_case too_long = make_ceiling(RL_KERNEL_LAUNCH_CHAIN_GRAPH, 0, RL_CACHE_WARM);
+    too_long.m = 1 << 30;
+    QCOMPARE(run(too_long).status, RL_STATUS_INVALID_ARGUMENT);
 }
 
 void TestCudaPlugin::testCoreDevice()

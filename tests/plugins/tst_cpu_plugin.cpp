@@ -136,6 +136,11 @@ private Q_SLOTS:
         QVERIFY(r.samples <= c.max_samples);
         QCOMPARE(r.bytes_moved, 0.0);
         QVERIFY2(QString::fromUtf8(r.algorithm).contains(routine), r.algorithm);
+        // ABI 2: the configuration as fields. A host BLAS call has no algorithm, tile or split to report.
+        QCOMPARE(r.gemm_library, int(RL_GEMM_LIBRARY_BLAS));
+        QCOMPARE(r.algo_id, -1);
+        QCOMPARE(r.tile_m, 0);
+        QCOMPARE(r.candidates_timed, 1);
     }
 
     // FP32 is checked to 1e-4, FP64 to 1e-10: the tolerance follows the precision.
