@@ -9,6 +9,8 @@
 #   bench/device_batch.sh check          cuda_plugin_check (every kernel x precision against its reference)
 #   bench/device_batch.sh workload       bench/plans/workload_shapes.json (held out from calibration: real layers' shapes)
 #   bench/device_batch.sh workload-repeat the workload shapes again, minutes later
+#   bench/device_batch.sh gemm-calibration bench/plans/gemm_calibration.json (issue 13: the models' projections at 2-8192
+#                                        tokens, their GEMVs, odd sizes, six precisions; 2654 cases, about 4.4 min)
 #   bench/device_batch.sh torch          PyTorch comparison of the default, extended and workload-shapes results
 # PREFIX (default h100) names the files: PREFIX=h200 for an H200. ROOFLINE_CUDA_ARCHITECTURES=90-real builds the
 # plugin for Hopper alone (seconds instead of minutes; the sm_90 code is the same as in the fat binary).
@@ -49,6 +51,8 @@ step() {
         "$ROOFLINE" bench --plan extended --out "$OUT/${PREFIX}_extended_cold_repeat.json" | tail -3 ;;
     workload)
         "$ROOFLINE" bench --plan bench/plans/workload_shapes.json --out "$OUT/${PREFIX}_workload_shapes.json" | tail -3 ;;
+    gemm-calibration)
+        "$ROOFLINE" bench --plan bench/plans/gemm_calibration.json --out "$OUT/${PREFIX}_gemm_calibration.json" | tail -3 ;;
     workload-repeat)
         "$ROOFLINE" bench --plan bench/plans/workload_shapes.json --out "$OUT/${PREFIX}_workload_shapes_repeat.json" | tail -3 ;;
     flushcompare)
