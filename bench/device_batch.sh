@@ -12,6 +12,8 @@
 #   bench/device_batch.sh gemm-calibration bench/plans/gemm_calibration.json (issue 13: the models' projections at 2-8192
 #                                        tokens, their GEMVs, odd sizes, six precisions; 2654 cases, about 4.4 min)
 #   bench/device_batch.sh torch          PyTorch comparison of the default, extended and workload-shapes results
+#   bench/device_batch.sh llm            the llm plan (attention and FFN of the built-in models; needs cuDNN for attention)
+#   bench/device_batch.sh llm-torch      PyTorch's SDPA and unfused FFN on the llm plan's shapes, as a results file too
 # PREFIX (default h100) names the files: PREFIX=h200 for an H200. ROOFLINE_CUDA_ARCHITECTURES=90-real builds the
 # plugin for Hopper alone (seconds instead of minutes; the sm_90 code is the same as in the fat binary).
 # Results and logs go to $OUT (default ./device-out). Leaves the GPU's clocks and settings alone.
@@ -70,6 +72,13 @@ step() {
         done
         PYTHONUNBUFFERED=1 python3 bench/compare_torch.py "${inputs[@]}" \
             --markdown "$OUT/torch_comparison.md" --json "$OUT/torch_comparison.json" | tail -70 ;;
+    llm)
+        "$ROOFLINE" bench --plan llm --out "$OUT/${PREFIX}_llm.json" | tail -8 ;;
+    llm-torch)
+        local llm="$OUT/${PREFIX}_llm.json"
+        [ -f "$llm" ] || llm="resources/measurements/${PREFIX}_llm.json"
+        PYTHONUNBUFFERED=1 python3 bench/compare_torch.py "$llm" --markdown "$OUT/torch_llm_comparison.md" \
+            --json "$OUT/torch_llm_comparison.json" --torch-results "$OUT/${PREFIX}_llm_torch.json" | tail -40 ;;
     *) echo "unknown step $1"; return 2 ;;
     esac
 }

@@ -47,6 +47,9 @@ const Field kFields[] = {
     {"launch_overhead_us", &HardwareSpec::launch_overhead_us, Range::NonNegative},
     {"throttle_after_us", &HardwareSpec::throttle_after_us},
     {"throttle_ratio", &HardwareSpec::throttle_ratio, Range::AtMostOne},
+    {"attention_query_tile", &HardwareSpec::attention_query_tile},
+    {"attention_kv_split", &HardwareSpec::attention_kv_split},
+    {"attention_unit_bandwidth_gb_s", &HardwareSpec::attention_unit_bandwidth_gb_s},
 };
 
 // Tables of kernel -> precision -> number. A latency floor may be zero; an efficiency may not.

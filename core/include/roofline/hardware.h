@@ -52,6 +52,13 @@ struct HardwareSpec {
     // one that explained a calibration run best). Unset: 128 x 128.
     std::optional<int> gemm_tile_m;
     std::optional<int> gemm_tile_n;
+    // Refined attention (core/src/attention_terms.cpp), fitted: the query rows one tile of the fused kernel computes
+    // (a decode's single query pads a whole tile; unset: 128); the keys one unit of work streams (split-KV; unset:
+    // each unit streams all its keys); and the rate one unit streams them at [GB/s], which sets the partition floor
+    // of a decode with fewer units than the SMs can run (unset: no such floor).
+    std::optional<int> attention_query_tile;
+    std::optional<int> attention_kv_split;
+    std::optional<double> attention_unit_bandwidth_gb_s;
     // Where a calibrated profile came from: device, date, run file, ceilings file, held-out error.
     std::map<std::string, std::string> calibration;
     std::map<std::string, std::string> sources;
