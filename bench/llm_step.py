@@ -14,11 +14,14 @@ What one step runs, layer by layer, in the order of `roofline model --fusion non
   RMSNorm, RoPE, SiLU·mul and the MoE combine are small Triton kernels, one launch each as an engine's are; with
   --elementwise torch (or where Triton fails its check against the torch reference at start) they are unfused
   PyTorch ops (several launches each), and the output says which ran.
-MoE (Qwen3-30B-A3B): router GEMM, softmax + top-k on the real logits, then a fixed routing a graph can capture: the
+MoE (Qwen3-30B-A3B): router GEMM, softmax and top-k on the real logits, then a fixed routing a graph can capture: the
   N·k (token, slot) pairs are spread round-robin over G experts, G = round(E·(1 − (1 − k/E)^N)) clamped to [1, min(E,
   N·k)] as core/src/workload_builder.cpp counts it, each expert's rows padded to ceil(N·k/G); the tokens are gathered
   (index_select), the experts run as two batched GEMMs over the G experts' whole weights (torch.bmm), and the
-  weighted sum of the k outputs is one combine kernel.
+  weighted sum of the k outputs (the top-k weights renormalized in it) is one combine kernel. Beside the predicted
+  kernels (router, top-k, two grouped GEMMs, activation) the bench so runs the softmax apart, the gather and the
+  combine: kernels_per_step in the output counts every GPU activity of one eager step (torch.profiler).
+Before the points, the launch gap is measured: a chain of one-element adds replayed as a graph (launch_gaps).
 The decode KV cache has depth S (plus the new token); prefill runs B prompts of P tokens at depth 0 (causal). Every
 layer runs (the models' full layer counts). Where every layer's own KV cache does not fit in --max-memory-gb, the
 layers share one cache buffer ("kv_layout": "shared"): the bytes each layer reads are the same, and a shared buffer
@@ -231,10 +234,11 @@ def torch_ops(torch, F):
 
         @staticmethod
         def combine(y, slots, weights):
-            """out[t] = Σ_j weights[t, j] · y[slots[t, j]]"""
+            """out[t] = Σ_j weights[t, j] · y[slots[t, j]] / Σ_j weights[t, j] (top-k weights renormalized)"""
             n, k = slots.shape
             picked = y.index_select(0, slots.reshape(-1)).view(n, k, -1).float()
-            return (picked * weights.float().unsqueeze(-1)).sum(1).to(y.dtype)
+            w = weights.float() / weights.float().sum(-1, keepdim=True)
+            return (picked * w.unsqueeze(-1)).sum(1).to(y.dtype)
 
     return TorchOps
 
@@ -301,10 +305,13 @@ def triton_ops(torch):
         offs = tl.program_id(1) * BLOCK + tl.arange(0, BLOCK)
         mask = offs < width
         acc = tl.zeros([BLOCK], dtype=tl.float32)
+        total = 0.0
         for j in tl.static_range(K):
             row = tl.load(slot_ptr + t * K + j)
             wt = tl.load(w_ptr + t * K + j).to(tl.float32)
+            total += wt
             acc += wt * tl.load(y_ptr + row * width + offs, mask=mask, other=0.0).to(tl.float32)
+        acc = acc / total  # the top-k weights renormalized (norm_topk_prob)
         tl.store(out_ptr + t * width + offs, acc.to(out_ptr.dtype.element_ty), mask=mask)
 
     def warps(block):
@@ -395,7 +402,7 @@ def check_ops(torch, ops, ref):
     close(ops.silu_mul(gu), ref.silu_mul(gu), "silu_mul")
     y = rand(12, 300)
     slots = torch.randint(0, 12, (4, 3), generator=g, device=dev, dtype=torch.int64)
-    wts = torch.rand(4, 3, generator=g, device=dev, dtype=torch.float32)
+    wts = torch.rand(4, 3, generator=g, device=dev, dtype=torch.float32) + 0.1
     close(ops.combine(y, slots, wts), ref.combine(y, slots, wts), "combine")
     torch.cuda.synchronize()
 
@@ -532,7 +539,6 @@ class Step:
         r = self.routing
         logits = F.linear(f, layer["router"])
         weights, _ = torch.topk(torch.softmax(logits, dim=-1, dtype=torch.float32), e["k"], dim=-1)
-        weights = weights / weights.sum(-1, keepdim=True)  # norm_topk_prob
         g, rows = r["expert_groups"], r["rows_per_expert"]
         xs = f.index_select(0, self.source).view(g, rows, -1)
         gu = torch.bmm(xs, layer["experts_gate_up"][:g].transpose(1, 2))
@@ -614,6 +620,36 @@ def time_graph(torch, graph, warmup, min_replays, max_replays, target_s):
     return times_us
 
 
+def measure_launch_gaps(torch, chain=2000):
+    """What one tiny kernel (a one-element add) adds to a chain: replayed as a CUDA graph, and launched one by one
+    from Python (torch's dispatcher included, as an eager engine pays it). [µs] each."""
+    x = torch.zeros(1, device="cuda")
+    start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+    for _ in range(100):
+        x.add_(1.0)
+    torch.cuda.synchronize()
+    start.record()
+    for _ in range(chain):
+        x.add_(1.0)
+    end.record()
+    end.synchronize()
+    eager_us = start.elapsed_time(end) * 1e3 / chain
+    side = torch.cuda.Stream()
+    side.wait_stream(torch.cuda.current_stream())
+    with torch.cuda.stream(side):
+        x.add_(1.0)
+    torch.cuda.current_stream().wait_stream(side)
+    graph = torch.cuda.CUDAGraph()
+    with torch.cuda.graph(graph):
+        for _ in range(chain):
+            x.add_(1.0)
+    times = time_graph(torch, graph, 3, 5, 20, 0.05)
+    del graph
+    return {"launch_gap_graph_us": round(statistics.median(times) / chain, 3), "torch_eager_op_us": round(eager_us, 3),
+            "chain": chain, "what": "a chain of one-element adds: per kernel in a replayed CUDA graph, and per op "
+                                    "launched from Python"}
+
+
 def measure_point(torch, dec, point, kv_layout, sdpa, args, kernels_seen):
     step = Step(dec, point, kv_layout, sdpa)
     side = torch.cuda.Stream()
@@ -683,6 +719,9 @@ def run(args, models):
            "timing": {"warmup_replays": args.warmup, "min_replays": args.min_replays, "max_replays": args.max_replays,
                       "statistic": "median"},
            "models": {}, "points": [], "skipped": []}
+    out["launch_gaps"] = measure_launch_gaps(torch)
+    print(f"launch gaps: {out['launch_gaps']['launch_gap_graph_us']} us a kernel in a graph, "
+          f"{out['launch_gaps']['torch_eager_op_us']} us an eager torch op", flush=True)
     began = time.monotonic()
     for m in models:
         points = make_points(args)
