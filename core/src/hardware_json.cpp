@@ -45,6 +45,11 @@ const Field kFields[] = {
     {"memory_gb", &HardwareSpec::memory_gb},
     {"compute_capability", &HardwareSpec::compute_capability},
     {"launch_overhead_us", &HardwareSpec::launch_overhead_us, Range::NonNegative},
+    {"launch_gap_eager_us", &HardwareSpec::launch_gap_eager_us, Range::NonNegative},
+    {"launch_gap_graph_us", &HardwareSpec::launch_gap_graph_us, Range::NonNegative},
+    {"link_name", &HardwareSpec::link_name},
+    {"link_bandwidth_gb_s", &HardwareSpec::link_bandwidth_gb_s},
+    {"link_latency_us", &HardwareSpec::link_latency_us, Range::NonNegative},
     {"throttle_after_us", &HardwareSpec::throttle_after_us},
     {"throttle_ratio", &HardwareSpec::throttle_ratio, Range::AtMostOne},
 };
