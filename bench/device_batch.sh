@@ -10,6 +10,8 @@
 #   bench/device_batch.sh workload       bench/plans/workload_shapes.json (held out from calibration: real layers' shapes)
 #   bench/device_batch.sh workload-repeat the workload shapes again, minutes later
 #   bench/device_batch.sh torch          PyTorch comparison of the default, extended and workload-shapes results
+#   bench/device_batch.sh llm-steps      whole decode and prefill steps of the built-in models in PyTorch, CUDA graphs
+#                                        (bench/llm_step.py; about 4 minutes of GPU time): ${PREFIX}_llm_steps.json
 # PREFIX (default h100) names the files: PREFIX=h200 for an H200. ROOFLINE_CUDA_ARCHITECTURES=90-real builds the
 # plugin for Hopper alone (seconds instead of minutes; the sm_90 code is the same as in the fat binary).
 # Results and logs go to $OUT (default ./device-out). Leaves the GPU's clocks and settings alone.
@@ -66,6 +68,12 @@ step() {
         done
         PYTHONUNBUFFERED=1 python3 bench/compare_torch.py "${inputs[@]}" \
             --markdown "$OUT/torch_comparison.md" --json "$OUT/torch_comparison.json" | tail -70 ;;
+    llm-steps)
+        python3 -c "import torch, triton; print('torch', torch.__version__, 'CUDA', torch.version.cuda, 'triton', triton.__version__)"
+        PYTHONUNBUFFERED=1 python3 bench/llm_step.py --out "$OUT/${PREFIX}_llm_steps.json" > "$OUT/llm_steps.log" 2>&1
+        local rc=$?
+        tail -25 "$OUT/llm_steps.log"
+        return $rc ;;
     *) echo "unknown step $1"; return 2 ;;
     esac
 }
