@@ -812,7 +812,7 @@ def parse_args(argv):
     p.add_argument("--min-replays", type=int, default=5)
     p.add_argument("--max-replays", type=int, default=50)
     p.add_argument("--target-s", type=float, default=0.25, help="[s] timed replays a point aims at")
-    p.add_argument("--time-budget-s", type=float, default=230.0, help="[s] points past this are skipped, and listed")
+    p.add_argument("--time-budget-s", type=float, default=210.0, help="[s] points past this are skipped, and listed")
     p.add_argument("--dry-run", action="store_true", help="list the points and their memory; needs no GPU or torch")
     return p.parse_args(argv)
 
