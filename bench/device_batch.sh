@@ -14,6 +14,8 @@
 #   bench/device_batch.sh torch          PyTorch comparison of the default, extended and workload-shapes results
 #   bench/device_batch.sh llm            the llm plan (attention and FFN of the built-in models; needs cuDNN for attention)
 #   bench/device_batch.sh llm-torch      PyTorch's SDPA and unfused FFN on the llm plan's shapes, as a results file too
+#   bench/device_batch.sh llm-steps      whole decode and prefill steps of the built-in models in PyTorch, CUDA graphs
+#                                        (bench/llm_step.py; about 4 minutes of GPU time): ${PREFIX}_llm_steps.json
 # PREFIX (default h100) names the files: PREFIX=h200 for an H200. ROOFLINE_CUDA_ARCHITECTURES=90-real builds the
 # plugin for Hopper alone (seconds instead of minutes; the sm_90 code is the same as in the fat binary).
 # Results and logs go to $OUT (default ./device-out). Leaves the GPU's clocks and settings alone.
@@ -79,6 +81,12 @@ step() {
         [ -f "$llm" ] || llm="resources/measurements/${PREFIX}_llm.json"
         PYTHONUNBUFFERED=1 python3 bench/compare_torch.py "$llm" --markdown "$OUT/torch_llm_comparison.md" \
             --json "$OUT/torch_llm_comparison.json" --torch-results "$OUT/${PREFIX}_llm_torch.json" | tail -40 ;;
+    llm-steps)
+        python3 -c "import torch, triton; print('torch', torch.__version__, 'CUDA', torch.version.cuda, 'triton', triton.__version__)"
+        PYTHONUNBUFFERED=1 python3 bench/llm_step.py --out "$OUT/${PREFIX}_llm_steps.json" > "$OUT/llm_steps.log" 2>&1
+        local rc=$?
+        tail -25 "$OUT/llm_steps.log"
+        return $rc ;;
     *) echo "unknown step $1"; return 2 ;;
     esac
 }
