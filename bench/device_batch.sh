@@ -11,6 +11,7 @@
 #   bench/device_batch.sh workload-repeat the workload shapes again, minutes later
 #   bench/device_batch.sh gemm-calibration bench/plans/gemm_calibration.json (issue 13: the models' projections at 2-8192
 #                                        tokens, their GEMVs, odd sizes, six precisions; 2654 cases, about 4.4 min)
+#   bench/device_batch.sh ceilings       `roofline ceilings` alone (DRAM, L2, launch, and the eager and graph launch gaps)
 #   bench/device_batch.sh torch          PyTorch comparison of the default, extended and workload-shapes results
 #   bench/device_batch.sh llm            the llm plan (attention and FFN of the built-in models; needs cuDNN for attention)
 #   bench/device_batch.sh llm-torch      PyTorch's SDPA and unfused FFN on the llm plan's shapes, as a results file too
@@ -57,6 +58,8 @@ step() {
         "$ROOFLINE" bench --plan bench/plans/workload_shapes.json --out "$OUT/${PREFIX}_workload_shapes.json" | tail -3 ;;
     gemm-calibration)
         "$ROOFLINE" bench --plan bench/plans/gemm_calibration.json --out "$OUT/${PREFIX}_gemm_calibration.json" | tail -3 ;;
+    ceilings)
+        "$ROOFLINE" ceilings --out "$OUT/${PREFIX}_ceilings.json" ;;
     workload-repeat)
         "$ROOFLINE" bench --plan bench/plans/workload_shapes.json --out "$OUT/${PREFIX}_workload_shapes_repeat.json" | tail -3 ;;
     flushcompare)
