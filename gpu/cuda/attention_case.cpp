@@ -146,7 +146,7 @@ rl_status attention_support(DeviceContext& device, const CaseSpec& spec, std::st
         reason = *why;
         return RL_STATUS_UNSUPPORTED;
     }
-    return fits_now(device, footprint(device, spec, *types).total(1), reason);
+    return check_fits(device, footprint(device, spec, *types).total(1), reason);
 }
 
 CaseResult run_attention_case(DeviceContext& device, const CaseSpec& spec, const StopPoll& stop)

@@ -4,21 +4,6 @@
 
 namespace rl_cuda {
 
-std::string needs_message(uint64_t need, uint64_t free)
-{
-    return "needs " + format_gb(need) + " (incl. " + format_gb(DeviceContext::kHeadroomBytes) + " headroom), "
-           + format_gb(free) + " free";
-}
-
-rl_status fits_now(DeviceContext& device, uint64_t need, std::string& reason)
-{
-    const uint64_t free = device.free_bytes();
-    if (need <= free)
-        return RL_STATUS_OK;
-    reason = needs_message(need, free);
-    return RL_STATUS_SKIPPED;
-}
-
 CaseResult refusal(rl_status status, std::string message)
 {
     CaseResult result;
@@ -42,7 +27,7 @@ rl_status plan_input_sets(DeviceContext& device, bool cold, uint64_t set_bytes, 
                           std::string& reason)
 {
     sets = 1;
-    const rl_status fits = fits_now(device, fixed_bytes + set_bytes, reason);
+    const rl_status fits = check_fits(device, fixed_bytes + set_bytes, reason);
     if (fits == RL_STATUS_OK && cold)
         sets = cold_input_sets(device.props().l2_bytes, set_bytes, fixed_bytes, device.free_bytes());
     return fits;

@@ -15,12 +15,6 @@ namespace rl_cuda {
 
 inline constexpr const char* kCancelledBeforeFirstSample = "cancelled by the host before the first sample";
 
-// "needs 1.2 GB (incl. 0.3 GB headroom), 0.8 GB free"
-std::string needs_message(uint64_t need, uint64_t free);
-
-// OK where `need` bytes fit in the device's free memory now; else SKIPPED with `reason` saying so.
-rl_status fits_now(DeviceContext& device, uint64_t need, std::string& reason);
-
 // A result that ends a case before it samples.
 CaseResult refusal(rl_status status, std::string message);
 

@@ -16,7 +16,8 @@ struct CaseSpec {
     int64_t m = 0, n = 0, k = 0;
     uint64_t bytes = 0;
     // ABI 3: attention (Q, O [batch, heads, query_len, head_dim]; K, V [batch, kv_heads, kv_len, head_dim]) and
-    // the FFN's gate. FFN uses m (tokens), k (hidden) and n (intermediate).
+    // the gate: FFN and ACTIVATION gated (SwiGLU), RMSNORM with the residual add fused. FFN uses m (tokens),
+    // k (hidden) and n (intermediate).
     int64_t batch = 0, heads = 0, kv_heads = 0, query_len = 0, kv_len = 0, head_dim = 0, window = 0;
     bool causal = false;
     bool gated = false;
@@ -25,7 +26,6 @@ struct CaseSpec {
     int max_samples = 0;            // <= 0 in the case: 10000
     double target_rel_spread = 0.0; // <= 0: no spread criterion
     uint64_t seed = 0;
-    bool gated = false;             // ACTIVATION: SiLU(gate)·up; RMSNORM: residual add fused
 
     bool is_gemm_like() const { return kernel == RL_KERNEL_GEMM || kernel == RL_KERNEL_GEMV; }
     // RMSNORM … EMBEDDING: the plugin's own kernels of a layer (layer_kernels.h); shapes in m, n, k.

@@ -125,7 +125,7 @@ rl_status ffn_support(DeviceContext& device, const CaseSpec& spec, std::string& 
     const auto types = ffn_types(device, spec, reason);
     if (!types)
         return RL_STATUS_UNSUPPORTED;
-    return fits_now(device, footprint(device, spec, *types).total(1), reason);
+    return check_fits(device, footprint(device, spec, *types).total(1), reason);
 }
 
 CaseResult run_ffn_case(DeviceContext& device, const CaseSpec& spec, const StopPoll& stop)
