@@ -18,8 +18,36 @@
 
 namespace {
 
-// The plugins run these two; attention and FFN are model-only for now.
-constexpr roofline::KernelType kBenchKernels[] = {roofline::KernelType::GEMV, roofline::KernelType::GEMM};
+// The kinds the plugins run.
+constexpr roofline::KernelType kBenchKernels[] = {roofline::KernelType::GEMV, roofline::KernelType::GEMM,
+                                                  roofline::KernelType::Attention, roofline::KernelType::FFN};
+
+QString shapesLabel(roofline::KernelType k)
+{
+    switch (k) {
+    case roofline::KernelType::GEMV: return PlanEditor::tr("Shapes N×K");
+    case roofline::KernelType::GEMM: return PlanEditor::tr("Shapes M×N×K");
+    case roofline::KernelType::Attention: return PlanEditor::tr("Attention");
+    default: return PlanEditor::tr("FFN");
+    }
+}
+
+QString shapesTip(roofline::KernelType k)
+{
+    switch (k) {
+    case roofline::KernelType::GEMV: return PlanEditor::tr("N×K shapes separated by ';', e.g. 4096x4096; 8192x8192");
+    case roofline::KernelType::GEMM: return PlanEditor::tr("M×N×K shapes separated by ';', e.g. 4096x4096x4096");
+    case roofline::KernelType::Attention:
+        return PlanEditor::tr("batch×heads×kv heads×query len×kv len×head dim, separated by ';'; ',causal' for the mask, "
+                              "',window N' for a sliding window; e.g. 1x32x8x4096x4096x128,causal; 64x32x8x1x8192x128");
+    default:
+        return PlanEditor::tr("tokens×hidden×intermediate, separated by ';'; gated (SwiGLU) unless ',plain'; "
+                              "e.g. 16x4096x14336; 2048x4096x14336,plain");
+    }
+}
+
+// A case's own cache mode, as the suffix its shape carries in the editor.
+const QString kWarmSuffix = QStringLiteral(",warm"), kColdSuffix = QStringLiteral(",cold");
 
 } // namespace
 
@@ -34,6 +62,7 @@ PlanEditor::PlanEditor(QWidget* parent)
     m_preset->addItem(tr("Default: the plan's shapes"), QStringLiteral("default"));
     m_preset->addItem(tr("Smoke: a few small cases"), QStringLiteral("smoke"));
     m_preset->addItem(tr("Extended: calibration sweep"), QStringLiteral("extended"));
+    m_preset->addItem(tr("LLM: attention and FFN of the built-in models"), QStringLiteral("llm"));
     form->addRow(tr("Start &from"), m_preset);
 
     for (roofline::KernelType k : kBenchKernels) {
@@ -42,11 +71,10 @@ PlanEditor::PlanEditor(QWidget* parent)
         enabled->setObjectName(QStringLiteral("kernel_") + toQString(roofline::to_string(k)));
         auto* shapes = new QLineEdit(this);
         shapes->setObjectName(QStringLiteral("shapes_") + toQString(roofline::to_string(k)));
-        shapes->setToolTip(k == roofline::KernelType::GEMV ? tr("N×K shapes separated by ';', e.g. 4096x4096; 8192x8192")
-                                                           : tr("M×N×K shapes separated by ';', e.g. 4096x4096x4096"));
+        shapes->setToolTip(shapesTip(k));
         row->addWidget(enabled);
         row->addWidget(shapes, 1);
-        form->addRow(k == roofline::KernelType::GEMV ? tr("Shapes N×K") : tr("Shapes M×N×K"), row);
+        form->addRow(shapesLabel(k), row);
         m_kernels[k] = enabled;
         m_shapes[k] = shapes;
         connect(enabled, &QCheckBox::toggled, this, &PlanEditor::updateCount);
@@ -123,7 +151,9 @@ void PlanEditor::setPlan(const roofline::BenchPlan& plan)
     std::set<roofline::Precision> precisions;
     for (const roofline::BenchCase& c : plan.cases) {
         const roofline::KernelType k = roofline::kernel_of(c.shape);
-        const std::string text = roofline::format_shape(c.shape);
+        std::string text = roofline::format_shape(c.shape);
+        if (c.cache)
+            text += c.cache == roofline::CacheMode::Warm ? kWarmSuffix.toStdString() : kColdSuffix.toStdString();
         if (seen[k].insert(text).second)
             shapes[k] << toQString(text);
         precisions.insert(c.precision);
@@ -145,7 +175,18 @@ void PlanEditor::setPlan(const roofline::BenchPlan& plan)
         m_cacheMode->setCurrentIndex(m_cacheMode->findData(static_cast<int>(plan.cache_mode)));
         m_budget->setValue(plan.time_budget_per_case_s);
     }
+    m_baseState = fieldsState();
     updateCount();
+}
+
+QStringList PlanEditor::fieldsState() const
+{
+    QStringList state;
+    for (const auto& [kernel, box] : m_kernels)
+        state << (box->isChecked() ? QStringLiteral("1") : QStringLiteral("0")) + m_shapes.at(kernel)->text();
+    for (const auto& [precision, box] : m_precisions)
+        state << (box->isChecked() ? QStringLiteral("1") : QStringLiteral("0"));
+    return state;
 }
 
 roofline::BenchPlan PlanEditor::plan() const
@@ -155,6 +196,10 @@ roofline::BenchPlan PlanEditor::plan() const
     plan.cases.clear();
     plan.cache_mode = static_cast<roofline::CacheMode>(m_cacheMode->currentData().toInt());
     plan.time_budget_per_case_s = m_budget->value();
+    if (fieldsState() == m_baseState) {
+        plan.cases = m_base.cases;
+        return plan;
+    }
     for (const auto& [kernel, box] : m_kernels) {
         if (!box->isChecked())
             continue;
@@ -164,17 +209,25 @@ roofline::BenchPlan PlanEditor::plan() const
             throw roofline::InputError({"plan", {}, {}, {}, "shapes " + std::string(roofline::to_string(kernel))},
                                        "no shapes given");
         for (const QString& part : parts) {
-            const std::string shapeText = part.trimmed().toStdString();
+            QString entry = part.trimmed();
+            std::optional<roofline::CacheMode> cache;
+            for (const auto& [suffix, mode] : {std::pair{kWarmSuffix, roofline::CacheMode::Warm}, std::pair{kColdSuffix, roofline::CacheMode::Cold}}) {
+                if (entry.endsWith(suffix)) {
+                    entry.chop(suffix.size());
+                    cache = mode;
+                }
+            }
+            const std::string shapeText = entry.toStdString();
             roofline::KernelShape shape;
             try {
-                shape = roofline::make_shape(kernel, roofline::parse_dims(shapeText));
+                shape = roofline::parse_shape(kernel, shapeText);
             } catch (const roofline::InputError& e) {
                 throw roofline::InputError({"plan", {}, {}, {}, "shapes " + std::string(roofline::to_string(kernel))},
                                            "'" + shapeText + "': " + e.problem());
             }
             for (const auto& [precision, pbox] : m_precisions) {
                 if (pbox->isChecked())
-                    plan.cases.push_back({shape, precision});
+                    plan.cases.push_back({shape, precision, cache});
             }
         }
     }

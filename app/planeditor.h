@@ -13,7 +13,10 @@ class QLabel;
 class QLineEdit;
 
 // A benchmark plan as kernels × shapes × precisions, cold or warm, with a time budget per case. Starts from
-// one of the core's plans (the implementation plan's shapes by default) and can be edited freely.
+// one of the core's plans (the implementation plan's shapes by default) and can be edited freely. Until its
+// shapes, kernels or precisions are edited, the plan is the preset's own cases (the llm plan runs each shape in
+// one precision); after an edit, every shape runs in every precision ticked. A shape ending in ",warm" or ",cold"
+// keeps that cache mode whatever the plan's.
 class PlanEditor : public QWidget
 {
     Q_OBJECT
@@ -23,7 +26,7 @@ public:
     // Throws roofline::InputError naming the field that cannot be read.
     roofline::BenchPlan plan() const;
     void setPlan(const roofline::BenchPlan& plan);
-    // Loads one of the presets by name: "default", "smoke", "extended".
+    // Loads one of the presets by name: "default", "smoke", "extended", "llm".
     void loadPreset(const QString& name);
     // How many cases plan() would give; -1 when a field cannot be read.
     int caseCount() const;
@@ -40,8 +43,11 @@ Q_SIGNALS:
 
 private:
     void updateCount();
+    // What the shape, kernel and precision fields hold, to tell an edited plan from the one last set.
+    QStringList fieldsState() const;
 
     roofline::BenchPlan m_base; // sampling settings the editor does not show are kept from the preset
+    QStringList m_baseState;    // fieldsState() as setPlan left it
     QComboBox* m_preset = nullptr;
     std::map<roofline::KernelType, QCheckBox*> m_kernels;
     std::map<roofline::KernelType, QLineEdit*> m_shapes;

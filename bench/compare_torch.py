@@ -9,7 +9,14 @@ For every OK row of the results files (written by `roofline bench --plugin cuda`
     cold mode does. Target: plugin within 5 % of PyTorch (goal 2 %).
   - GEMV with >= 256 MB of weights: the plugin's bandwidth against the device-to-device copy bandwidth measured
     here (bytes read + written). Target: >= 90 % (goal 95 %).
-Prints the table and writes it as Markdown.
+  - attention: torch's scaled_dot_product_attention on the same shape (Q, O [B, H, Sq, D]; K, V [B, Hkv, Skv, D],
+    grouped-query heads through enable_gqa), timed under each backend that takes it (cuDNN, flash, memory
+    efficient), and the fastest; decode rows (one query) especially, where engines use split-KV kernels. A
+    sliding-window row is left out (SDPA has no window). The gap is stated per phase (decode, prefill).
+  - FFN: the unfused FFN as PyTorch code runs it: x @ W_gu^T (N = 2·intermediate, gated), SiLU(gate)·up (plain:
+    GELU), @ W_down^T, timed as a whole.
+Prints the tables and writes them as Markdown; --torch-results writes PyTorch's times as a results file of the
+plugin's schema (attention and FFN rows), which `roofline validate` and `bench_holdout --llm` read.
 """
 import argparse
 import json
@@ -106,6 +113,121 @@ def torch_gemm(m, n, k, precision):
     return lambda: torch.mm(a, b.t())
 
 
+TORCH_DTYPE = {"BF16": torch.bfloat16, "FP16": torch.float16}
+
+
+def attention_phase(shape):
+    return "decode" if shape[3] == 1 else "prefill"
+
+
+def ffn_phase(shape):
+    return "decode" if shape[0] <= 256 else "prefill"
+
+
+def sdpa_backends():
+    """(name, context manager factory) for each SDPA backend this PyTorch has."""
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+    names = [("cudnn", "CUDNN_ATTENTION"), ("flash", "FLASH_ATTENTION"), ("efficient", "EFFICIENT_ATTENTION")]
+    return [(name, lambda b=getattr(SDPBackend, attr): sdpa_kernel(b)) for name, attr in names if hasattr(SDPBackend, attr)]
+
+
+def torch_attention(row):
+    """A callable running SDPA on the row's shape, and the tensors it holds."""
+    batch, heads, kv_heads, query_len, kv_len, head_dim = row["shape"]
+    dtype = TORCH_DTYPE[row["precision"]]
+    q = torch.randn(batch, heads, query_len, head_dim, device="cuda", dtype=dtype)
+    k = torch.randn(batch, kv_heads, kv_len, head_dim, device="cuda", dtype=dtype)
+    v = torch.randn(batch, kv_heads, kv_len, head_dim, device="cuda", dtype=dtype)
+    causal = bool(row.get("causal")) and query_len > 1
+    if causal and query_len != kv_len:
+        raise ValueError("causal with a cached prefix: SDPA's is_causal aligns the mask to the top left")
+    gqa = {"enable_gqa": True} if kv_heads != heads else {}
+    return lambda: torch.nn.functional.scaled_dot_product_attention(q, k, v, is_causal=causal, **gqa)
+
+
+def time_attention(row, flush):
+    """{backend: µs} for every backend that runs the row."""
+    fn = torch_attention(row)
+    times = {}
+    for name, context in sdpa_backends():
+        try:
+            with context():
+                times[name] = time_us(fn, flush, min_samples=5, budget_s=0.2)
+        except Exception:  # this backend does not take the shape (head dim, GQA, dtype)
+            continue
+    return times
+
+
+def torch_ffn(row):
+    tokens, hidden, intermediate = row["shape"]
+    gated = row.get("gated", True)
+    dtype = TORCH_DTYPE[row["precision"]]
+    x = torch.randn(tokens, hidden, device="cuda", dtype=dtype)
+    w_up = torch.randn((2 if gated else 1) * intermediate, hidden, device="cuda", dtype=dtype) * hidden**-0.5
+    w_down = torch.randn(hidden, intermediate, device="cuda", dtype=dtype) * intermediate**-0.5
+    silu, gelu = torch.nn.functional.silu, torch.nn.functional.gelu
+
+    def run():
+        h = x @ w_up.t()
+        if gated:
+            gate, up = h.chunk(2, dim=-1)
+            h = silu(gate) * up
+        else:
+            h = gelu(h)
+        return h @ w_down.t()
+    return run
+
+
+def no_flush():
+    pass
+
+
+def compare_attention_ffn(rows, flush):
+    """Markdown lines, JSON records and PyTorch's rows in the results schema for the attention and FFN rows."""
+    lines, records, torch_rows, seen = [], [], [], set()
+    by_phase = {}
+    for r in rows:
+        kernel = r["kernel_type"]
+        if kernel not in ("attention", "ffn") or r["precision"] not in TORCH_DTYPE or r.get("window"):
+            continue
+        key = (kernel, tuple(r["shape"]), r["precision"], r.get("causal"), r.get("gated"), r.get("cache_mode", "cold"))
+        if key in seen:
+            continue
+        seen.add(key)
+        cold = r.get("cache_mode", "cold") == "cold"
+        try:
+            if kernel == "attention":
+                times = time_attention(r, flush if cold else no_flush)
+                phase = attention_phase(r["shape"])
+            else:
+                times = {"unfused": time_us(torch_ffn(r), flush if cold else no_flush, min_samples=5, budget_s=0.2)}
+                phase = ffn_phase(r["shape"])
+        except Exception as e:  # out of memory, a shape PyTorch refuses
+            lines.append(f"| {kernel} | | {'x'.join(map(str, r['shape']))} | {r['precision']} | "
+                         f"{r['measured_time_us']:.1f} | n/a ({str(e).splitlines()[0][:50]}) | | |")
+            torch.cuda.empty_cache()
+            continue
+        torch.cuda.empty_cache()
+        if not times:
+            continue
+        best_name, best_us = min(times.items(), key=lambda item: item[1])
+        ratio = r["measured_time_us"] / best_us
+        by_phase.setdefault((kernel, phase), []).append(ratio)
+        flags = ",causal" if r.get("causal") else (",plain" if r.get("gated") is False else "")
+        lines.append(f"| {kernel} | {phase} | {'x'.join(map(str, r['shape']))}{flags} | {r['precision']} | "
+                     f"{r['measured_time_us']:.1f} | " + ", ".join(f"{n} {t:.1f}" for n, t in sorted(times.items()))
+                     + f" | {best_name} | {ratio:.3f} |")
+        records.append({"kernel_type": kernel, "phase": phase, "shape": r["shape"], "precision": r["precision"],
+                        "causal": r.get("causal"), "gated": r.get("gated"), "plugin_us": r["measured_time_us"],
+                        "torch_us": times, "ratio_to_fastest": ratio})
+        out = {k: r[k] for k in ("kernel_type", "shape", "causal", "gated", "precision") if k in r}
+        out.update({"measured_time_us": best_us, "cache_mode": r.get("cache_mode", "cold"), "algorithm": f"torch {best_name}"})
+        torch_rows.append(out)
+    summary = [f"| {kernel} {phase} | {len(v)} | {statistics.median(v):.3f} | {min(v):.3f} | {max(v):.3f} |"
+               for (kernel, phase), v in sorted(by_phase.items())]
+    return lines, summary, records, torch_rows
+
+
 def copy_bandwidth_gb_s(flush):
     n = 2**31 // 4
     src = torch.rand(n, device="cuda")
@@ -119,6 +241,7 @@ def main():
     parser.add_argument("results", nargs="+")
     parser.add_argument("--markdown", required=True)
     parser.add_argument("--json")
+    parser.add_argument("--torch-results", help="write PyTorch's attention and FFN times as a results file")
     args = parser.parse_args()
 
     rows = []
@@ -171,6 +294,8 @@ def main():
             records.append({"kernel_type": kernel, "shape": shape, "precision": precision, "plugin_gb_s": gb_s,
                             "copy_gb_s": copy_gb_s, "ratio": ratio})
 
+    attention_lines, phase_lines, attention_records, torch_rows = compare_attention_ffn(rows, flush)
+    records += attention_records
     below = sum(1 for line in gemm_lines + gemv_lines if line.endswith("BELOW |"))
     text = [f"# CUDA plugin vs PyTorch on {device}", "",
             f"PyTorch {torch.__version__}, CUDA {torch.version.cuda}; L2 flushed before every sample (cold), median of "
@@ -182,9 +307,20 @@ def main():
             *gemm_lines, "",
             "## GEMV (>= 256 MB of weights): plugin bandwidth over the copy bandwidth (target >= 0.90, goal >= 0.95)", "",
             "| shape NxK | precision | weights MB | plugin us | plugin GB/s | / copy | verdict |", "|---|---|---|---|---|---|---|",
-            *gemv_lines, "", f"Rows below target: {below}.", ""]
+            *gemv_lines, "", f"Rows below target: {below}.", "",
+            "## Attention and FFN: plugin time over PyTorch's fastest (1.0: as fast; above: the plugin is slower)", "",
+            "Attention: torch SDPA under each backend that takes the shape; FFN: PyTorch's unfused FFN (three kernels).",
+            "", "| kernel | phase | shape | precision | plugin us | PyTorch us | fastest | plugin / fastest |",
+            "|---|---|---|---|---|---|---|---|", *attention_lines, "",
+            "### The gap per kernel and phase (plugin / PyTorch's fastest)", "",
+            "| kernel phase | rows | median | min | max |", "|---|---|---|---|---|", *phase_lines, ""]
     with open(args.markdown, "w") as f:
         f.write("\n".join(text))
+    if args.torch_results:
+        with open(args.torch_results, "w") as f:
+            json.dump({"meta": {"tool": "bench/compare_torch.py", "device": {"name": device},
+                                "torch": torch.__version__, "cuda": torch.version.cuda},
+                       "benchmarks": torch_rows}, f, indent=1)
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"device": device, "copy_gb_s": copy_gb_s, "rows": records}, f, indent=2)

@@ -9,7 +9,14 @@
 #   bench/device_batch.sh check          cuda_plugin_check (every kernel x precision against its reference)
 #   bench/device_batch.sh workload       bench/plans/workload_shapes.json (held out from calibration: real layers' shapes)
 #   bench/device_batch.sh workload-repeat the workload shapes again, minutes later
+#   bench/device_batch.sh gemm-calibration bench/plans/gemm_calibration.json (issue 13: the models' projections at 2-8192
+#                                        tokens, their GEMVs, odd sizes, six precisions; 2654 cases, about 4.4 min)
+#   bench/device_batch.sh ceilings       `roofline ceilings` alone (DRAM, L2, launch, and the eager and graph launch gaps)
 #   bench/device_batch.sh torch          PyTorch comparison of the default, extended and workload-shapes results
+#   bench/device_batch.sh llm            the llm plan (attention and FFN of the built-in models; needs cuDNN for attention)
+#   bench/device_batch.sh llm-torch      PyTorch's SDPA and unfused FFN on the llm plan's shapes, as a results file too
+#   bench/device_batch.sh llm-steps      whole decode and prefill steps of the built-in models in PyTorch, CUDA graphs
+#                                        (bench/llm_step.py; about 4 minutes of GPU time): ${PREFIX}_llm_steps.json
 # PREFIX (default h100) names the files: PREFIX=h200 for an H200. ROOFLINE_CUDA_ARCHITECTURES=90-real builds the
 # plugin for Hopper alone (seconds instead of minutes; the sm_90 code is the same as in the fat binary).
 # Results and logs go to $OUT (default ./device-out). Leaves the GPU's clocks and settings alone.
@@ -49,6 +56,10 @@ step() {
         "$ROOFLINE" bench --plan extended --out "$OUT/${PREFIX}_extended_cold_repeat.json" | tail -3 ;;
     workload)
         "$ROOFLINE" bench --plan bench/plans/workload_shapes.json --out "$OUT/${PREFIX}_workload_shapes.json" | tail -3 ;;
+    gemm-calibration)
+        "$ROOFLINE" bench --plan bench/plans/gemm_calibration.json --out "$OUT/${PREFIX}_gemm_calibration.json" | tail -3 ;;
+    ceilings)
+        "$ROOFLINE" ceilings --out "$OUT/${PREFIX}_ceilings.json" ;;
     workload-repeat)
         "$ROOFLINE" bench --plan bench/plans/workload_shapes.json --out "$OUT/${PREFIX}_workload_shapes_repeat.json" | tail -3 ;;
     flushcompare)
@@ -66,6 +77,19 @@ step() {
         done
         PYTHONUNBUFFERED=1 python3 bench/compare_torch.py "${inputs[@]}" \
             --markdown "$OUT/torch_comparison.md" --json "$OUT/torch_comparison.json" | tail -70 ;;
+    llm)
+        "$ROOFLINE" bench --plan llm --out "$OUT/${PREFIX}_llm.json" | tail -8 ;;
+    llm-torch)
+        local llm="$OUT/${PREFIX}_llm.json"
+        [ -f "$llm" ] || llm="resources/measurements/${PREFIX}_llm.json"
+        PYTHONUNBUFFERED=1 python3 bench/compare_torch.py "$llm" --markdown "$OUT/torch_llm_comparison.md" \
+            --json "$OUT/torch_llm_comparison.json" --torch-results "$OUT/${PREFIX}_llm_torch.json" | tail -40 ;;
+    llm-steps)
+        python3 -c "import torch, triton; print('torch', torch.__version__, 'CUDA', torch.version.cuda, 'triton', triton.__version__)"
+        PYTHONUNBUFFERED=1 python3 bench/llm_step.py --out "$OUT/${PREFIX}_llm_steps.json" > "$OUT/llm_steps.log" 2>&1
+        local rc=$?
+        tail -25 "$OUT/llm_steps.log"
+        return $rc ;;
     *) echo "unknown step $1"; return 2 ;;
     esac
 }

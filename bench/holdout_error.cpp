@@ -1,5 +1,6 @@
 // The model's honest error on a real H100: calibrate on half of the measured shapes, predict the other half.
 //   bench_holdout [--data DIR] [--prefix h100] [--base h100_sxm] [--rows]
+//   bench_holdout --llm RESULTS.json --base h200 [--rows]   (attention and FFN: holdout_attention_ffn.h)
 // Reads DIR/<prefix>_extended_cold.json, DIR/<prefix>_l2_warm.json and DIR/<prefix>_ceilings.json (committed in
 // resources/measurements/), splits the rows by shape, and prints the held-out error of the ideal roofline, the
 // plan-style single factor and the refined model, per kernel x precision and per class of shapes, and what each
@@ -7,6 +8,8 @@
 // same cases lands. Targets (issue 5): refined mean |error| <= 10 % (goal 5 %), >= 85 % green, no class
 // worse than 20 %. Last, the second fold of a two-fold check: calibrated on the held-out half, predicting the
 // calibration half, so that a change to the model is judged on both halves (the exit status is the first fold's).
+#include "holdout_attention_ffn.h"
+
 #include "roofline/calibration.h"
 #include "roofline/holdout.h"
 #include "roofline/hardware_registry.h"
@@ -117,6 +120,7 @@ int main(int argc, char** argv)
 {
     std::string dir = ROOFLINE_MEASUREMENTS_DIR, prefix = "h100", base_key = "h100_sxm";
     bool print_rows = false;
+    std::string llm_results; // --llm FILE: the attention and FFN tables of an `llm` plan run instead
     for (int i = 1; i < argc; ++i) {
         const std::string option = argv[i];
         if (option == "--rows") {
@@ -131,7 +135,11 @@ int main(int argc, char** argv)
             prefix = argv[++i];
         else if (option == "--base")
             base_key = argv[++i];
+        else if (option == "--llm")
+            llm_results = argv[++i];
     }
+    if (!llm_results.empty())
+        return attention_ffn_holdout(llm_results, base_key, print_rows);
     const HardwareRegistry registry = HardwareRegistry::presets();
     const HardwareSpec& base = registry.get(base_key);
     const MeasurementSet all = merge_measurements({load_measurements(dir + "/" + prefix + "_extended_cold.json"),

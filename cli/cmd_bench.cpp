@@ -43,12 +43,18 @@ int run_bench(const ParsedArgs& args)
         if (*mode != "cold" && *mode != "warm")
             throw UsageError("--mode expects cold or warm, got '" + *mode + "'");
         plan.cache_mode = *mode == "cold" ? CacheMode::Cold : CacheMode::Warm;
+        for (BenchCase& c : plan.cases)
+            c.cache.reset(); // --mode sets every case's
     }
     if (const auto budget = args.value("budget"))
         plan.time_budget_per_case_s = parse_positive_double(*budget, "budget");
     if (const auto samples = args.value("min-samples"))
         plan.min_samples = parse_int(*samples, "min-samples", 1);
     plan.max_samples = std::max(plan.max_samples, plan.min_samples);
+    if (args.flag("print-plan")) {
+        std::cout << plan_to_json(plan);
+        return kExitOk;
+    }
 
     const std::string plugin = args.value("plugin").value_or("cuda");
     const int index = args.value("device") ? parse_int(*args.value("device"), "device", 0) : 0;
@@ -73,7 +79,8 @@ int run_bench(const ParsedArgs& args)
         std::string index_text = std::to_string(i + 1);
         index_text.insert(0, static_cast<std::size_t>(width) - index_text.size(), ' ');
         std::cout << "[" << index_text << "/" << total << "] " << to_string(kernel_of(c.shape)) << ' ' << format_shape(c.shape)
-                  << ' ' << to_string(c.precision) << " ... " << std::flush;
+                  << ' ' << to_string(c.precision) << (c.cache ? " " + std::string(to_string(*c.cache)) : std::string()) << " ... "
+                  << std::flush;
     };
     callbacks.case_finished = [](const CaseOutcome& o) { std::cout << status_text(o.measurement) << std::endl; };
     callbacks.stop_before_next_case = [] { return g_interrupts.load() > 0; };
@@ -102,17 +109,20 @@ int run_bench(const ParsedArgs& args)
 
 Command bench_command()
 {
-    return {{"bench", "roofline bench [--plugin cuda|cpu|FILE] [--plan default|extended|smoke|FILE] [options]",
-             "Benchmarks GEMV and GEMM through a plugin and writes the results JSON, case by case.\n"
+    return {{"bench", "roofline bench [--plugin cuda|cpu|FILE] [--plan default|extended|smoke|llm|FILE] [options]",
+             "Benchmarks GEMV, GEMM, attention and FFN through a plugin and writes the results JSON, case by case.\n"
              "Ctrl-C stops after the case in progress (twice: after the current sample) and keeps what finished.",
              {{"plugin", "NAME", "cuda (default), cpu, or a plugin file"},
               {"device", "INDEX", "device index (default 0)"},
-              {"plan", "PLAN", "default (the plan's shapes x precisions), extended (a calibration sweep), smoke, or a plan JSON file"},
-              {"mode", "MODE", "cold (flush caches before every sample; default) or warm"},
+              {"plan", "PLAN",
+               "default (the plan's shapes x precisions), extended (a calibration sweep), smoke, llm (attention and FFN of "
+               "the built-in models), or a plan JSON file"},
+              {"mode", "MODE", "cold (flush caches before every sample; default) or warm, for every case"},
               {"budget", "SECONDS", "time budget per case (default from the plan)"},
               {"min-samples", "N", "at least N timed samples per case (default 10)"},
               {"hardware", "KEY", "hardware_key written into the results (default: guessed from the device)"},
-              {"out", "FILE", "results file (default: a new file in the user's runs folder)"}},
+              {"out", "FILE", "results file (default: a new file in the user's runs folder)"},
+              {"print-plan", "", "print the plan as JSON (with the options above applied) and exit without a plugin"}},
              0, 0},
             &run_bench};
 }

@@ -59,6 +59,15 @@ Precision precision_option(const ParsedArgs& args, const std::string& option, Pr
     return *p;
 }
 
+double parse_non_negative(const std::string& text, const std::string& option)
+{
+    double v = 0;
+    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (text.empty() || ec != std::errc() || ptr != text.data() + text.size() || !(v >= 0) || v > 1e6)
+        throw bad_option(option, "expects a number of microseconds from 0 to 1e6, got '" + text + "'");
+    return v;
+}
+
 std::string us(double v)
 {
     return format_number(v, v < 10 ? 2 : 1);
@@ -71,8 +80,9 @@ std::string bound_of(const Prediction& p)
 
 Json shares_json(const StepShares& s)
 {
-    return {{"by_kind_us", {{"gemm", s.gemm}, {"attention", s.attention}, {"elementwise", s.elementwise}, {"launch", s.launch}}},
-            {"by_bound_us", {{"memory", s.memory}, {"compute", s.compute}, {"latency", s.latency}}}};
+    return {{"by_kind_us", {{"gemm", s.gemm}, {"attention", s.attention}, {"elementwise", s.elementwise},
+                            {"allreduce", s.allreduce}, {"launch", s.launch}}},
+            {"by_bound_us", {{"memory", s.memory}, {"compute", s.compute}, {"latency", s.latency}, {"link", s.link}}}};
 }
 
 Json phase_json(const PhasePrediction& p, const StepPrediction& step)
@@ -96,6 +106,8 @@ Json phase_json(const PhasePrediction& p, const StepPrediction& step)
         int64_t n = 0;
         for (const auto& k : p.kernels)
             n += k.kernel.count;
+        for (const auto& c : p.collectives)
+            n += c.collective.count;
         return n;
     }();
     j["shares"] = shares_json(p.shares);
@@ -111,6 +123,11 @@ Json memory_json(const MemoryEstimate& m)
     j["device_bytes"] = m.device_bytes ? Json(*m.device_bytes) : Json(nullptr);
     j["fits"] = m.fits();
     return j;
+}
+
+std::string collective_shape(const StepCollective& c)
+{
+    return std::to_string(c.gpus) + " GPUs, ring";
 }
 
 Json kernels_json(const PhasePrediction& p)
@@ -133,6 +150,21 @@ Json kernels_json(const PhasePrediction& p)
                         {"flops", k.prediction.flops},
                         {"bytes", k.prediction.bytes}});
     }
+    for (const CollectiveTime& c : p.collectives) {
+        list.push_back({{"phase", std::string(to_string(p.workload.phase))},
+                        {"name", c.collective.name},
+                        {"part", c.collective.in_layer ? "layer" : "head"},
+                        {"kernel_type", "allreduce"},
+                        {"shape", Json::array({c.collective.gpus})},
+                        {"shape_text", collective_shape(c.collective)},
+                        {"count", c.collective.count},
+                        {"time_us", c.time_us},
+                        {"gap_us", c.gap_us},
+                        {"total_us", c.total_us()},
+                        {"bound", "link"},
+                        {"flops", 0},
+                        {"bytes", c.collective.bytes}});
+    }
     return list;
 }
 
@@ -150,6 +182,12 @@ void print_kernels(const PhasePrediction& p, int64_t layers)
                             us(k.prediction.predicted_time_us), us(k.total_us()), bound_of(k.prediction),
                             format_number(static_cast<double>(k.prediction.flops) / 1e9, 3),
                             format_number(k.prediction.bytes / 1e6, 2)});
+        }
+        for (const CollectiveTime& c : p.collectives) {
+            if (c.collective.in_layer == layer)
+                rows.push_back({c.collective.name, "allreduce", collective_shape(c.collective), "-", "-",
+                                std::to_string(c.collective.count), us(c.time_us), us(c.total_us()), "link", "0",
+                                format_number(c.collective.bytes / 1e6, 2)});
         }
         print_table(std::cout, {"kernel", "kind", "shape", "weights", "computes", "count", "µs/run", "µs in step", "bound", "GFLOP", "MB"},
                     rows, {false, false, false, false, false, true, true, true, false, true, true});
@@ -172,9 +210,10 @@ void print_phase_summary(const PhasePrediction& p, const StepPrediction& step)
               << " a step); "
               << (decode ? "TPOT " : "TTFT ") << format_number(t / 1e3, 3) << " ms\n";
     std::cout << "  by kind:  GEMM " << share_text(s.gemm, t) << ", attention " << share_text(s.attention, t) << ", elementwise "
-              << share_text(s.elementwise, t) << ", launch " << share_text(s.launch, t) << '\n';
+              << share_text(s.elementwise, t) << ", allreduce " << share_text(s.allreduce, t) << ", launch "
+              << share_text(s.launch, t) << '\n';
     std::cout << "  by bound: memory " << share_text(s.memory, t) << ", compute " << share_text(s.compute, t) << ", latency "
-              << share_text(s.latency, t) << '\n';
+              << share_text(s.latency, t) << ", link " << share_text(s.link, t) << '\n';
     if (p.workload.experts_active > 0)
         std::cout << "  experts: " << format_number(p.workload.experts_active, 2) << " active a MoE layer ("
                   << p.workload.expert_groups << " groups)\n";
@@ -203,11 +242,18 @@ int run_model(const ParsedArgs& args)
     const ModelDescription model = load_model(args.required("model"));
     const HardwareRegistry registry = load_registry();
     const HardwareSpec& hw = registry.get(args.required("hardware"));
-    if (const auto tp = args.value("tp"); tp && *tp != "1") {
-        if (int_list(args, "tp", 1, 1).front() > 1)
-            throw bad_option("tp", "tensor parallelism (--tp > 1) is not yet supported: it needs the profile's link fields");
-    }
     StepOptions options;
+    if (args.value("tp") && args.value("tp")->find(',') != std::string::npos)
+        throw bad_option("tp", "expects one tensor-parallel degree, got '" + *args.value("tp") + "'");
+    options.tp = int_list(args, "tp", 1, 1).front();
+    if (const auto launch = args.value("launch")) {
+        const auto l = parse_launch_mode(*launch);
+        if (!l)
+            throw bad_option("launch", "expects eager or graph, got '" + *launch + "'");
+        options.launch = *l;
+    }
+    if (const auto gap = args.value("launch-gap-us"))
+        options.launch_gap_us = parse_non_negative(*gap, "launch-gap-us");
     options.weights = parse_weight_scheme(args.value("weights").value_or("model"));
     options.kv_cache = precision_option(args, "kv", Precision::BF16);
     const auto phases = parse_step_phases(args.value("phase").value_or("decode"));
@@ -246,7 +292,8 @@ int run_model(const ParsedArgs& args)
     Json header = {{"model", model.name}, {"hardware", hw.key}, {"mode", std::string(to_string(options.model.mode))},
                    {"fusion", std::string(to_string(options.fusion))}, {"weights", options.weights.name},
                    {"weights_assume", options.weights.description}, {"kv", std::string(to_string(options.kv_cache))},
-                   {"phase", args.value("phase").value_or("decode")}, {"prompt", options.prompt}, {"tp", 1}};
+                   {"phase", args.value("phase").value_or("decode")}, {"prompt", options.prompt}, {"tp", options.tp},
+                   {"launch", std::string(to_string(options.launch))}};
     if (args.flag("json")) {
         if (sweep) {
             Json list = Json::array();
@@ -291,6 +338,7 @@ int run_model(const ParsedArgs& args)
 
     std::cout << model.name << " on " << hw.key << " (" << to_string(options.model.mode) << ", fusion "
               << to_string(options.fusion) << ", weights " << options.weights.name << ", KV " << to_string(options.kv_cache)
+              << (options.tp > 1 ? ", tensor parallel over " + std::to_string(options.tp) + " GPUs: per GPU" : std::string())
               << ")\nweights: " << options.weights.description << "\nlaunch gap: " << us(points.front().gap.us) << " µs a kernel, "
               << points.front().gap.source << "\n\n";
     if (sweep) {
@@ -340,7 +388,8 @@ Command model_command()
 {
     return {{"model",
              "roofline model --model NAME|config.json --hardware KEY [--weights FMT] [--kv PREC] [--batch B] [--prompt P] "
-             "[--context S] [--phase decode|prefill|both] [--tp N] [--mode ideal|realistic|refined] [--fusion none|typical] [--json]",
+             "[--context S] [--phase decode|prefill|both] [--tp N] [--launch eager|graph] [--launch-gap-us US] "
+             "[--mode ideal|realistic|refined] [--fusion none|typical] [--json]",
              "Predicts a whole model's decode step and prefill: each kernel, tokens/s, TTFT, TPOT and memory.\n"
              "--batch 1,8,32 or --context 1024,8192 sweeps. docs/workload_model.md describes the workload model.",
              {{"model", "NAME", "a built-in (roofline models list) or a Hugging Face config.json"},
@@ -352,7 +401,11 @@ Command model_command()
               {"prompt", "P", "prompt tokens a sequence for the prefill (default 512)"},
               {"context", "S", "tokens already cached (default 4096 for decode, 0 for prefill and both); a list sweeps"},
               {"phase", "PHASE", "decode (default), prefill, or both: the prefill at depth S, then a decode step at S + P"},
-              {"tp", "N", "tensor-parallel degree: only 1 for now"},
+              {"tp", "N", "tensor-parallel degree (default 1): heads and FFN columns split over N GPUs, two all-reduces a "
+                          "layer over the profile's link (link_bandwidth_gb_s, link_latency_us)"},
+              {"launch", "MODE", "graph (default: a CUDA graph, as engines run decode) or eager: which measured launch gap "
+                                 "each kernel adds (launch_gap_graph_us / launch_gap_eager_us, else launch_overhead_us)"},
+              {"launch-gap-us", "US", "the gap each kernel adds [µs], in place of the profile's"},
               kModeOption,
               kTermsOption,
               kIdealOption,

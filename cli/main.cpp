@@ -21,7 +21,7 @@ std::vector<Command> all_commands()
 void print_overview(std::ostream& out)
 {
     out << "usage: roofline <command> [options]\n\n"
-           "Predicts GEMV, GEMM, attention and FFN time with a roofline model, benchmarks GEMV and GEMM through\n"
+           "Predicts GEMV, GEMM, attention and FFN time with a roofline model, benchmarks them through\n"
            "a plugin (CUDA or host CPU), and validates predictions against measurements.\n\ncommands:\n";
     for (const auto& c : all_commands()) {
         const std::string name = c.spec.name;

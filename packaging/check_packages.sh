@@ -37,6 +37,9 @@ if [ -n "$cuda_deb" ]; then
     cuda_depends=$(dpkg-deb --field "$cuda_deb" Depends)
     grep -q "roofline-lab (=" <<<"$cuda_depends" && grep -q libcublas <<<"$cuda_depends" ||
         fail "$cuda_deb must depend on roofline-lab and cuBLAS: $cuda_depends"
+    if grep -q libcudnn <<<"$cuda_depends"; then fail "$cuda_deb must not depend on cuDNN (recommend it): $cuda_depends"; fi
+    grep -q libcudnn9 <<<"$(dpkg-deb --field "$cuda_deb" Recommends)" ||
+        fail "$cuda_deb must recommend cuDNN 9 (attention)"
 fi
 
 root=$(mktemp -d)

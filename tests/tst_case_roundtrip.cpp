@@ -1,6 +1,7 @@
 // Attention and FFN cases, with both values of their causal and gated flags, through every file the core writes
 // and reads back: results files, plan files, the JSON report and the CSV report.
 #include "roofline/bench_plan.h"
+#include "roofline/bench_runner.h"
 #include "roofline/errors.h"
 #include "roofline/hardware_registry.h"
 #include "roofline/kernel_case.h"
@@ -20,6 +21,7 @@ std::vector<KernelCase> someCases()
     return {
         {AttentionShape{1, 8, 8, 512, 512, 64, true}, Precision::FP16},
         {AttentionShape{2, 32, 8, 1, 4096, 128, false}, Precision::BF16},
+        {AttentionShape{1, 64, 8, 4096, 4096, 64, true, 128}, Precision::BF16}, // gpt-oss's sliding window
         {FfnShape{64, 4096, 14336, true}, Precision::FP16},
         {FfnShape{64, 4096, 11008, false}, Precision::BF16},
         {GemmShape{256, 512, 1024}, Precision::FP32},
@@ -115,17 +117,64 @@ private Q_SLOTS:
         COMPARE_CASES(read, someCases());
     }
 
-    // A plan for the plugins still holds only what they run, and says so.
-    void testBenchmarkedPlanRefusesAttention()
+    // A plan for the plugins holds attention and FFN (ABI 3) but still only what they run, and says so.
+    void testBenchmarkedPlanRefusesLayerKinds()
     {
         BenchPlan plan;
-        plan.cases.push_back({someCases().front().shape, Precision::FP16});
+        for (const KernelCase& c : someCases())
+            plan.cases.push_back({c.shape, c.precision});
+        QCOMPARE(parse_plan_json(plan_to_json(plan), "plan.json").cases, plan.cases);
+        plan.cases.push_back({RmsNormShape{4, 4096, false}, Precision::FP16});
         try {
             parse_plan_json(plan_to_json(plan), "plan.json");
             QFAIL("expected InputError");
         } catch (const InputError& e) {
-            QVERIFY2(QString::fromUtf8(e.what()).contains(QStringLiteral("'attention': the plugins benchmark gemv and gemm")), e.what());
+            QVERIFY2(QString::fromUtf8(e.what()).contains(QStringLiteral("'rmsnorm': the plugins benchmark gemv, gemm, attention and ffn")),
+                     e.what());
         }
+    }
+
+    // A case's own cache mode is written only where it has one and read back; the plan's applies to the rest.
+    void testCaseCacheMode()
+    {
+        BenchPlan plan;
+        plan.cache_mode = CacheMode::Cold;
+        plan.cases.push_back({someCases()[0].shape, Precision::FP16});
+        plan.cases.push_back({someCases()[1].shape, Precision::BF16, CacheMode::Warm});
+        const std::string text = plan_to_json(plan);
+        QCOMPARE(nlohmann::json::parse(text)["cases"][0].contains("cache_mode"), false);
+        const BenchPlan again = parse_plan_json(text, "plan.json");
+        QCOMPARE(again.cases, plan.cases);
+        QCOMPARE(again.cache_of(again.cases[0]), CacheMode::Cold);
+        QCOMPARE(again.cache_of(again.cases[1]), CacheMode::Warm);
+        const rl_case warm = to_rl_case(again.cases[1], again);
+        QCOMPARE(warm.cache_mode, static_cast<int32_t>(RL_CACHE_WARM));
+    }
+
+    // The plugins get every dimension of an attention or FFN case through the ABI's v3 fields.
+    void testCasesThroughTheAbi()
+    {
+        const BenchPlan plan;
+        const rl_case a = to_rl_case({AttentionShape{2, 64, 8, 1, 8192, 64, false, 128}, Precision::BF16}, plan);
+        QCOMPARE(a.kernel, static_cast<int32_t>(RL_KERNEL_ATTENTION));
+        QCOMPARE(a.precision, static_cast<int32_t>(RL_PRECISION_BF16));
+        QCOMPARE(a.batch, int64_t(2));
+        QCOMPARE(a.heads, int64_t(64));
+        QCOMPARE(a.kv_heads, int64_t(8));
+        QCOMPARE(a.query_len, int64_t(1));
+        QCOMPARE(a.kv_len, int64_t(8192));
+        QCOMPARE(a.head_dim, int64_t(64));
+        QCOMPARE(a.window, int64_t(128));
+        QCOMPARE(a.causal, 0);
+        QCOMPARE(a.struct_size, static_cast<uint32_t>(sizeof(rl_case)));
+        const rl_case f = to_rl_case({FfnShape{16, 4096, 14336, false}, Precision::FP16}, plan);
+        QCOMPARE(f.kernel, static_cast<int32_t>(RL_KERNEL_FFN));
+        QCOMPARE(f.m, int64_t(16));
+        QCOMPARE(f.k, int64_t(4096));
+        QCOMPARE(f.n, int64_t(14336));
+        QCOMPARE(f.gated, 0);
+        QCOMPARE(to_rl_case({AttentionShape{1, 8, 8, 512, 512, 64, true}, Precision::FP16}, plan).causal, 1);
+        QCOMPARE(to_rl_case({FfnShape{1, 64, 128, true}, Precision::FP16}, plan).gated, 1);
     }
 
     // The JSON report's rows are a results file of their own: read back, they are the cases validated.
@@ -163,7 +212,41 @@ private Q_SLOTS:
             const KernelType kernel = kernel_of(c.shape);
             QCOMPARE(row.contains("causal"), kernel == KernelType::Attention);
             QCOMPARE(row.contains("gated"), kernel == KernelType::FFN);
+            const auto* a = std::get_if<AttentionShape>(&c.shape);
+            QCOMPARE(row.contains("window"), a && a->window > 0);
         }
+    }
+
+    // The cuDNN that ran an attention case and its engine go through the results file and into the CSV report.
+    void testCudnnFieldsThroughFiles()
+    {
+        QCOMPARE(cudnn_version_text(91400), std::string("9.14.0"));
+        QCOMPARE(cudnn_version_text(91901), std::string("9.19.1"));
+        QCOMPARE(cudnn_version_text(8907), std::string("8.9.7"));
+        MeasurementSet set = measured(someCases());
+        set.rows[0].extra["cudnn_version"] = "9.14.0";
+        set.rows[0].extra["engine_id"] = 8;
+        const MeasurementSet again = parse_measurements(measurements_to_json(set), "results.json");
+        QCOMPARE(again.rows[0].extra.value("cudnn_version", std::string()), std::string("9.14.0"));
+        QCOMPARE(again.rows[0].extra.value("engine_id", int64_t(-1)), int64_t(8));
+        const HardwareRegistry registry = HardwareRegistry::presets();
+        QStringList records = QString::fromStdString(validation_csv(validate(registry.get("h100_sxm"), again, Mode::Refined)))
+                                  .split(QStringLiteral("\r\n"), Qt::SkipEmptyParts);
+        const QStringList header = csvFields(records[0]);
+        const QStringList first = csvFields(records[1]), second = csvFields(records[2]);
+        QCOMPARE(first[header.indexOf(QStringLiteral("cudnn_version"))], QStringLiteral("9.14.0"));
+        QCOMPARE(first[header.indexOf(QStringLiteral("engine_id"))], QStringLiteral("8"));
+        QCOMPARE(second[header.indexOf(QStringLiteral("engine_id"))], QString());
+    }
+
+    // A window written in a shape's text ("…,causal,window 128") is read back; a bad one is refused.
+    void testWindowInShapeText()
+    {
+        const KernelShape shape = AttentionShape{1, 64, 8, 4096, 4096, 64, true, 128};
+        QCOMPARE(format_shape(shape), std::string("1x64x8x4096x4096x64,causal,window 128"));
+        QVERIFY(parse_shape(KernelType::Attention, format_shape(shape)) == shape);
+        QVERIFY_THROWS_EXCEPTION(InputError, parse_shape(KernelType::Attention, "1x64x8x4096x4096x64,window 0"));
+        QVERIFY_THROWS_EXCEPTION(InputError, parse_shape(KernelType::Attention, "1x64x8x4096x4096x64,window"));
     }
 
     // Files written before the flags were: attention is not causal, FFN is gated (SwiGLU).

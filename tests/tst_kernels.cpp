@@ -45,10 +45,11 @@ private slots:
         // batch 2, heads 2: 4·2·2·2·(3·5) non-causal; Q+O 2·2·3·2·(2+2) = 96 + K,V (2·2·2·5·2)·2 = 160
         QTest::newRow("attention batch")
             << KernelShape(AttentionShape{2, 2, 2, 3, 5, 2, false}) << Precision::BF16 << 480ull << 256.0;
-        // SwiGLU: 2·2·3·4·3; (3·3·4 + 2·3)·2 + 2·3·2
-        QTest::newRow("ffn gated") << KernelShape(FfnShape{2, 3, 4, true}) << Precision::BF16 << 144ull << 96.0;
-        // plain: 2·2·3·4·2; (2·3·4 + 2·3)·2 + 2·3·2
-        QTest::newRow("ffn plain") << KernelShape(FfnShape{2, 3, 4, false}) << Precision::BF16 << 96ull << 72.0;
+        // SwiGLU, T 2, H 3, I 4, as its kernels: gate+up GEMM 2·2·8·3 + down 2·2·3·4 FLOP;
+        // bytes 2·[(2·3 + 3·8 + 2·8) + (2·8 + 2·4) + (2·4 + 4·3 + 2·3)] = 2·(46 + 24 + 26)
+        QTest::newRow("ffn gated") << KernelShape(FfnShape{2, 3, 4, true}) << Precision::BF16 << 144ull << 192.0;
+        // plain: up 2·2·4·3 + down 2·2·3·4; bytes 2·[(2·3 + 3·4 + 2·4) + (2·4 + 2·4) + (2·4 + 4·3 + 2·3)] = 2·(26 + 16 + 26)
+        QTest::newRow("ffn plain") << KernelShape(FfnShape{2, 3, 4, false}) << Precision::BF16 << 96ull << 136.0;
         // decode under a window of 4 of 10 cached keys: 4 pairs; 4·2·4; Q+O 2·(4+4) + K,V 2·4·2·4
         QTest::newRow("attention decode window")
             << KernelShape(AttentionShape{1, 1, 1, 1, 10, 2, false, 4}) << Precision::FP32 << 32ull << 80.0;

@@ -315,6 +315,109 @@ private slots:
         QCOMPARE(launch_gap(registry_.get("h100_sxm"), o).us, 0.0);
     }
 
+    // Tensor parallelism 2 on the H200: every GEMM of a layer does half the work and reads half the weights; two
+    // all-reduces a layer (and one after the embedding) of the tokens' hidden rows, timed by the ring formula.
+    void testTensorParallelHalvesTheGemms()
+    {
+        const ModelDescription& m = builtin("llama-3.1-8b");
+        const HardwareSpec& hw = registry_.get("h200");
+        StepOptions o;
+        o.batch = 8;
+        o.context = 1024;
+        const StepWorkload one = build_step(m, hw, o, Phase::Decode);
+        o.tp = 2;
+        const StepWorkload two = build_step(m, hw, o, Phase::Decode);
+        for (const char* name : {"qkv_proj", "o_proj", "gate_up_proj", "down_proj"}) {
+            const Workload a = workload(find(one, name).shape, find(one, name).bytes);
+            const Workload b = workload(find(two, name).shape, find(two, name).bytes);
+            QCOMPARE(2 * b.flops, a.flops);
+            QVERIFY2(b.bytes < 0.51 * a.bytes && b.bytes > 0.49 * a.bytes, name); // weights halve, activations nearly
+        }
+        // Attention: 16 of 32 query heads and 4 of 8 KV heads a GPU.
+        const auto& attention = std::get<AttentionShape>(find(two, "attention").shape);
+        QCOMPARE(attention.heads, int64_t{16});
+        QCOMPARE(attention.kv_heads, int64_t{4});
+        QVERIFY(one.collectives.empty());
+        QCOMPARE(two.collectives.size(), std::size_t{3});
+        int64_t in_layers = 0;
+        for (const StepCollective& c : two.collectives) {
+            QCOMPARE(c.bytes, 8.0 * 4096 * 2); // B rows of the hidden size in BF16
+            QCOMPARE(c.gpus, int64_t{2});
+            in_layers += c.in_layer ? c.count : 0;
+        }
+        QCOMPARE(in_layers, int64_t{64});
+        // By hand: 2 · (2 − 1)/2 · 65536 bytes / 450 GB/s + 8 µs = 0.1456 + 8 µs.
+        QVERIFY(std::abs(allreduce_time_us(hw, 65536, 2) - (65536.0 / 450e3 + 8.0)) < 1e-12);
+        QVERIFY(std::abs(allreduce_time_us(hw, 65536, 8) - (2.0 * 7 / 8 * 65536.0 / 450e3 + 8.0)) < 1e-12);
+        const PhasePrediction p = predict_phase(m, hw, o, Phase::Decode);
+        const double gap = launch_gap(hw, o).us;
+        double sum = 0;
+        for (const KernelTime& k : p.kernels)
+            sum += k.total_us();
+        for (const CollectiveTime& c : p.collectives) {
+            QCOMPARE(c.time_us, allreduce_time_us(hw, c.collective.bytes, 2));
+            sum += static_cast<double>(c.collective.count) * (c.time_us + gap);
+        }
+        QVERIFY(std::abs(sum - p.step_time_us) <= 1e-9 * sum);
+        QVERIFY(p.shares.allreduce > 65 * 8.0);
+        QVERIFY(std::abs(p.shares.gemm + p.shares.attention + p.shares.elementwise + p.shares.allreduce + p.shares.launch
+                         - p.step_time_us) <= 1e-6 * sum);
+        // Per GPU, the KV cache halves and the weights nearly do (norms are on both).
+        StepOptions single = o;
+        single.tp = 1;
+        const MemoryEstimate m1 = estimate_memory(m, hw, single, StepPhases::Decode);
+        const MemoryEstimate m2 = estimate_memory(m, hw, o, StepPhases::Decode);
+        QCOMPARE(2 * m2.kv_cache_bytes, m1.kv_cache_bytes);
+        QVERIFY(m2.weight_bytes < 0.501 * m1.weight_bytes);
+    }
+
+    void testTensorParallelNeedsLinks()
+    {
+        const ModelDescription& m = builtin("llama-3.1-8b");
+        StepOptions o;
+        o.tp = 2;
+        try {
+            build_step(m, registry_.get("rtx_5090"), o, Phase::Decode);
+            QFAIL("--tp 2 without link fields was accepted");
+        } catch (const InputError& e) {
+            QCOMPARE(e.where().field, std::string("link_bandwidth_gb_s"));
+            QVERIFY(std::string(e.what()).find("rtx_5090") != std::string::npos);
+        }
+        o.tp = 1;
+        build_step(m, registry_.get("rtx_5090"), o, Phase::Decode); // one GPU needs no link
+        o.tp = 3; // 32 heads do not split over 3 GPUs
+        try {
+            build_step(m, registry_.get("h200"), o, Phase::Decode);
+            QFAIL("--tp 3 with 32 heads was accepted");
+        } catch (const InputError& e) {
+            QCOMPARE(e.where().field, std::string("tp"));
+        }
+        // Fewer KV heads than GPUs: each keeps one.
+        o.tp = 16;
+        QCOMPARE(tensor_parallel_shard(m, 16).num_kv_heads, int64_t{1});
+        QCOMPARE(tensor_parallel_shard(m, 16).num_attention_heads, int64_t{2});
+    }
+
+    // The launch gap follows --launch: the profile's measured graph or eager gap, else launch_overhead_us.
+    void testLaunchModes()
+    {
+        HardwareSpec hw = registry_.get("h200");
+        StepOptions o; // graph by default
+        QCOMPARE(launch_gap(hw, o).us, hw.launch_overhead_us);
+        QVERIFY(launch_gap(hw, o).source.find("launch_gap_graph_us") != std::string::npos);
+        hw.launch_gap_graph_us = 1.25;
+        hw.launch_gap_eager_us = 3.5;
+        hw.sources["launch_gap_graph_us"] = "measured: a test";
+        QCOMPARE(launch_gap(hw, o).us, 1.25);
+        QVERIFY(launch_gap(hw, o).source.find("measured: a test") != std::string::npos);
+        o.launch = LaunchMode::Eager;
+        QCOMPARE(launch_gap(hw, o).us, 3.5);
+        o.launch_gap_us = 0.5;
+        QCOMPARE(launch_gap(hw, o).us, 0.5);
+        QCOMPARE(parse_launch_mode("graph"), std::optional<LaunchMode>(LaunchMode::Graph));
+        QVERIFY(!parse_launch_mode("cuda"));
+    }
+
     void testBadOptions()
     {
         StepOptions o;

@@ -29,6 +29,14 @@ void add_cases(BenchPlan& plan, const std::vector<KernelShape>& shapes, std::ini
     }
 }
 
+CacheMode read_cache_mode(const ordered_json& value, const InputLocation& where)
+{
+    const std::string mode = read_string(value, where);
+    if (mode != "cold" && mode != "warm")
+        throw InputError(where, "expected \"cold\" or \"warm\", got \"" + mode + "\"");
+    return mode == "cold" ? CacheMode::Cold : CacheMode::Warm;
+}
+
 } // namespace
 
 BenchPlan default_plan()
@@ -108,12 +116,8 @@ BenchPlan parse_plan_json(std::string_view text, const std::string& source, Plan
     BenchPlan plan;
     if (doc.contains("name"))
         plan.name = read_string(doc["name"], at("name"));
-    if (doc.contains("cache_mode")) {
-        const std::string mode = read_string(doc["cache_mode"], at("cache_mode"));
-        if (mode != "cold" && mode != "warm")
-            throw InputError(at("cache_mode"), "expected \"cold\" or \"warm\", got \"" + mode + "\"");
-        plan.cache_mode = mode == "cold" ? CacheMode::Cold : CacheMode::Warm;
-    }
+    if (doc.contains("cache_mode"))
+        plan.cache_mode = read_cache_mode(doc["cache_mode"], at("cache_mode"));
     if (doc.contains("time_budget_per_case_s"))
         plan.time_budget_per_case_s = read_positive_number(doc["time_budget_per_case_s"], at("time_budget_per_case_s"));
     auto read_count = [&](const char* field) {
@@ -133,8 +137,9 @@ BenchPlan parse_plan_json(std::string_view text, const std::string& source, Plan
     if (doc.contains("seed"))
         plan.seed = static_cast<uint64_t>(read_positive_integer(doc["seed"], at("seed")));
 
-    // The plugins run GEMV and GEMM; attention and FFN plans are read where the caller asks for them.
-    static const KernelChoice kBenchmarked{{KernelType::GEMV, KernelType::GEMM}, "the plugins benchmark gemv and gemm"};
+    // The kinds the plugins run; plans of the layer kinds are read where the caller asks for them.
+    static const KernelChoice kBenchmarked{{KernelType::GEMV, KernelType::GEMM, KernelType::Attention, KernelType::FFN},
+                                           "the plugins benchmark gemv, gemm, attention and ffn"};
     const KernelChoice* only = kernels == PlanKernels::Benchmarked ? &kBenchmarked : nullptr;
 
     if (doc.contains("cases")) {
@@ -148,6 +153,8 @@ BenchPlan parse_plan_json(std::string_view text, const std::string& source, Plan
             try {
                 const KernelCase read = read_case_json(c, [&](const std::string& field) { return at(field, i); }, only);
                 plan.cases.push_back({read.shape, read.precision});
+                if (c.contains("cache_mode"))
+                    plan.cases.back().cache = read_cache_mode(c["cache_mode"], at("cache_mode", i));
             } catch (const InputError& e) {
                 // A plan's case is located at its shape, not at one of its dimensions.
                 if (e.where().field.starts_with("shape["))
@@ -205,6 +212,8 @@ std::string plan_to_json(const BenchPlan& plan)
     for (const auto& c : plan.cases) {
         ordered_json item;
         write_case_json(item, c.shape, c.precision);
+        if (c.cache)
+            item["cache_mode"] = std::string(to_string(*c.cache));
         cases.push_back(item);
     }
     doc["cases"] = cases;
@@ -214,13 +223,33 @@ std::string plan_to_json(const BenchPlan& plan)
 rl_case to_rl_case(const BenchCase& c, const BenchPlan& plan)
 {
     const abi::Sampling sampling{plan.time_budget_per_case_s, plan.min_samples, plan.max_samples, plan.target_rel_spread, plan.seed};
-    const rl_cache_mode cache = plan.cache_mode == CacheMode::Cold ? RL_CACHE_COLD : RL_CACHE_WARM;
+    const rl_cache_mode cache = plan.cache_of(c) == CacheMode::Cold ? RL_CACHE_COLD : RL_CACHE_WARM;
     const auto precision = static_cast<int32_t>(c.precision);
     if (const auto* gemv = std::get_if<GemvShape>(&c.shape))
         return abi::make_case(RL_KERNEL_GEMV, precision, {1, gemv->n, gemv->k}, cache, sampling);
     if (const auto* gemm = std::get_if<GemmShape>(&c.shape))
         return abi::make_case(RL_KERNEL_GEMM, precision, {gemm->m, gemm->n, gemm->k}, cache, sampling);
-    throw InputError("the plugins benchmark gemv and gemm, not " + std::string(to_string(kernel_of(c.shape))));
+    if (const auto* a = std::get_if<AttentionShape>(&c.shape)) {
+        abi::CaseShape shape;
+        shape.batch = a->batch;
+        shape.heads = a->heads;
+        shape.kv_heads = a->kv_heads;
+        shape.query_len = a->query_len;
+        shape.kv_len = a->kv_len;
+        shape.head_dim = a->head_dim;
+        shape.window = a->window;
+        shape.causal = a->causal;
+        return abi::make_case(RL_KERNEL_ATTENTION, precision, shape, cache, sampling);
+    }
+    if (const auto* f = std::get_if<FfnShape>(&c.shape)) {
+        abi::CaseShape shape; // m tokens, k hidden, n intermediate (plugin_abi.h)
+        shape.m = f->tokens;
+        shape.n = f->intermediate;
+        shape.k = f->hidden;
+        shape.gated = f->gated;
+        return abi::make_case(RL_KERNEL_FFN, precision, shape, cache, sampling);
+    }
+    throw InputError("the plugins benchmark gemv, gemm, attention and ffn, not " + std::string(to_string(kernel_of(c.shape))));
 }
 
 } // namespace roofline

@@ -27,6 +27,15 @@ RowStatus row_status(rl_status status)
     return RowStatus::Failed;
 }
 
+// The cuDNN that ran an attention case and the engine its heuristics chose (ABI 3; an older plugin leaves them unset).
+void record_cudnn(Measurement& m, const rl_result& r)
+{
+    if (r.cudnn_version > 0)
+        m.extra["cudnn_version"] = cudnn_version_text(r.cudnn_version);
+    if (r.engine_id >= 0)
+        m.extra["engine_id"] = r.engine_id;
+}
+
 } // namespace
 
 BenchRunner::BenchRunner(Device& device, BenchPlan plan, std::string hardware_key, fs::path output_file)
@@ -39,7 +48,7 @@ Measurement BenchRunner::run_case(const BenchCase& c, const std::atomic<bool>& s
     Measurement m;
     m.shape = c.shape;
     m.precision = c.precision;
-    m.cache_mode = std::string(to_string(plan_.cache_mode));
+    m.cache_mode = std::string(to_string(plan_.cache_of(c)));
     const Workload work = workload(c.shape, c.precision);
     m.ai = static_cast<double>(work.flops) / work.bytes;
 
@@ -77,6 +86,7 @@ Measurement BenchRunner::run_case(const BenchCase& c, const std::atomic<bool>& s
     }
     if (r.algorithm[0])
         m.extra["algorithm"] = std::string(r.algorithm);
+    record_cudnn(m, r);
     if (m.status == RowStatus::Ok && r.message[0])
         m.extra["note"] = std::string(r.message);
     return m;
@@ -120,6 +130,13 @@ MeasurementSet BenchRunner::run(const std::atomic<bool>& stop, const RunCallback
     set.meta["finished"] = utc_timestamp_now();
     save();
     return set;
+}
+
+std::string cudnn_version_text(int32_t version)
+{
+    const int32_t major_unit = version >= 90000 ? 10000 : 1000;
+    const int32_t major = version / major_unit, minor = version % major_unit / 100, patch = version % 100;
+    return std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(patch);
 }
 
 fs::path new_run_file(std::string_view plugin_name)

@@ -3,6 +3,8 @@
 #include "roofline/errors.h"
 #include "roofline/reports.h"
 
+#include "kernel_terms.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -191,9 +193,14 @@ double wave_efficiency(const HardwareSpec& hw, const KernelShape& shape)
 namespace {
 
 // Refined mode: the same roofline, with each term of ModelTerms applied on top and written into the breakdown.
+// Attention and FFN have terms of their own (kernel_terms.h).
 Prediction refined(const HardwareSpec& hw, const KernelShape& shape, Precision precision, const OperandBytes& bytes,
                    const ModelOptions& options)
 {
+    if (const auto* attention = std::get_if<AttentionShape>(&shape))
+        return detail::refined_attention(hw, *attention, precision, bytes, options);
+    if (const auto* ffn = std::get_if<FfnShape>(&shape))
+        return detail::refined_ffn(hw, *ffn, precision, bytes, options);
     const KernelType kernel = profile_kernel(hw, kernel_of(shape)); // the entries it reads
     const Workload work = workload(shape, bytes);
     Prediction p = compute_roofline(hw, work, precision, kernel, Mode::Ideal);

@@ -5,6 +5,7 @@
 #include "roofline/profile_transfer.h"
 #include "roofline/reports.h"
 
+#include "kernel_terms.h"
 #include "refined_fit.h"
 #include "stats.h"
 
@@ -137,6 +138,8 @@ FitInput collect_fit_rows(const HardwareSpec& spec, const MeasurementSet& measur
     FitInput input;
     std::map<Group, std::size_t> group_index;
     for (const Measurement& m : measurements.rows) {
+        if (detail::has_own_terms(m.kernel()))
+            continue; // fitted by fit_own_terms
         if (m.status != RowStatus::Ok || m.measured_time_us <= 0) {
             ++input.skipped;
             continue;
@@ -351,9 +354,10 @@ CalibrationResult calibrate(const HardwareSpec& base, const MeasurementSet& meas
     FitInput input = collect_fit_rows(spec, measurements);
     result.rows_used = input.rows.size();
     result.rows_skipped = input.skipped;
-    if (input.rows.empty())
+    if (input.rows.empty() && !detail::has_own_term_rows(measurements))
         throw InputError("no measured row can be predicted on " + base.key + ": nothing to calibrate from");
 
+    if (!input.rows.empty()) {
     const std::vector<double> factors = fit_kernel_efficiency(input);
     for (std::size_t g = 0; g < input.groups.size(); ++g)
         spec.kernel_efficiency[input.groups[g].first][input.groups[g].second] = rounded(factors[g]);
@@ -364,6 +368,10 @@ CalibrationResult calibrate(const HardwareSpec& base, const MeasurementSet& meas
     const BoundEvidence evidence = classify_bounds(input, best);
     write_refined_values(spec, input, best, evidence, ceilings, labels);
     result.log.push_back(refined_fit_log_line(spec, best, evidence));
+    }
+    result.rows_used += detail::fit_own_terms(spec, measurements, labels.run, result.log);
+    if (result.rows_used == 0)
+        throw InputError("no measured row can be predicted on " + base.key + ": nothing to calibrate from");
     write_provenance(spec, base, measurements, ceilings, labels, result.rows_used);
     result.profile = std::move(spec);
     return result;

@@ -45,8 +45,16 @@ const Field kFields[] = {
     {"memory_gb", &HardwareSpec::memory_gb},
     {"compute_capability", &HardwareSpec::compute_capability},
     {"launch_overhead_us", &HardwareSpec::launch_overhead_us, Range::NonNegative},
+    {"launch_gap_eager_us", &HardwareSpec::launch_gap_eager_us, Range::NonNegative},
+    {"launch_gap_graph_us", &HardwareSpec::launch_gap_graph_us, Range::NonNegative},
+    {"link_name", &HardwareSpec::link_name},
+    {"link_bandwidth_gb_s", &HardwareSpec::link_bandwidth_gb_s},
+    {"link_latency_us", &HardwareSpec::link_latency_us, Range::NonNegative},
     {"throttle_after_us", &HardwareSpec::throttle_after_us},
     {"throttle_ratio", &HardwareSpec::throttle_ratio, Range::AtMostOne},
+    {"attention_query_tile", &HardwareSpec::attention_query_tile},
+    {"attention_kv_split", &HardwareSpec::attention_kv_split},
+    {"attention_unit_bandwidth_gb_s", &HardwareSpec::attention_unit_bandwidth_gb_s},
 };
 
 // Tables of kernel -> precision -> number. A latency floor may be zero; an efficiency may not.

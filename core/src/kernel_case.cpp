@@ -45,8 +45,11 @@ void write_case_json(ordered_json& row, const KernelShape& shape, Precision prec
 {
     row["kernel_type"] = std::string(to_string(kernel_of(shape)));
     row["shape"] = dims_of(shape);
-    if (const auto* a = std::get_if<AttentionShape>(&shape))
+    if (const auto* a = std::get_if<AttentionShape>(&shape)) {
         row["causal"] = a->causal;
+        if (a->window > 0)
+            row["window"] = a->window;
+    }
     if (const auto* f = std::get_if<FfnShape>(&shape))
         row["gated"] = f->gated;
     row["precision"] = std::string(to_string(precision));
@@ -111,6 +114,10 @@ KernelCase read_case_json(const ordered_json& row, const FieldLocator& at, const
     if (kernel == KernelType::FFN && row.contains("gated"))
         flag = read_bool(row["gated"], at("gated"));
     c.shape = read_shape_json(kernel, row["shape"], flag, at("shape"));
+    if (auto* a = std::get_if<AttentionShape>(&c.shape); a && row.contains("window")) {
+        a->window = read_positive_integer(row["window"], at("window"));
+        located(at("window"), [&] { return workload(c.shape, Precision::FP64); });
+    }
     return c;
 }
 

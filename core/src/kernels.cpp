@@ -79,15 +79,25 @@ Workload attention(const AttentionShape& s, const OperandBytes& b)
 
 Workload ffn(const FfnShape& s, const OperandBytes& b)
 {
-    const uint64_t t = dim(s.tokens, "tokens"), hid = dim(s.hidden, "hidden"), inter = dim(s.intermediate, "intermediate");
-    const uint64_t matrices = s.gated ? 3 : 2; // gate, up, down (SwiGLU) or up, down
-    // flops = 2·T·H·I·matrices
-    // bytes = matrices·H·I·b_w + T·H·b_in + T·H·b_out   (weights and x read once, y written once; the
-    //         intermediate h[T,I] stays on chip — an unfused kernel adds 2·T·I·b_in)
-    const uint64_t flops = mul({2, t, hid, inter, matrices}, kFlops);
-    const uint64_t weights = mul({matrices, hid, inter}, kElements);
-    const uint64_t rows = mul({t, hid}, kElements);
-    return {flops, static_cast<double>(weights) * b.weight + static_cast<double>(rows) * (b.input + b.output)};
+    dim(s.tokens, "tokens");
+    dim(s.hidden, "hidden");
+    dim(s.intermediate, "intermediate");
+    // The sum of its kernels (ffn_parts): gated, with W_gu [H, 2I] and W_down [I, H],
+    //   flops = 2·T·H·2I + 2·T·I·H                       (the GEMMs; the activation's few FLOP per element are
+    //                                                     not tensor-core work and are left out)
+    //   bytes = (T·H·b_in + H·2I·b_w + T·2I·b_out)        gate+up GEMM
+    //         + (T·2I·b_out + T·I·b_in)                  activation
+    //         + (T·I·b_in + I·H·b_w + T·H·b_out)         down GEMM
+    // so the intermediate costs 4·T·I·b_out + 2·T·I·b_in beyond weights, x and y (plain: 2·T·I each). A fused FFN
+    // whose intermediate stays on chip would move only the weights, x and y; no library runs one at these sizes.
+    Workload total;
+    for (const FfnPart& part : ffn_parts(s)) {
+        const Workload one = workload(part.shape, ffn_part_bytes(part, b));
+        if (std::holds_alternative<GemmShape>(part.shape))
+            total.flops = add(total.flops, one.flops, kFlops);
+        total.bytes += one.bytes;
+    }
+    return total;
 }
 
 template <class... Ts>
@@ -98,6 +108,21 @@ template <class... Ts>
 Overloaded(Ts...) -> Overloaded<Ts...>;
 
 } // namespace
+
+std::vector<FfnPart> ffn_parts(const FfnShape& s)
+{
+    const int64_t up = s.gated ? 2 * s.intermediate : s.intermediate;
+    return {{s.gated ? "gate+up GEMM" : "up GEMM", GemmShape{s.tokens, up, s.hidden}},
+            {"activation", ActivationShape{s.tokens, s.intermediate, s.gated, s.gated ? ActivationKind::SiLU : ActivationKind::GELU}},
+            {"down GEMM", GemmShape{s.tokens, s.hidden, s.intermediate}}};
+}
+
+OperandBytes ffn_part_bytes(const FfnPart& part, const OperandBytes& b)
+{
+    if (std::holds_alternative<ActivationShape>(part.shape))
+        return {b.output, b.weight, b.input, b.cache};
+    return b;
+}
 
 std::string_view to_string(KernelType k)
 {
@@ -307,13 +332,25 @@ std::string format_shape(const KernelShape& shape)
 
 KernelShape parse_shape(KernelType kernel, std::string_view text)
 {
+    // Attention's ",window N", which format_shape writes last.
+    int64_t window = 0;
+    if (const auto at = text.rfind(",window "); kernel == KernelType::Attention && at != std::string_view::npos) {
+        const std::vector<int64_t> value = parse_dims(text.substr(at + 8));
+        if (value.size() != 1 || value[0] <= 0)
+            throw InputError("',window' in shape '" + std::string(text) + "' needs one positive number of keys");
+        window = value[0];
+        text = text.substr(0, at);
+    }
     // The flag word, if any, follows the last separator.
     const std::string_view flag_word = kernel == KernelType::Attention ? ",causal" : kernel == KernelType::FFN ? ",plain" : "";
     const bool flagged = !flag_word.empty() && text.ends_with(flag_word);
     if (flagged)
         text.remove_suffix(flag_word.size());
     const bool flag = kernel == KernelType::FFN ? !flagged : flagged;
-    return make_shape(kernel, parse_dims(text), flag);
+    KernelShape shape = make_shape(kernel, parse_dims(text), flag);
+    if (auto* a = std::get_if<AttentionShape>(&shape))
+        a->window = window;
+    return shape;
 }
 
 std::vector<int64_t> parse_dims(std::string_view text)

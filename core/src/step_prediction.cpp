@@ -26,10 +26,15 @@ LaunchGap launch_gap(const HardwareSpec& hw, const StepOptions& options)
         return {*options.launch_gap_us, "given"};
     if (options.model.mode == Mode::Refined && options.model.terms.launch_floor)
         return {0, "none: refined mode's latency floor of each kernel already holds its launch"};
+    const bool graph = options.launch == LaunchMode::Graph;
+    const char* field = graph ? "launch_gap_graph_us" : "launch_gap_eager_us";
+    if (const auto& measured = graph ? hw.launch_gap_graph_us : hw.launch_gap_eager_us)
+        return {*measured, std::string(to_string(options.launch)) + " launch, " + hw.key + "'s " + field + " ("
+                               + hw.source_for(field).value_or("no source") + ")"};
     if (hw.launch_overhead_us > 0)
-        return {hw.launch_overhead_us, "assumed: " + hw.key + "'s launch_overhead_us"};
+        return {hw.launch_overhead_us, "assumed: " + hw.key + "'s launch_overhead_us (it has no " + field + ")"};
     return {kDefaultLaunchGapUs, "assumed: the default " + format_number(kDefaultLaunchGapUs, 1) + " µs (" + hw.key
-                                     + " has no launch_overhead_us)"};
+                                     + " has neither " + field + " nor launch_overhead_us)"};
 }
 
 PhasePrediction predict_phase(const ModelDescription& model, const HardwareSpec& hw, const StepOptions& options, Phase phase)
@@ -55,6 +60,16 @@ PhasePrediction predict_phase(const ModelDescription& model, const HardwareSpec&
         }
         out.shares.latency += runs * gap;
         out.kernels.push_back(std::move(t));
+    }
+    for (const StepCollective& c : out.workload.collectives) {
+        CollectiveTime t{c, allreduce_time_us(hw, c.bytes, c.gpus), gap};
+        const double runs = static_cast<double>(c.count);
+        out.step_time_us += t.total_us();
+        out.shares.allreduce += runs * t.time_us;
+        out.shares.link += runs * t.time_us;
+        out.shares.launch += runs * gap;
+        out.shares.latency += runs * gap;
+        out.collectives.push_back(std::move(t));
     }
     const double tokens = static_cast<double>(out.workload.tokens);
     out.tokens_per_s = out.step_time_us > 0 ? tokens / (out.step_time_us * 1e-6) : 0;
@@ -98,8 +113,9 @@ std::vector<Tensor> layer_tensors(const ModelDescription& m, int64_t layer)
 
 } // namespace
 
-MemoryEstimate estimate_memory(const ModelDescription& m, const HardwareSpec& hw, const StepOptions& o, StepPhases phases)
+MemoryEstimate estimate_memory(const ModelDescription& model, const HardwareSpec& hw, const StepOptions& o, StepPhases phases)
 {
+    const ModelDescription m = tensor_parallel_shard(model, o.tp); // one GPU's part
     MemoryEstimate mem;
     const double act = info(o.activation).bytes_per_element;
     const bool gguf = o.weights.kind == WeightScheme::Kind::GgufMix;

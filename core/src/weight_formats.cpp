@@ -29,6 +29,20 @@ std::optional<Fusion> parse_fusion(std::string_view text)
     return std::nullopt;
 }
 
+std::string_view to_string(LaunchMode l)
+{
+    return l == LaunchMode::Eager ? "eager" : "graph";
+}
+
+std::optional<LaunchMode> parse_launch_mode(std::string_view text)
+{
+    if (text == "eager")
+        return LaunchMode::Eager;
+    if (text == "graph")
+        return LaunchMode::Graph;
+    return std::nullopt;
+}
+
 std::string_view to_string(KernelClass c)
 {
     switch (c) {

@@ -42,6 +42,7 @@ public:
     {
         const int64_t n = w_.tokens;
         add(head_embedding(n), false);
+        add_allreduce("embedding_allreduce", false); // each GPU gathers the rows of its part of the vocabulary
         if (fused_)
             add(norm("attn_norm (layer 0)", n, m_.hidden_size, false), false);
         for (int64_t layer = 0; layer < m_.num_layers; ++layer)
@@ -158,6 +159,7 @@ private:
         attention.format = std::string(to_string(o_.kv_cache)) + " cache";
         add(attention);
         add(linear("o_proj", n, h, m_.q_width(), {{format(TensorRole::AttnO, layer)}}));
+        add_allreduce("attn_allreduce", true);
         if (m_.norms_per_layer >= 4)
             add(norm("post_attn_norm", n, h, false));
         if (fused_) {
@@ -172,6 +174,7 @@ private:
             add_experts(layer);
         else
             add_ffn("", m_.intermediate_size, TensorRole::FfnGateUp, TensorRole::FfnDown, layer);
+        add_allreduce("ffn_allreduce", true);
         if (m_.norms_per_layer >= 4)
             add(norm("post_ffn_norm", n, h, false));
         if (fused_) {
@@ -215,6 +218,21 @@ private:
         if (e.num_shared_experts > 0 && e.shared_expert_intermediate_size > 0)
             add_ffn("shared_", e.num_shared_experts * e.shared_expert_intermediate_size, TensorRole::SharedGateUp,
                     TensorRole::SharedDown, layer);
+    }
+
+    // Tensor parallelism joins the GPUs' partial sums of the hidden state: every token's row, at the activation
+    // precision.
+    void add_allreduce(const std::string& name, bool in_layer)
+    {
+        if (o_.tp <= 1)
+            return;
+        for (StepCollective& c : w_.collectives) {
+            if (c.name == name) {
+                ++c.count;
+                return;
+            }
+        }
+        w_.collectives.push_back({name, in_layer, static_cast<double>(w_.tokens * m_.hidden_size) * act_, o_.tp, 1});
     }
 
     // Kernels that are the same in several layers are one entry with their count.
@@ -270,7 +288,13 @@ StepWorkload build_step(const ModelDescription& model, const HardwareSpec& hw, c
         throw option_error("context", "must not be negative, got " + std::to_string(options.context));
     if (model.num_layers < 1 || model.hidden_size < 1 || model.head_dim < 1 || model.num_kv_heads < 1)
         throw InputError(InputLocation{model.source, {}, {}, {}, "num_hidden_layers"}, "the description has no layers to run");
-    return Builder(model, hw, options, phase).build();
+    require_link(hw, options.tp);
+    const ModelDescription shard = tensor_parallel_shard(model, options.tp);
+    StepWorkload w = Builder(shard, hw, options, phase).build();
+    if (options.tp > 1)
+        w.notes.push_back("tensor parallelism " + std::to_string(options.tp) + ": one GPU's part of every kernel; "
+                          "the LM head's logits stay split (their gather is not counted)");
+    return w;
 }
 
 } // namespace roofline

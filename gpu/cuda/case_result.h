@@ -22,6 +22,8 @@ struct CaseResult {
     double tolerance = 0.0;
     std::string algorithm;
     std::string message;
+    int cudnn_version = 0;   // attention: cudnnGetVersion() of the cuDNN that ran it
+    int64_t engine_id = -1;  // attention: the cuDNN engine (global index) that ran it
     GemmConfig gemm; // GEMM and GEMV: the winner's configuration
 
     // A case that does not run: UNSUPPORTED or SKIPPED, and why.

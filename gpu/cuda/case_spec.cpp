@@ -58,6 +58,15 @@ std::string CaseSpec::describe() const
     case RL_KERNEL_DRAM_COPY: return "DRAM copy " + format_gb(bytes);
     case RL_KERNEL_L2_READ: return "L2 read " + std::to_string(bytes) + " bytes";
     case RL_KERNEL_LAUNCH: return "launch";
+    case RL_KERNEL_ATTENTION:
+        return "attention b" + std::to_string(batch) + " h" + std::to_string(heads) + "/" + std::to_string(kv_heads)
+               + " q" + std::to_string(query_len) + " kv" + std::to_string(kv_len) + " d" + std::to_string(head_dim)
+               + (causal ? " causal " : " ") + precision_name(precision)
+               + (cache_mode == RL_CACHE_COLD ? " cold" : " warm");
+    case RL_KERNEL_FFN:
+        return std::string(gated ? "FFN gated " : "FFN plain ") + std::to_string(m) + "x" + std::to_string(k) + "x"
+               + std::to_string(n) + " " + precision_name(precision)
+               + (cache_mode == RL_CACHE_COLD ? " cold" : " warm");
     case RL_KERNEL_LAUNCH_CHAIN_EAGER: return "launch chain of " + std::to_string(m) + ", eager";
     case RL_KERNEL_LAUNCH_CHAIN_GRAPH: return "launch chain of " + std::to_string(m) + ", CUDA graph";
     case RL_KERNEL_RMSNORM: return std::string(gated ? "residual + RMSNorm " : "RMSNorm ") + layer_shape(*this);
@@ -88,6 +97,8 @@ CaseSpec read_case(const rl_case* c)
     case RL_KERNEL_DRAM_COPY:
     case RL_KERNEL_L2_READ:
     case RL_KERNEL_LAUNCH:
+    case RL_KERNEL_ATTENTION:
+    case RL_KERNEL_FFN: s.kernel = static_cast<rl_kernel>(in.kernel); break;
     case RL_KERNEL_LAUNCH_CHAIN_EAGER:
     case RL_KERNEL_LAUNCH_CHAIN_GRAPH:
     case RL_KERNEL_RMSNORM:
@@ -120,6 +131,10 @@ CaseSpec read_case(const rl_case* c)
         checked_mul(checked_mul(static_cast<uint64_t>(s.n), static_cast<uint64_t>(s.k), "n * k"), 8, "B bytes");
         checked_mul(checked_mul(static_cast<uint64_t>(s.m), static_cast<uint64_t>(s.n), "m * n"), 8, "D bytes");
     }
+    if (s.kernel == RL_KERNEL_ATTENTION)
+        read_attention_fields(in, c->struct_size, s);
+    if (s.kernel == RL_KERNEL_FFN)
+        read_ffn_fields(in, s);
     if (s.is_launch_chain()) {
         s.m = in.m == 0 ? kDefaultChainLength : in.m;
         if (s.m < 1 || s.m > kMaxChainLength)

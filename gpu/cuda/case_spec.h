@@ -15,12 +15,17 @@ struct CaseSpec {
     // The product as the plugin runs it: D[m, n] = A[m, k] B[n, k]^T. A GEMV is m = rows of W, n = 1.
     int64_t m = 0, n = 0, k = 0;
     uint64_t bytes = 0;
+    // ABI 3: attention (Q, O [batch, heads, query_len, head_dim]; K, V [batch, kv_heads, kv_len, head_dim]) and
+    // the gate: FFN and ACTIVATION gated (SwiGLU), RMSNORM with the residual add fused. FFN uses m (tokens),
+    // k (hidden) and n (intermediate).
+    int64_t batch = 0, heads = 0, kv_heads = 0, query_len = 0, kv_len = 0, head_dim = 0, window = 0;
+    bool causal = false;
+    bool gated = false;
     double time_budget_s = 0.0;     // 0 in the case: 1 s
     int min_samples = 0;            // <= 0 in the case: 10 (or max_samples if lower)
     int max_samples = 0;            // <= 0 in the case: 10000
     double target_rel_spread = 0.0; // <= 0: no spread criterion
     uint64_t seed = 0;
-    bool gated = false;             // ACTIVATION: SiLU(gate)·up; RMSNORM: residual add fused
 
     bool is_gemm_like() const { return kernel == RL_KERNEL_GEMM || kernel == RL_KERNEL_GEMV; }
     // RMSNORM … EMBEDDING: the plugin's own kernels of a layer (layer_kernels.h); shapes in m, n, k.
@@ -35,6 +40,10 @@ struct CaseSpec {
 // Throws Error(RL_STATUS_INVALID_ARGUMENT) for a null or too-short struct, an unknown kernel, precision or cache
 // mode, a non-positive or overflowing shape, or bad sampling settings.
 CaseSpec read_case(const rl_case* c);
+
+// The attention and FFN fields of `in` into `s` (llm_case_spec.cpp); `host_case_size` is the host's struct_size.
+void read_attention_fields(const rl_case& in, uint32_t host_case_size, CaseSpec& s);
+void read_ffn_fields(const rl_case& in, CaseSpec& s);
 
 // Checked a * b for sizes [elements or bytes]; throws INVALID_ARGUMENT naming `what` on overflow.
 uint64_t checked_mul(uint64_t a, uint64_t b, const char* what);

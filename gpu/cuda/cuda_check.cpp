@@ -14,12 +14,12 @@ const char* short_path(const char* file)
     return file;
 }
 
-std::string where(const char* file, int line, const char* call)
+} // namespace
+
+std::string call_site(const char* file, int line, const char* call)
 {
     return std::string(short_path(file)) + ":" + std::to_string(line) + ": " + call + " failed: ";
 }
-
-} // namespace
 
 std::string cuda_error_text(cudaError_t error)
 {
@@ -35,13 +35,13 @@ void throw_cuda_error(const char* file, int line, const char* call, cudaError_t 
 {
     // An allocation that does not fit is "not now", not a broken device: the host may retry a smaller case.
     const rl_status status = error == cudaErrorMemoryAllocation ? RL_STATUS_SKIPPED : RL_STATUS_FAILED;
-    throw Error(status, where(file, line, call) + cuda_error_text(error));
+    throw Error(status, call_site(file, line, call) + cuda_error_text(error));
 }
 
 void throw_cublas_error(const char* file, int line, const char* call, cublasStatus_t status)
 {
     const rl_status rl = status == CUBLAS_STATUS_ALLOC_FAILED ? RL_STATUS_SKIPPED : RL_STATUS_FAILED;
-    throw Error(rl, where(file, line, call) + cublas_status_text(status));
+    throw Error(rl, call_site(file, line, call) + cublas_status_text(status));
 }
 
 } // namespace rl_cuda

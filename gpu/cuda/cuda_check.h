@@ -23,6 +23,8 @@ using Error = roofline::abi::StatusError;
 
 // "CUBLAS_STATUS_NOT_SUPPORTED (the functionality requested is not supported)"
 std::string cublas_status_text(cublasStatus_t status);
+// "gpu/cuda/x.cpp:12: cublasLtMatmul(...) failed: ", the start of every failed call's message.
+std::string call_site(const char* file, int line, const char* call);
 // "cudaErrorNoDevice (no CUDA-capable device is detected)"
 std::string cuda_error_text(cudaError_t error);
 

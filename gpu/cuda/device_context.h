@@ -17,6 +17,8 @@
 
 namespace rl_cuda {
 
+class CudnnHandle;
+
 struct DeviceProperties {
     std::string name;
     std::string pci_bus_id;
@@ -55,6 +57,8 @@ public:
     L2Flush& l2_flush();         // allocated on first cold case
     uint64_t l2_flush_bytes_pending() const { return flush_ ? 0 : 2 * props_.l2_bytes; }
     const NvmlDevice& nvml() const { return nvml_; }
+    // Created on first use (attention; defined in cudnn_backend.cpp); throws UNSUPPORTED where cuDNN is missing.
+    CudnnHandle& cudnn();
     uint64_t free_bytes() const;
 
 private:
@@ -73,6 +77,8 @@ private:
     std::unique_ptr<cublasLtContext, LtDeleter> lt_;
     std::unique_ptr<cublasContext, BlasDeleter> blas_;
     NvmlDevice nvml_;
+    // Last: it goes first, while the stream it works on still exists.
+    std::shared_ptr<CudnnHandle> cudnn_;
 };
 
 // "needs 1.5 GB (incl. 0.3 GB headroom), 0.9 GB free": why a case that does not fit now is SKIPPED.

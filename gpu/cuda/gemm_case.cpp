@@ -1,6 +1,7 @@
 #include "gemm_case.h"
 
 #include "candidate_race.h"
+#include "case_setup.h"
 #include "cuda_check.h"
 #include "gemm_select.h"
 #include "gemm_types.h"
@@ -16,7 +17,6 @@ namespace rl_cuda {
 namespace {
 
 constexpr int kMaxInputSets = 4; // rotated in cold mode
-constexpr int kWarmupRuns = 2;
 // UE4M3 and UE8M0 encodings of 1.0: block scales of one keep the reference a plain product.
 constexpr unsigned char kUe4m3One = 0x38;
 constexpr unsigned char kUe8m0One = 0x7F;
@@ -201,19 +201,10 @@ CaseResult run_gemm_case(DeviceContext& device, const CaseSpec& spec, const Stop
     result.add_note(checked.message);
 
     const auto timed = [&](int i) { launcher.run(operands(i)); };
-    for (int i = 0; i < kWarmupRuns; ++i) {
-        prepare(i);
-        timed(i);
-    }
-    device.synchronize();
-
     const SampleSettings settings = sample_settings(spec);
-    const SampleRun run = run_samples(device, settings, stop, prepare, timed);
+    const SampleRun run = warm_up_and_sample(device, settings, stop, prepare, timed);
     result.take_samples(run, settings);
-    result.add_note(cold ? "cold: L2 flushed (" + std::to_string(flush->bytes() >> 20) + " MiB " + flush->description()
-                               + ") before each sample, "
-                               + std::to_string(sets) + " rotating input set" + (sets > 1 ? "s" : "")
-                         : std::string("warm: same inputs every sample"));
+    result.add_note(cache_note(flush, sets));
     return result;
 }
 

@@ -1,11 +1,13 @@
 // The exported entry point and the ABI table. Every entry point catches everything: an rl_cuda::Error becomes its
 // status and message, anything else RL_STATUS_FAILED.
 
+#include "attention_case.h"
 #include "ceilings.h"
 #include "case_result.h"
 #include "case_spec.h"
 #include "cuda_check.h"
 #include "device_context.h"
+#include "ffn_case.h"
 #include "gemm_case.h"
 #include "layer_case.h"
 #include "nvml_clock.h"
@@ -129,7 +131,8 @@ rl_status describe(rl_device* device, rl_device_info* out_info)
         RL_CUBLAS_CALL(cublasGetProperty(MINOR_VERSION, &minor));
         RL_CUBLAS_CALL(cublasGetProperty(PATCH_LEVEL, &patch));
         copy_text(info.library_version, "cuBLAS " + std::to_string(major) + "." + std::to_string(minor) + "."
-                                            + std::to_string(patch) + ", cuBLASLt " + std::to_string(lt_version));
+                                            + std::to_string(patch) + ", cuBLASLt " + std::to_string(lt_version)
+                                            + ", " + rl_cuda::attention_library_version());
         write_struct(out_info, info);
         return RL_STATUS_OK;
     });
@@ -143,6 +146,8 @@ rl_status supports(rl_device* device, const rl_case* c, char* reason, size_t rea
             throw Error(RL_STATUS_INVALID_ARGUMENT, "device is NULL");
         const rl_cuda::CaseSpec spec = rl_cuda::read_case(c);
         device->context.make_current();
+        if (spec.kernel == RL_KERNEL_ATTENTION) return rl_cuda::attention_support(device->context, spec, text);
+        if (spec.kernel == RL_KERNEL_FFN) return rl_cuda::ffn_support(device->context, spec, text);
         return spec.is_gemm_like()      ? rl_cuda::gemm_support(device->context, spec, text)
                : spec.is_layer_kernel() ? rl_cuda::layer_support(device->context, spec, text)
                                         : rl_cuda::ceiling_support(device->context, spec, text);
@@ -176,9 +181,15 @@ rl_status run(rl_device* device, const rl_case* c, rl_stop_fn stop, void* stop_u
         const rl_cuda::CaseSpec spec = rl_cuda::read_case(c);
         device->context.make_current();
         const rl_cuda::StopPoll poll(stop, stop_user_data);
-        result = spec.is_gemm_like()      ? rl_cuda::run_gemm_case(device->context, spec, poll)
-                 : spec.is_layer_kernel() ? rl_cuda::run_layer_case(device->context, spec, poll)
-                                          : rl_cuda::run_ceiling_case(device->context, spec, poll);
+        if (spec.kernel == RL_KERNEL_ATTENTION)
+            result = rl_cuda::run_attention_case(device->context, spec, poll);
+        else if (spec.kernel == RL_KERNEL_FFN)
+            result = rl_cuda::run_ffn_case(device->context, spec, poll);
+        else if (spec.is_layer_kernel())
+            result = rl_cuda::run_layer_case(device->context, spec, poll);
+        else
+            result = spec.is_gemm_like() ? rl_cuda::run_gemm_case(device->context, spec, poll)
+                                         : rl_cuda::run_ceiling_case(device->context, spec, poll);
         return result.status;
     });
     if (!text.empty()) { // an exception ended the run: its status and message replace the partial result
@@ -203,6 +214,8 @@ rl_status run(rl_device* device, const rl_case* c, rl_stop_fn stop, void* stop_u
         r.tolerance = result.tolerance;
         copy_text(r.algorithm, result.algorithm);
         copy_text(r.message, result.message);
+        r.cudnn_version = result.cudnn_version;
+        r.engine_id = result.engine_id;
         copy_gemm_config(result.gemm, r);
         write_struct(out_result, r);
     }

@@ -101,14 +101,14 @@ std::string format_position(int64_t row, int64_t col)
     return "(" + std::to_string(row) + ", " + std::to_string(col) + ")";
 }
 
-std::string format_double(double value)
+} // namespace
+
+std::string format_3g(double value)
 {
     char text[32];
     std::snprintf(text, sizeof(text), "%.3g", value);
     return text;
 }
-
-} // namespace
 
 uint64_t CheckPlan::device_bytes() const
 {
@@ -216,8 +216,8 @@ CheckResult check_product(const void* a, const void* b, const void* d, const Pro
                      + (outputs == static_cast<uint64_t>(layout.m) * static_cast<uint64_t>(layout.n)
                             ? std::string("all")
                             : std::to_string(row_count) + " x " + std::to_string(col_count) + " grid")
-                     + ") against an FP64 reference: rel. error " + format_double(result.rel_error) + " (tolerance "
-                     + format_double(tolerance) + ")";
+                     + ") against an FP64 reference: rel. error " + format_3g(result.rel_error) + " (tolerance "
+                     + format_3g(tolerance) + ")";
     return result;
 }
 

@@ -39,6 +39,9 @@ CheckPlan plan_check(int64_t m, int64_t n, int64_t k);
 // this size reaches for INT32.
 void poison_output(void* d, ElemKind out, uint64_t bytes, cudaStream_t stream);
 
+// "0.0123": three significant digits, for the checks' messages.
+std::string format_3g(double value);
+
 CheckResult check_product(const void* a, const void* b, const void* d, const ProductLayout& layout,
                           const CheckPlan& plan, double tolerance, cudaStream_t stream);
 

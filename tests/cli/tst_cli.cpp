@@ -353,6 +353,29 @@ private Q_SLOTS:
             QVERIFY2(table.out.contains(QLatin1String(text)), text);
     }
 
+    // --tp 2: the all-reduces are kernels of their own kind, counted in the step and in the shares.
+    void testModelTensorParallel()
+    {
+        const Result r = runRoofline({"model", "--model", "llama-3.1-8b", "--hardware", "h200", "--tp", "2", "--batch", "8",
+                                      "--launch", "eager", "--json"});
+        QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+        const nlohmann::json j = parseJson(r.out);
+        QCOMPARE(j["tp"].get<int>(), 2);
+        QCOMPARE(j["launch"].get<std::string>(), std::string("eager"));
+        double sum = 0, allreduce = 0;
+        for (const auto& k : j["kernels"]) {
+            sum += k["total_us"].get<double>();
+            if (k["kernel_type"] == "allreduce")
+                allreduce += k["count"].get<double>();
+        }
+        QCOMPARE(allreduce, 65.0); // two a layer and one after the embedding
+        QVERIFY(std::abs(sum - j["decode"]["step_time_us"].get<double>()) < 1e-6 * sum);
+        QVERIFY(j["decode"]["shares"]["by_kind_us"]["allreduce"].get<double>() > 0);
+        const Result text = runRoofline({"model", "--model", "llama-3.1-8b", "--hardware", "h200", "--tp", "2"});
+        QVERIFY2(text.exitCode == 0 && text.out.contains("attn_allreduce") && text.out.contains("allreduce "),
+                 qPrintable(describe(text)));
+    }
+
     void testModelSweep()
     {
         const Result r = runRoofline({"model", "--model", "gpt-oss-20b", "--hardware", "b10", "--batch", "1,8,32", "--json"});
@@ -374,7 +397,11 @@ private Q_SLOTS:
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("message");
         const QStringList base{"model", "--model", "llama-3.1-8b", "--hardware", "h100_sxm"};
-        QTest::newRow("tp") << (base + QStringList{"--tp", "2"}) << "field '--tp': tensor parallelism";
+        QTest::newRow("tp without links") << QStringList{"model", "--model", "llama-3.1-8b", "--hardware", "rtx_5090", "--tp", "2"}
+                                          << "preset rtx_5090: field 'link_bandwidth_gb_s': --tp 2 needs the link";
+        QTest::newRow("tp not splitting") << (base + QStringList{"--tp", "3"}) << "field 'tp': num_attention_heads (32)";
+        QTest::newRow("launch") << (base + QStringList{"--launch", "lazy"}) << "field '--launch': expects eager or graph";
+        QTest::newRow("launch gap") << (base + QStringList{"--launch-gap-us", "-1"}) << "field '--launch-gap-us'";
         QTest::newRow("weights") << (base + QStringList{"--weights", "Q9_K"}) << "field 'weights': unknown format 'Q9_K'";
         QTest::newRow("batch") << (base + QStringList{"--batch", "0"}) << "field '--batch'";
         QTest::newRow("phase") << (base + QStringList{"--phase", "train"}) << "field '--phase'";

@@ -21,6 +21,8 @@ struct Expectation {
     bool verified = true;
     int min_samples = 1;
     const char* message_contains = nullptr;
+    // UNSUPPORTED with this in the message is as expected too (attention without cuDNN on this machine).
+    const char* unsupported_if = nullptr;
 };
 
 struct Row {
@@ -58,6 +60,16 @@ std::string shape_label(const rl_case& c)
     else if (c.kernel == RL_KERNEL_GEMV)
         std::snprintf(text, sizeof(text), "GEMV %lldx%lld %s %s", static_cast<long long>(c.n),
                       static_cast<long long>(c.k), precision_label(c.precision), cache);
+    else if (c.kernel == RL_KERNEL_ATTENTION)
+        std::snprintf(text, sizeof(text), "attn b%lld h%lld/%lld q%lld kv%lld d%lld%s %s %s",
+                      static_cast<long long>(c.batch), static_cast<long long>(c.heads),
+                      static_cast<long long>(c.kv_heads), static_cast<long long>(c.query_len),
+                      static_cast<long long>(c.kv_len), static_cast<long long>(c.head_dim), c.causal ? " causal" : "",
+                      precision_label(c.precision), cache);
+    else if (c.kernel == RL_KERNEL_FFN)
+        std::snprintf(text, sizeof(text), "FFN %s %lldx%lldx%lld %s %s", c.gated ? "gated" : "plain",
+                      static_cast<long long>(c.m), static_cast<long long>(c.k), static_cast<long long>(c.n),
+                      precision_label(c.precision), cache);
     else if (c.kernel >= RL_KERNEL_RMSNORM && c.kernel <= RL_KERNEL_EMBEDDING) {
         static const char* kinds[] = {"RMSNorm", "RoPE", "residual", "activation", "top-k", "embedding"};
         std::snprintf(text, sizeof(text), "%s%s %lldx%lldx%lld %s %s", kinds[c.kernel - RL_KERNEL_RMSNORM],
@@ -74,6 +86,55 @@ std::string shape_label(const rl_case& c)
         std::snprintf(text, sizeof(text), "%s %.1f MB %s", kind, static_cast<double>(c.bytes) / 1e6, cache);
     }
     return text;
+}
+
+// Attention and FFN: decode and prefill shapes of real models (Llama 3 8B/70B heads, Gemma's d256), BHSD.
+void add_llm_rows(std::vector<Row>& rows, bool quick)
+{
+    Expectation attention;
+    attention.min_samples = quick ? 1 : 10;
+    attention.unsupported_if = "cuDNN not found";
+    Expectation version_dependent = attention; // d256 and windows: OK, or UNSUPPORTED by the cuDNN version
+    version_dependent.status = -1;
+    Expectation ffn;
+    ffn.min_samples = quick ? 1 : 10;
+    const auto attn = [](rl_precision p, AttentionDims d, rl_cache_mode cache = RL_CACHE_COLD) {
+        return make_attention(p, d, cache);
+    };
+    if (quick) {
+        rows.push_back({"", attn(RL_PRECISION_BF16, {2, 8, 2, 1, 512, 128, true}), attention});
+        rows.push_back({"", attn(RL_PRECISION_FP16, {1, 4, 4, 128, 128, 64, true}), attention});
+        rows.push_back({"", attn(RL_PRECISION_BF16, {1, 4, 2, 64, 320, 128, true}, RL_CACHE_WARM), attention});
+        rows.push_back({"", attn(RL_PRECISION_BF16, {1, 4, 4, 96, 96, 64, false}), attention});
+        rows.push_back({"window 32", attn(RL_PRECISION_BF16, {1, 4, 2, 128, 128, 64, true, 32}), version_dependent});
+        rows.push_back({"", make_ffn(RL_PRECISION_BF16, 16, 256, 1024, true), ffn});
+        rows.push_back({"", make_ffn(RL_PRECISION_FP16, 32, 256, 512, false, RL_CACHE_WARM), ffn});
+        rows.push_back({"", make_ffn(RL_PRECISION_FP32, 5, 128, 100, true), ffn});
+        rows.push_back({"attn bad heads", attn(RL_PRECISION_BF16, {1, 6, 4, 1, 64, 64, false}),
+                        Expectation{RL_STATUS_INVALID_ARGUMENT, false, 0, "kv_heads"}});
+        return;
+    }
+    for (rl_precision p : {RL_PRECISION_BF16, RL_PRECISION_FP16}) {
+        rows.push_back({"", attn(p, {1, 32, 8, 1, 8192, 128, true}), attention});
+        rows.push_back({"", attn(p, {64, 32, 8, 1, 4096, 128, true}), attention});
+        rows.push_back({"", attn(p, {1, 32, 8, 4096, 4096, 128, true}), attention});
+        rows.push_back({"", attn(p, {4, 64, 8, 1024, 1024, 128, true}), attention});
+        rows.push_back({"", attn(p, {1, 16, 16, 2048, 2048, 64, true}), attention});
+    }
+    rows.push_back({"", attn(RL_PRECISION_BF16, {1, 32, 8, 512, 8192, 128, true}), attention});
+    rows.push_back({"", attn(RL_PRECISION_BF16, {16, 32, 8, 1, 4096, 128, true}, RL_CACHE_WARM), attention});
+    rows.push_back({"", attn(RL_PRECISION_BF16, {8, 16, 8, 1, 4096, 256, false}), version_dependent});
+    rows.push_back({"", attn(RL_PRECISION_BF16, {1, 16, 8, 2048, 2048, 256, true}), version_dependent});
+    rows.push_back(
+        {"window 4096", attn(RL_PRECISION_BF16, {1, 32, 8, 8192, 8192, 128, true, 4096}), version_dependent});
+    rows.push_back({"", attn(RL_PRECISION_FP8_E4M3, {1, 32, 8, 1, 4096, 128, true}),
+                    Expectation{RL_STATUS_UNSUPPORTED, false, 0, "FP8"}});
+    for (int64_t tokens : {1, 16, 256, 4096}) {
+        rows.push_back({"", make_ffn(RL_PRECISION_BF16, tokens, 4096, 14336, true), ffn});
+        rows.push_back({"", make_ffn(RL_PRECISION_FP16, tokens, 4096, 14336, true), ffn});
+    }
+    rows.push_back({"", make_ffn(RL_PRECISION_BF16, 512, 4096, 14336, true, RL_CACHE_WARM), ffn});
+    rows.push_back({"", make_ffn(RL_PRECISION_BF16, 512, 4096, 16384, false), ffn});
 }
 
 // The elementwise kinds of a layer at Llama-3.1-8B widths over `tokens` tokens (an embedding table of `vocab` rows),
@@ -170,6 +231,7 @@ std::vector<Row> full_plan(int cc, uint64_t l2_bytes)
     rows.push_back({"", make_ceiling(RL_KERNEL_LAUNCH, 0, RL_CACHE_WARM), launch});
     rows.push_back({"L2 read too big", make_ceiling(RL_KERNEL_L2_READ, 4 * l2_bytes),
                     Expectation{RL_STATUS_INVALID_ARGUMENT, false, 0, nullptr}});
+    add_llm_rows(rows, false);
     add_layer_rows(rows, 4096, 128256, ceiling);
     return rows;
 }
@@ -190,6 +252,7 @@ std::vector<Row> quick_plan(uint64_t l2_bytes)
     rows.push_back({"", make_ceiling(RL_KERNEL_DRAM_COPY, 64ull << 20), ok});
     rows.push_back({"", make_ceiling(RL_KERNEL_L2_READ, l2_bytes / 2, RL_CACHE_WARM), ok});
     rows.push_back({"", make_ceiling(RL_KERNEL_LAUNCH, 0, RL_CACHE_WARM), Expectation{RL_STATUS_OK, false, 1, nullptr}});
+    add_llm_rows(rows, true);
     add_layer_rows(rows, 16, 1000, ok);
     for (Row& r : rows) {
         r.c.min_samples = 2;
@@ -201,6 +264,8 @@ std::vector<Row> quick_plan(uint64_t l2_bytes)
 bool meets(const Row& row, const rl_result& r, std::string& why)
 {
     const Expectation& e = row.expect;
+    if (e.unsupported_if && r.status == RL_STATUS_UNSUPPORTED && std::strstr(r.message, e.unsupported_if))
+        return true;
     if (e.status >= 0 && r.status != e.status) {
         why = std::string("expected ") + status_name(e.status);
         return false;
@@ -275,13 +340,16 @@ int main(int argc, char** argv)
         std::string why;
         const bool good = meets(row, r, why);
         failures += good ? 0 : 1;
-        const bool gemm = row.c.kernel == RL_KERNEL_GEMM || row.c.kernel == RL_KERNEL_GEMV;
+        const bool gemm = row.c.kernel == RL_KERNEL_GEMM || row.c.kernel == RL_KERNEL_GEMV
+                          || row.c.kernel == RL_KERNEL_ATTENTION || row.c.kernel == RL_KERNEL_FFN;
         const double rate = gemm ? tflops(row.c, r) : gb_per_s(r);
         std::string label = row.label.empty() ? shape_label(row.c) : row.label + ": " + shape_label(row.c);
         std::printf("%-36s %-16s %5d %11.2f %11.2f %11.2f %10.1f%s %9.2e %6.0f %s\n", label.c_str(),
                     (std::string(status_name(r.status)) + (r.throttled ? "*" : "")).c_str(), r.samples,
                     r.median_time_us, r.min_time_us, r.max_time_us, rate, gemm ? "T" : "G", r.max_rel_error,
                     r.sm_clock_mhz, r.algorithm);
+        if (row.c.kernel == RL_KERNEL_ATTENTION && r.cudnn_version > 0)
+            std::printf("    cudnn_version %d, engine_id %lld\n", r.cudnn_version, static_cast<long long>(r.engine_id));
         std::printf("    %s%s%s\n", good ? "" : "EXPECTATION FAILED: ", good ? "" : (why + " -- ").c_str(), r.message);
         std::fflush(stdout);
     }

@@ -81,6 +81,39 @@ inline rl_case make_ceiling(rl_kernel kernel, uint64_t bytes, rl_cache_mode cach
     return roofline::abi::make_case(kernel, RL_PRECISION_FP32, {.bytes = bytes}, cache, kTestSampling);
 }
 
+// Attention, BHSD: Q, O [batch, heads, query_len, head_dim]; K, V [batch, kv_heads, kv_len, head_dim].
+struct AttentionDims {
+    int64_t batch = 1, heads = 1, kv_heads = 1, query_len = 1, kv_len = 1, head_dim = 128;
+    bool causal = false;
+    int64_t window = 0; // sliding window [keys]; 0: none
+};
+
+inline rl_case make_attention(rl_precision precision, AttentionDims d, rl_cache_mode cache = RL_CACHE_COLD)
+{
+    roofline::abi::CaseShape shape;
+    shape.batch = d.batch;
+    shape.heads = d.heads;
+    shape.kv_heads = d.kv_heads;
+    shape.query_len = d.query_len;
+    shape.kv_len = d.kv_len;
+    shape.head_dim = d.head_dim;
+    shape.causal = d.causal;
+    shape.window = d.window;
+    return roofline::abi::make_case(RL_KERNEL_ATTENTION, precision, shape, cache, kTestSampling);
+}
+
+// A transformer MLP on `tokens` tokens, hidden size `hidden`, intermediate size `intermediate`.
+inline rl_case make_ffn(rl_precision precision, int64_t tokens, int64_t hidden, int64_t intermediate, bool gated,
+                        rl_cache_mode cache = RL_CACHE_COLD)
+{
+    roofline::abi::CaseShape shape;
+    shape.m = tokens;
+    shape.k = hidden;
+    shape.n = intermediate;
+    shape.gated = gated;
+    return roofline::abi::make_case(RL_KERNEL_FFN, precision, shape, cache, kTestSampling);
+}
+
 inline rl_result empty_result()
 {
     rl_result r{};
@@ -88,9 +121,19 @@ inline rl_result empty_result()
     return r;
 }
 
-// 2 m n k for a GEMM, 2 n k for a GEMV [FLOP].
+// 2 m n k for a GEMM, 2 n k for a GEMV; attention's two products (4 b h q kv d, about half of the pairs when
+// causal); the FFN's GEMMs [FLOP].
 inline double flops(const rl_case& c)
 {
+    if (c.kernel == RL_KERNEL_ATTENTION) {
+        const auto q = static_cast<double>(c.query_len), kv = static_cast<double>(c.kv_len);
+        const double pairs = c.causal && c.query_len > 1 ? q * (kv - 0.5 * q) : q * kv;
+        return 4.0 * static_cast<double>(c.batch) * static_cast<double>(c.heads) * pairs
+               * static_cast<double>(c.head_dim);
+    }
+    if (c.kernel == RL_KERNEL_FFN)
+        return 2.0 * static_cast<double>(c.m) * static_cast<double>(c.k) * static_cast<double>(c.n)
+               * (c.gated ? 3.0 : 2.0);
     const double rows = c.kernel == RL_KERNEL_GEMV ? 1.0 : static_cast<double>(c.m);
     return 2.0 * rows * static_cast<double>(c.n) * static_cast<double>(c.k);
 }

@@ -11,6 +11,17 @@ export PATH=/usr/local/cuda/bin:$PATH
 PLUGIN=$BUILD/lib/roofline-lab/libroofline_cuda.so
 status=0
 
+# cuDNN (attention) from the nvidia-cudnn pip wheel where the system has none: its headers for the build, its
+# library for the plugin's dlopen (the plugin also looks in the usual wheel folders itself).
+CUDNN_WHEEL=$(python3 -c 'import nvidia.cudnn as m; print(list(m.__path__)[0])' 2>/dev/null)
+CUDNN_CMAKE=
+if [ -n "$CUDNN_WHEEL" ] && [ -f "$CUDNN_WHEEL/include/cudnn_graph.h" ]; then
+    CUDNN_CMAKE="-DROOFLINE_CUDNN_INCLUDE_DIR=$CUDNN_WHEEL/include"
+fi
+if [ -z "${ROOFLINE_CUDNN_LIBRARY:-}" ] && ! ldconfig -p 2>/dev/null | grep -q 'libcudnn.so.9 '; then
+    [ -n "$CUDNN_WHEEL" ] && [ -f "$CUDNN_WHEEL/lib/libcudnn.so.9" ] && export ROOFLINE_CUDNN_LIBRARY=$CUDNN_WHEEL/lib/libcudnn.so.9
+fi
+
 run_step() {
     case $1 in
     env)
@@ -18,14 +29,17 @@ run_step() {
           nvcc --version | tail -2; cmake --version | head -1; ninja --version
           echo "Qt6 cmake dirs: $(ls /usr/lib/x86_64-linux-gnu/cmake 2>/dev/null | grep -ci qt6)"
           echo "nlohmann: $(ls -d /usr/include/nlohmann /usr/local/include/nlohmann 2>/dev/null)"
-          echo "tools: $(command -v cuobjdump compute-sanitizer | tr '\n' ' ')"; nproc; } > "$OUT/env.txt" 2>&1
+          echo "tools: $(command -v cuobjdump compute-sanitizer | tr '\n' ' ')"; nproc
+          echo "cuDNN: system $(ldconfig -p 2>/dev/null | grep -c 'libcudnn.so.9 ') wheel ${CUDNN_WHEEL:-none}" \
+               "ROOFLINE_CUDNN_LIBRARY=${ROOFLINE_CUDNN_LIBRARY:-}"; } > "$OUT/env.txt" 2>&1
         cat "$OUT/env.txt" ;;
     build)
         local archs=$ARCHS
         [ "$archs" = all ] && archs="80-real;86-real;89-real;90-real;100-real;120-real;121"
-        { cmake -S gpu/cuda -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release "-DROOFLINE_CUDA_ARCHITECTURES=$archs" &&
+        { cmake -S gpu/cuda -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release "-DROOFLINE_CUDA_ARCHITECTURES=$archs" \
+              ${CUDNN_CMAKE:+"$CUDNN_CMAKE"} &&
           time ninja -C "$BUILD"; } > "$OUT/build.log" 2>&1 || { tail -40 "$OUT/build.log"; return 1; }
-        grep -iE "warning|error" "$OUT/build.log" | head -20; echo "built for $archs" ;;
+        grep -iE "warning|error|cuDNN" "$OUT/build.log" | head -20; echo "built for $archs" ;;
     check)
         "$BUILD/bin/cuda_plugin_check" > "$OUT/check.txt" 2>&1; local rc=$?
         cat "$OUT/check.txt"; return $rc ;;
@@ -46,7 +60,7 @@ run_step() {
             echo "no Qt 6 here: tst_cuda_plugin not built"; return 0
         fi
         { cmake -S . -B /tmp/rl-full -G Ninja -DROOFLINE_BUILD_APP=OFF -DCMAKE_BUILD_TYPE=Release \
-              -DROOFLINE_CUDA_ARCHITECTURES=90 && ninja -C /tmp/rl-full tst_cuda_plugin; } > "$OUT/qt-build.log" 2>&1 ||
+              -DROOFLINE_CUDA_ARCHITECTURES=90 ${CUDNN_CMAKE:+"$CUDNN_CMAKE"} && ninja -C /tmp/rl-full tst_cuda_plugin; } > "$OUT/qt-build.log" 2>&1 ||
             { tail -20 "$OUT/qt-build.log"; return 1; }
         /tmp/rl-full/bin/tst_cuda_plugin > "$OUT/tst_cuda_plugin.txt" 2>&1; local rc=$?
         grep -E "^(FAIL|QINFO|Totals)" "$OUT/tst_cuda_plugin.txt"; return $rc ;;

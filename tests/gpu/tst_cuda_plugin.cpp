@@ -18,6 +18,7 @@ using namespace rl_test;
 
 Q_DECLARE_METATYPE(rl_kernel)
 Q_DECLARE_METATYPE(rl_precision)
+Q_DECLARE_METATYPE(rl_test::AttentionDims)
 
 namespace {
 
@@ -35,6 +36,21 @@ int stop_after(void* user)
 QString text(const char* s)
 {
     return QString::fromUtf8(s);
+}
+
+// Empty where `r` is a verified, sampled run; else what is wrong with it (and the plugin's message).
+QString timed_problem(const rl_result& r)
+{
+    const auto problem = [&](const char* what) { return QString::fromUtf8(what) + ": " + text(r.message); };
+    if (r.status != RL_STATUS_OK)
+        return problem(status_name(r.status));
+    if (r.verified != 1 || !(r.max_rel_error <= r.tolerance))
+        return problem("not verified");
+    if (r.samples < 10)
+        return problem("fewer than 10 samples");
+    if (!(r.min_time_us > 0.0 && r.min_time_us <= r.median_time_us && r.median_time_us <= r.max_time_us))
+        return problem("median outside (0, min..max]");
+    return {};
 }
 
 } // namespace
@@ -74,6 +90,14 @@ private slots:
     void testLayerKernelRefusals();
     void testLaunchChains();
     void testCoreDevice();
+    void testAttention_data();
+    void testAttention();
+    void testAttentionInvalid_data();
+    void testAttentionInvalid();
+    void testAttentionFromOlderHost();
+    void testAttentionWindow();
+    void testFfn_data();
+    void testFfn();
 
 private:
     rl_result run(const rl_case& c, rl_stop_fn stop = nullptr, void* user = nullptr);
@@ -600,6 +624,151 @@ void TestCudaPlugin::testCoreDevice()
     QVERIFY(device->supports(c).ok());
     const rl_result r = device->run(c, [] { return false; });
     QVERIFY2(r.status == RL_STATUS_OK && r.verified, r.message);
+}
+
+void TestCudaPlugin::testAttention_data()
+{
+    QTest::addColumn<int>("precision");
+    QTest::addColumn<AttentionDims>("dims"); // batch, heads, kv_heads, query_len, kv_len, head_dim, causal
+    QTest::addColumn<int>("cache");
+    const auto row = [](const char* name, rl_precision p, AttentionDims d, rl_cache_mode cache) {
+        QTest::newRow(name) << int(p) << d << int(cache);
+    };
+    // Decode: one query per sequence over a KV cache (Llama 3 8B heads: 32 query, 8 KV, d 128).
+    row("decode GQA b8 kv4096 d128 BF16 cold", RL_PRECISION_BF16, {8, 32, 8, 1, 4096, 128, true}, RL_CACHE_COLD);
+    row("decode MHA b4 kv2048 d64 FP16 warm", RL_PRECISION_FP16, {4, 16, 16, 1, 2048, 64, false}, RL_CACHE_WARM);
+    // Causal prefill, grouped-query heads.
+    row("prefill causal GQA b1 q1024 d128 BF16 cold", RL_PRECISION_BF16, {1, 32, 8, 1024, 1024, 128, true},
+        RL_CACHE_COLD);
+    row("prefill causal b2 q512 d64 FP16 cold", RL_PRECISION_FP16, {2, 16, 4, 512, 512, 64, true}, RL_CACHE_COLD);
+    // A chunk of prefill after cached keys: the mask's diagonal ends at the last key.
+    row("chunked causal q256 kv1280 d128 BF16 warm", RL_PRECISION_BF16, {1, 8, 2, 256, 1280, 128, true},
+        RL_CACHE_WARM);
+    row("prefill non-causal q384 d128 BF16", RL_PRECISION_BF16, {2, 8, 8, 384, 384, 128, false}, RL_CACHE_COLD);
+    // Head dim 256 (Gemma): where the cuDNN version takes it.
+    row("decode d256 BF16", RL_PRECISION_BF16, {2, 8, 4, 1, 1024, 256, false}, RL_CACHE_COLD);
+}
+
+void TestCudaPlugin::testAttention()
+{
+    REQUIRE_DEVICE();
+    QFETCH(int, precision);
+    QFETCH(AttentionDims, dims);
+    QFETCH(int, cache);
+    const rl_case c = make_attention(static_cast<rl_precision>(precision), dims, static_cast<rl_cache_mode>(cache));
+    const rl_result r = run(c);
+    if (r.status == RL_STATUS_UNSUPPORTED && std::strstr(r.message, "cuDNN not found"))
+        QSKIP(r.message);
+    if (r.status == RL_STATUS_UNSUPPORTED && dims.head_dim > 128 && std::strstr(r.message, "unsupported by cuDNN")) {
+        QCOMPARE(r.samples, 0);
+        QSKIP(r.message);
+    }
+    const QString problem = timed_problem(r);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    QVERIFY(r.tolerance > 0.0);
+    QVERIFY2(r.cudnn_version >= 90000 && r.cudnn_version < 100000, qPrintable(QString::number(r.cudnn_version)));
+    QVERIFY(r.engine_id >= 0);
+    QVERIFY2(std::strstr(r.algorithm, "cuDNN 9.") && std::strstr(r.algorithm, "; engine "), r.algorithm);
+    QVERIFY2(std::strstr(r.message, "cuBLAS FP32 reference") != nullptr, r.message);
+    qInfo("%9.2f us %7.1f TFLOPS err %.2e (tol %.0e) cuDNN %d engine %lld | %s", r.median_time_us, tflops(c, r),
+          r.max_rel_error, r.tolerance, r.cudnn_version, static_cast<long long>(r.engine_id), r.algorithm);
+}
+
+void TestCudaPlugin::testAttentionInvalid_data()
+{
+    QTest::addColumn<AttentionDims>("dims");
+    QTest::addColumn<QString>("field"); // the field the message must name
+    const auto row = [](const char* name, AttentionDims d, const char* field) {
+        QTest::newRow(name) << d << QString::fromUtf8(field);
+    };
+    row("heads not a multiple of kv_heads", {1, 32, 5, 1, 64, 128, false}, "kv_heads");
+    row("kv_heads above heads", {1, 8, 16, 1, 64, 128, false}, "kv_heads");
+    row("zero head_dim", {1, 8, 8, 1, 64, 0, false}, "head_dim");
+    row("zero kv_len", {1, 8, 8, 1, 0, 64, false}, "kv_len");
+    row("zero batch", {0, 8, 8, 1, 64, 64, false}, "batch");
+    row("causal with more queries than keys", {1, 8, 8, 128, 64, 64, true}, "query_len");
+    row("negative window", {1, 8, 8, 64, 64, 64, true, -1}, "window");
+}
+
+void TestCudaPlugin::testAttentionInvalid()
+{
+    REQUIRE_DEVICE();
+    QFETCH(AttentionDims, dims);
+    QFETCH(QString, field);
+    const rl_case c = make_attention(RL_PRECISION_BF16, dims);
+    char why[512] = {};
+    QCOMPARE(api_->supports(device_, &c, why, sizeof(why)), RL_STATUS_INVALID_ARGUMENT);
+    const rl_result r = run(c);
+    QCOMPARE(r.status, RL_STATUS_INVALID_ARGUMENT);
+    QVERIFY2(text(r.message).contains(field), r.message);
+    QCOMPARE(r.samples, 0);
+}
+
+void TestCudaPlugin::testAttentionFromOlderHost()
+{
+    REQUIRE_DEVICE();
+    // An ABI 2 host's rl_case ends before the attention fields: the kind alone is not enough to run.
+    rl_case c = make_attention(RL_PRECISION_BF16, {1, 8, 8, 1, 256, 128, false});
+    c.struct_size = static_cast<uint32_t>(roofline::abi::kCaseSizeV1);
+    const rl_result r = run(c);
+    QCOMPARE(r.status, RL_STATUS_INVALID_ARGUMENT);
+    QVERIFY2(std::strstr(r.message, "ABI 3") != nullptr, r.message);
+}
+
+void TestCudaPlugin::testAttentionWindow()
+{
+    REQUIRE_DEVICE();
+    // Mistral-style sliding window: causal prefill where each query sees its last 256 keys only.
+    const rl_case c = make_attention(RL_PRECISION_BF16, {1, 8, 2, 1024, 1024, 128, true, 256});
+    const rl_result r = run(c);
+    if (r.status == RL_STATUS_UNSUPPORTED
+        && (std::strstr(r.message, "cuDNN not found") || std::strstr(r.message, "unsupported by cuDNN")))
+        QSKIP(r.message);
+    const QString problem = timed_problem(r);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    QVERIFY2(std::strstr(r.algorithm, "window 256") != nullptr, r.algorithm);
+    qInfo("%9.2f us | %s", r.median_time_us, r.algorithm);
+}
+
+void TestCudaPlugin::testFfn_data()
+{
+    QTest::addColumn<int>("precision");
+    QTest::addColumn<qint64>("tokens");
+    QTest::addColumn<qint64>("hidden");
+    QTest::addColumn<qint64>("intermediate");
+    QTest::addColumn<bool>("gated");
+    QTest::addColumn<int>("cache");
+    QTest::newRow("gated decode 8 tokens 4096x14336 BF16 cold")
+        << int(RL_PRECISION_BF16) << qint64(8) << qint64(4096) << qint64(14336) << true << int(RL_CACHE_COLD);
+    QTest::newRow("gated prefill 512 tokens 2048x8192 FP16 cold")
+        << int(RL_PRECISION_FP16) << qint64(512) << qint64(2048) << qint64(8192) << true << int(RL_CACHE_COLD);
+    QTest::newRow("plain 256 tokens 1024x4096 BF16 warm")
+        << int(RL_PRECISION_BF16) << qint64(256) << qint64(1024) << qint64(4096) << false << int(RL_CACHE_WARM);
+    QTest::newRow("gated odd width 33 tokens 512x1000 FP32")
+        << int(RL_PRECISION_FP32) << qint64(33) << qint64(512) << qint64(1000) << true << int(RL_CACHE_COLD);
+}
+
+void TestCudaPlugin::testFfn()
+{
+    REQUIRE_DEVICE();
+    QFETCH(int, precision);
+    QFETCH(qint64, tokens);
+    QFETCH(qint64, hidden);
+    QFETCH(qint64, intermediate);
+    QFETCH(bool, gated);
+    QFETCH(int, cache);
+    const rl_case c = make_ffn(static_cast<rl_precision>(precision), tokens, hidden, intermediate, gated,
+                               static_cast<rl_cache_mode>(cache));
+    const rl_result r = run(c);
+    const QString problem = timed_problem(r);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    for (const char* part : gated ? std::vector<const char*>{"gate_up ", "silu_mul ", "down "}
+                                  : std::vector<const char*>{"up ", "gelu ", "down "})
+        QVERIFY2(std::strstr(r.message, part) != nullptr, r.message);
+    QVERIFY2(std::strstr(r.message, "parts alone") != nullptr, r.message);
+    QCOMPARE(r.cudnn_version, 0);
+    qInfo("%9.2f us %7.1f TFLOPS err %.2e (tol %.0e) | %s | %s", r.median_time_us, tflops(c, r), r.max_rel_error,
+          r.tolerance, r.algorithm, r.message);
 }
 
 QTEST_GUILESS_MAIN(TestCudaPlugin)

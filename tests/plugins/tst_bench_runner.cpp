@@ -448,11 +448,15 @@ private Q_SLOTS:
                                        << QStringList{"row 0", "field 'shape'", "missing"};
         QTest::newRow("missing precision") << R"({"cases": [{"kernel_type": "gemv", "shape": [1, 2]}]})"
                                            << QStringList{"row 0", "field 'precision'", "missing"};
-        QTest::newRow("attention in row 1") << R"({"cases": [{"kernel_type": "gemv", "shape": [8, 8], "precision": "FP32"},
-            {"kernel_type": "attention", "shape": [1, 2, 2, 4, 4, 8], "precision": "FP16"}]})"
-                                            << QStringList{"row 1", "field 'kernel_type'", "gemv and gemm"};
+        QTest::newRow("rmsnorm in row 1") << R"({"cases": [{"kernel_type": "gemv", "shape": [8, 8], "precision": "FP32"},
+            {"kernel_type": "rmsnorm", "shape": [4, 4096], "precision": "FP16"}]})"
+                                          << QStringList{"row 1", "field 'kernel_type'", "gemv, gemm, attention and ffn"};
         QTest::newRow("unknown kernel") << R"({"cases": [{"kernel_type": "conv", "shape": [1, 2], "precision": "FP32"}]})"
-                                        << QStringList{"row 0", "'conv'", "gemv and gemm"};
+                                        << QStringList{"row 0", "'conv'", "gemv, gemm, attention and ffn"};
+        QTest::newRow("window 0") << R"({"cases": [{"kernel_type": "attention", "shape": [1, 2, 2, 4, 4, 8], "window": 0,
+            "precision": "FP16"}]})" << QStringList{"row 0", "field 'window'", "greater than 0"};
+        QTest::newRow("case cache_mode hot") << R"({"cases": [{"kernel_type": "gemv", "shape": [8, 8], "precision": "FP32",
+            "cache_mode": "hot"}]})" << QStringList{"row 0", "field 'cache_mode'", "\"hot\""};
         QTest::newRow("unknown precision") << R"({"cases": [{"kernel_type": "gemv", "shape": [1, 2], "precision": "FP17"}]})"
                                            << QStringList{"row 0", "field 'precision'", "unknown precision 'FP17'", "FP16"};
         QTest::newRow("gemm with 2 dims") << R"({"cases": [{"kernel_type": "gemm", "shape": [1, 2], "precision": "FP32"}]})"
@@ -487,16 +491,16 @@ private Q_SLOTS:
                                                 << QStringList{"field 'precisions[1]'", "expected a string"};
         QTest::newRow("kernels not a list") << R"({"shapes": {"gemv": [[64, 64]]}, "precisions": ["FP32"], "kernels": "gemv"})"
                                             << QStringList{"field 'kernels'", "list"};
-        QTest::newRow("kernels ffn") << R"({"shapes": {"gemv": [[64, 64]]}, "precisions": ["FP32"], "kernels": ["ffn"]})"
-                                     << QStringList{"field 'kernels[0]'", "gemv and gemm"};
+        QTest::newRow("kernels rope") << R"({"shapes": {"gemv": [[64, 64]]}, "precisions": ["FP32"], "kernels": ["rope"]})"
+                                      << QStringList{"field 'kernels[0]'", "gemv, gemm, attention and ffn"};
         QTest::newRow("gemv shape of 3") << R"({"shapes": {"gemv": [[64, 64, 64]]}, "precisions": ["FP32"]})"
                                          << QStringList{"field 'shapes.gemv[0]'", "expected 2 dimensions"};
         QTest::newRow("shape list flat") << R"({"shapes": {"gemv": [64, 64]}, "precisions": ["FP32"]})"
                                          << QStringList{"field 'shapes.gemv[0]'", "expected a list of dimensions"};
         QTest::newRow("shapes.gemv an object") << R"({"shapes": {"gemv": {}}, "precisions": ["FP32"]})"
                                                << QStringList{"field 'shapes.gemv'", "expected a list of shapes"};
-        QTest::newRow("shapes.attention") << R"({"shapes": {"attention": [[1, 2, 2, 4, 4, 8]]}, "precisions": ["FP32"]})"
-                                          << QStringList{"field 'shapes.attention'", "gemv and gemm"};
+        QTest::newRow("shapes.residual") << R"({"shapes": {"residual": [[4096]]}, "precisions": ["FP32"]})"
+                                         << QStringList{"field 'shapes.residual'", "gemv, gemm, attention and ffn"};
         QTest::newRow("no precisions") << R"({"shapes": {"gemv": [[64, 64]]}, "precisions": []})" << QStringList{"no cases"};
     }
 

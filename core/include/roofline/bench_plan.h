@@ -14,8 +14,11 @@
 namespace roofline {
 
 struct BenchCase {
-    KernelShape shape;  // GemvShape or GemmShape: the plugins run those two (see PlanKernels)
+    KernelShape shape;  // GEMV, GEMM, attention or FFN: the kinds the plugins run (see PlanKernels)
     Precision precision = Precision::FP16;
+    std::optional<CacheMode> cache = std::nullopt; // this case's, where it differs from the plan's cache_mode
+
+    bool operator==(const BenchCase&) const = default;
 };
 
 struct BenchPlan {
@@ -27,6 +30,8 @@ struct BenchPlan {
     int max_samples = 2000;
     double target_rel_spread = 0.01;     // stop early once stdev / median <= this
     uint64_t seed = 20261124;
+
+    CacheMode cache_of(const BenchCase& c) const { return c.cache.value_or(cache_mode); }
 };
 
 // The plan's export shapes and precisions: GEMV 4096x4096 and 8192x8192, GEMM 4096^3 and 8192^3, in
@@ -36,8 +41,10 @@ BenchPlan default_plan();
 BenchPlan extended_plan();
 // A few small cases that finish in seconds anywhere (tests, smoke runs).
 BenchPlan smoke_plan();
+// Attention and FFN as the built-in models run them, decode and prefill (llm_plan.cpp says how it is built).
+BenchPlan llm_plan();
 
-// The plans known by name, in the order a menu lists them: "default", "extended", "smoke".
+// The plans known by name, in the order a menu lists them: "default", "extended", "smoke", "llm".
 const std::vector<std::string>& plan_names();
 // The plan of that name; nothing for a name not in plan_names().
 std::optional<BenchPlan> named_plan(std::string_view name);
@@ -45,12 +52,12 @@ std::optional<BenchPlan> named_plan(std::string_view name);
 // and names the plans there are.
 BenchPlan load_plan(const std::string& name_or_file);
 
-// Which kernels a plan may hold: those the plugins benchmark (GEMV, GEMM), or every kernel (attention and FFN
-// plans, written and read ahead of a plugin that runs them).
+// Which kernels a plan may hold: those the plugins benchmark (GEMV, GEMM, attention, FFN), or every kernel (plans of
+// a model step's layer kinds, written and read ahead of a plugin that runs them).
 enum class PlanKernels { Benchmarked, All };
 
 // {"name", "cache_mode", "time_budget_per_case_s", "min_samples", …, "cases": [{kernel_type, shape,
-// causal | gated, precision}] } or the shorthand {"kernels": [...], "shapes": {"gemv": [[N,K]…], "gemm": […]},
+// causal, window | gated, precision, cache_mode (this case's, optional)}] } or the shorthand {"kernels": [...], "shapes": {"gemv": [[N,K]…], "gemm": […]},
 // "precisions": [...]} expanded as shapes × precisions. Throws InputError naming the field.
 BenchPlan parse_plan_json(std::string_view text, const std::string& source, PlanKernels kernels = PlanKernels::Benchmarked);
 std::string plan_to_json(const BenchPlan& plan);

@@ -48,6 +48,10 @@ private:
     std::filesystem::path output_file_;
 };
 
+// cudnnGetVersion()'s number as text: 91400 -> "9.14.0" (cuDNN 9 counts major·10000 + minor·100 + patch, cuDNN 8
+// major·1000 + minor·100 + patch).
+std::string cudnn_version_text(int32_t version);
+
 // A new file name in user_data_dir()/runs: "run-20261124-101500-cuda.json" (the folder is created).
 std::filesystem::path new_run_file(std::string_view plugin_name);
 

@@ -32,6 +32,15 @@ struct HardwareSpec {
     // The fixed cost of a kernel [µs] (launch, ramp-up, tail): the latency floor of Refined mode where the
     // profile has no latency_floor_us for the kernel × precision.
     double launch_overhead_us = 0;
+    // What one kernel adds to a chain of kernels launched back to back [µs], measured (`roofline ceilings`: empty
+    // kernels launched one by one, and the same chain replayed as a CUDA graph). A model step's launch gap.
+    std::optional<double> launch_gap_eager_us;
+    std::optional<double> launch_gap_graph_us;
+    // Tensor parallelism: the link an all-reduce between GPUs runs over, its bandwidth per GPU and direction
+    // [GB/s] and the fixed cost of one all-reduce [µs]. Unset: the device has no link to split a model over.
+    std::optional<std::string> link_name;   // "NVLink 4 (18 links)"
+    std::optional<double> link_bandwidth_gb_s;
+    std::optional<double> link_latency_us;
     // kernel ("gemv", "gemm", "attention", "ffn") -> precision -> fraction of the attainable roofline reached.
     std::map<KernelType, std::map<Precision, double>> kernel_efficiency;
     // Refined mode: the fraction of the compute peak and of the bandwidth a kernel reaches, fitted apart.
@@ -52,6 +61,13 @@ struct HardwareSpec {
     // one that explained a calibration run best). Unset: 128 x 128.
     std::optional<int> gemm_tile_m;
     std::optional<int> gemm_tile_n;
+    // Refined attention (core/src/attention_terms.cpp), fitted: the query rows one tile of the fused kernel computes
+    // (a decode's single query pads a whole tile; unset: 128); the keys one unit of work streams (split-KV; unset:
+    // each unit streams all its keys); and the rate one unit streams them at [GB/s], which sets the partition floor
+    // of a decode with fewer units than the SMs can run (unset: no such floor).
+    std::optional<int> attention_query_tile;
+    std::optional<int> attention_kv_split;
+    std::optional<double> attention_unit_bandwidth_gb_s;
     // Where a calibrated profile came from: device, date, run file, ceilings file, held-out error.
     std::map<std::string, std::string> calibration;
     std::map<std::string, std::string> sources;

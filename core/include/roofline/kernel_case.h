@@ -24,11 +24,12 @@ struct KernelCase {
     bool operator==(const KernelCase&) const = default;
 };
 
-// The JSON fields of a case: "kernel_type" (read as "kernel" too), "shape", "causal" (attention), "gated" (FFN),
-// "precision". A reader that keeps the other fields of a row knows these as read.
-inline constexpr std::array<std::string_view, 6> kCaseFields = {"kernel_type", "kernel", "shape", "causal", "gated", "precision"};
+// The JSON fields of a case: "kernel_type" (read as "kernel" too), "shape", "causal" and "window" (attention),
+// "gated" (FFN), "precision". A reader that keeps the other fields of a row knows these as read.
+inline constexpr std::array<std::string_view, 7> kCaseFields = {"kernel_type", "kernel", "shape", "causal", "window", "gated", "precision"};
 
-// Appends {"kernel_type", "shape": [dims], "causal" | "gated", "precision"} to `row`, in that order.
+// Appends {"kernel_type", "shape": [dims], "causal" (+ "window" when there is one) | "gated", "precision"} to `row`,
+// in that order.
 void write_case_json(nlohmann::ordered_json& row, const KernelShape& shape, Precision precision);
 
 // The kernels a reader accepts, and what it says of any other. Null: every kernel this build knows.

@@ -156,6 +156,18 @@ struct OperandBytes {
     double cache = 0;  // attention's K and V (the KV cache)
 };
 OperandBytes operand_bytes(Precision precision);
+struct FfnPart;
+// What one part of an FFN moves per element: the activation reads what the gate+up GEMM wrote (the output's
+// bytes) and writes what the down GEMM reads (the input's); the GEMMs move the FFN's own.
+OperandBytes ffn_part_bytes(const FfnPart& part, const OperandBytes& ffn);
+
+// The kernels an FFN runs as libraries run it, in order: the gate+up GEMM [T, 2·I, H] (gated; plain: the up GEMM
+// [T, I, H]), the activation over [T, I], the down GEMM [T, H, I]. Its intermediate goes through memory between them.
+struct FfnPart {
+    std::string_view name; // "gate+up GEMM" / "up GEMM", "activation", "down GEMM"
+    KernelShape shape;     // GemmShape or ActivationShape
+};
+std::vector<FfnPart> ffn_parts(const FfnShape& shape);
 
 // Throws InputError when a dimension is not positive or the FLOP count overflows 64 bits.
 Workload workload(const KernelShape& shape, Precision precision);

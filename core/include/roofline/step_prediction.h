@@ -17,21 +17,36 @@ struct KernelTime {
     double total_us() const { return static_cast<double>(kernel.count) * (prediction.predicted_time_us + gap_us); }
 };
 
-// [µs] of the step. By kind, a Refined latency floor counts as launch; by bound, the gaps count as latency.
+// [µs] A ring all-reduce of `bytes` per GPU over `gpus` GPUs: 2·(N − 1)/N · bytes / link_bandwidth_gb_s +
+// link_latency_us. 0 for one GPU; InputError naming the field where the profile has no link.
+double allreduce_time_us(const HardwareSpec& hw, double bytes, int64_t gpus);
+
+struct CollectiveTime {
+    StepCollective collective;
+    double time_us = 0;       // one all-reduce
+    double gap_us = 0;        // the launch gap each adds
+    double total_us() const { return static_cast<double>(collective.count) * (time_us + gap_us); }
+};
+
+// [µs] of the step. By kind, a Refined latency floor counts as launch; by bound, the gaps count as latency and the
+// all-reduces as link.
 struct StepShares {
-    double gemm = 0, attention = 0, elementwise = 0, launch = 0;
-    double memory = 0, compute = 0, latency = 0;
+    double gemm = 0, attention = 0, elementwise = 0, allreduce = 0, launch = 0;
+    double memory = 0, compute = 0, latency = 0, link = 0;
 };
 
 struct PhasePrediction {
     StepWorkload workload;
     std::vector<KernelTime> kernels;
-    double step_time_us = 0;  // Σ count · (time + gap)
+    std::vector<CollectiveTime> collectives;
+    double step_time_us = 0;  // Σ count · (time + gap) over kernels and all-reduces
     double tokens_per_s = 0;  // decode: B per step; prefill: B·P per step
     StepShares shares;
 };
 
-// [µs] Where the gap between kernels comes from (StepOptions::launch_gap_us, the profile, the default) and its size.
+// [µs] Where the gap between kernels comes from and its size: StepOptions::launch_gap_us; none where refined mode's
+// latency floor holds the launch; the profile's measured launch_gap_graph_us or launch_gap_eager_us for the launch
+// mode; else its launch_overhead_us; else kDefaultLaunchGapUs.
 struct LaunchGap {
     double us = 0;
     std::string source;

@@ -57,6 +57,11 @@ enum class TensorRole { Embedding, AttnQ, AttnK, AttnV, AttnO, FfnGateUp, FfnDow
 TensorFormat tensor_format(const ModelDescription& model, const WeightScheme& scheme, Precision activation,
                            TensorRole role, int64_t layer);
 
+// How the engine launches a step's kernels: one by one (eager) or replayed as a CUDA graph (as engines run decode).
+enum class LaunchMode { Eager, Graph };
+std::string_view to_string(LaunchMode l); // "eager", "graph"
+std::optional<LaunchMode> parse_launch_mode(std::string_view text);
+
 struct StepOptions {
     WeightScheme weights;                     // default: the description's own formats
     Precision activation = Precision::BF16;   // activations and the products of weight-only formats
@@ -66,12 +71,31 @@ struct StepOptions {
     int64_t context = 4096;                   // S tokens already cached
     Fusion fusion = Fusion::None;
     ModelOptions model{Mode::Realistic, {}, CacheMode::Cold, false};
-    std::optional<double> launch_gap_us;      // unset: the profile's launch_overhead_us, else kDefaultLaunchGapUs
+    LaunchMode launch = LaunchMode::Graph;
+    std::optional<double> launch_gap_us;      // unset: the profile's gap for `launch` (launch_gap.h: launch_gap)
+    int64_t tp = 1;                           // tensor-parallel degree: heads and FFN columns split over tp GPUs
 };
 
 // [µs] An assumption, not a measurement: the gap between two kernels launched back to back where the profile has
-// no launch_overhead_us. Measuring the eager and CUDA-graph gaps is left to a later session.
+// neither the measured gap of the launch mode nor a launch_overhead_us.
 inline constexpr double kDefaultLaunchGapUs = 4.0;
+
+// One GPU's part of the model under tensor parallelism (Megatron-style, as vLLM splits it): attention heads, KV
+// heads (replicated where there are fewer than tp), FFN and expert columns, and the vocabulary of the embedding and
+// LM head split over tp GPUs. tp 1 returns the model. Throws InputError (field "tp") where a count does not split.
+ModelDescription tensor_parallel_shard(const ModelDescription& model, int64_t tp);
+// InputError naming the missing link field where tp > 1 and the profile has no link_bandwidth_gb_s or
+// link_latency_us.
+void require_link(const HardwareSpec& hw, int64_t tp);
+
+// An all-reduce over the tensor-parallel GPUs of `bytes` per GPU.
+struct StepCollective {
+    std::string name;      // "attn_allreduce", "ffn_allreduce", "embedding_allreduce"
+    bool in_layer = true;
+    double bytes = 0;      // the tensor each GPU holds and receives summed
+    int64_t gpus = 1;
+    int64_t count = 1;
+};
 
 enum class KernelClass { GEMM, Attention, Elementwise };
 std::string_view to_string(KernelClass c); // "gemm", "attention", "elementwise"
@@ -96,10 +120,12 @@ struct StepWorkload {
     double experts_active = 0; // E·(1 − (1 − k/E)^N) of the MoE layers; 0 without experts
     int64_t expert_groups = 0; // experts_active rounded: the groups of the expert GEMMs
     std::vector<StepKernel> kernels; // the layer's kernels (count = layers) and the head's
+    std::vector<StepCollective> collectives; // tensor parallelism's all-reduces (none at tp 1)
     std::vector<std::string> notes;
 };
 
-// Throws InputError for a batch or prompt below 1, a context below 0, or a description the step cannot run.
+// Throws InputError for a batch or prompt below 1, a context below 0, a description the step cannot run, or a tp
+// above 1 on a profile without link fields. With tp > 1 the kernels are one GPU's part.
 StepWorkload build_step(const ModelDescription& model, const HardwareSpec& hw, const StepOptions& options, Phase phase);
 
 } // namespace roofline
