@@ -200,6 +200,15 @@ private slots:
         QCOMPARE(back.launch_gap_eager_us, c.launch_gap_eager_us);
         QCOMPARE(back.launch_gap_graph_us, c.launch_gap_graph_us);
 
+        // A profile made of measured numbers carries them, sourced.
+        MeasuredCeilings measured = c;
+        measured.dram_read_gb_s = 4000.0;
+        measured.peak_tflops[Precision::BF16] = 700.0;
+        const HardwareSpec profile = profile_from_ceilings(measured, "gpu", "c.json");
+        QCOMPARE(profile.launch_gap_eager_us, std::optional<double>(4.25));
+        QCOMPARE(profile.launch_gap_graph_us, std::optional<double>(1.5));
+        QVERIFY(profile.source_for("launch_gap_graph_us").value_or("").find("CUDA graph") != std::string::npos);
+
         // The gaps alone make a ceilings file; a bad one is an error naming the field.
         QCOMPARE(parse_ceilings_json(R"({"launch_gap_graph_us": 1.0})", "g.json").launch_gap_graph_us,
                  std::optional<double>(1.0));

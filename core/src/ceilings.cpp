@@ -229,6 +229,14 @@ HardwareSpec profile_from_ceilings(const MeasuredCeilings& c, const std::string&
         spec.launch_overhead_us = *c.launch_overhead_us;
         spec.sources["launch_overhead_us"] = source + ", empty launch";
     }
+    if (c.launch_gap_eager_us) {
+        spec.launch_gap_eager_us = c.launch_gap_eager_us;
+        spec.sources["launch_gap_eager_us"] = source + ", a chain of empty kernels launched one by one, per kernel";
+    }
+    if (c.launch_gap_graph_us) {
+        spec.launch_gap_graph_us = c.launch_gap_graph_us;
+        spec.sources["launch_gap_graph_us"] = source + ", a chain of empty kernels replayed from a CUDA graph, per kernel";
+    }
     auto device_number = [&c](const char* field) -> std::optional<uint64_t> {
         if (c.device.contains(field) && c.device[field].is_number_unsigned() && c.device[field].get<uint64_t>() > 0)
             return c.device[field].get<uint64_t>();

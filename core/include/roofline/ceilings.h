@@ -45,7 +45,7 @@ namespace roofline {
 
 // A hardware profile made of measured numbers only (the `host` profile of a machine with no GPU, or a GPU
 // with no preset): bandwidth from the DRAM read ceiling (the copy ceiling if read is missing), peaks from the
-// large GEMMs, L2 bandwidth and launch overhead when measured. Every number is sourced to `source_label`.
+// large GEMMs, L2 bandwidth, launch overhead and the launch gaps when measured. Every number is sourced to `source_label`.
 // Throws InputError when the ceilings lack a bandwidth or any peak.
 HardwareSpec profile_from_ceilings(const MeasuredCeilings& ceilings, const std::string& key, const std::string& source_label);
 
