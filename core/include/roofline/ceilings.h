@@ -23,6 +23,10 @@ struct MeasuredCeilings {
     std::optional<double> dram_copy_gb_s;   // bytes read + bytes written per second [GB/s]
     std::optional<double> l2_read_gb_s;     // re-reading a buffer that fits in L2 [GB/s]
     std::optional<double> launch_overhead_us; // an empty kernel, event-timed [µs]
+    // The gap between dependent kernels: a chain of 64 empty kernels on one stream, per kernel [µs]; launched one
+    // by one from the host, and replayed from a CUDA graph. Absent in files written before they were measured.
+    std::optional<double> launch_gap_eager_us;
+    std::optional<double> launch_gap_graph_us;
     std::map<Precision, double> peak_tflops;  // best large GEMM per precision [TFLOP/s]
     std::map<Precision, std::string> peak_shapes; // the GEMM shape that reached it
 };
