@@ -523,7 +523,8 @@ class Step:
             # Decode: the G query heads that share a KV head are that head's G "query rows" (as flash-decoding
             # kernels group them), so no backend needs GQA support. Head h uses KV head h mod KVH.
             g = heads // kv_heads
-            out = F.scaled_dot_product_attention(q.view(b, g, kv_heads, d).transpose(1, 2), k, v)
+            with self.sdpa["decode_context"]():
+                out = F.scaled_dot_product_attention(q.view(b, g, kv_heads, d).transpose(1, 2), k, v)
             return out.transpose(1, 2).reshape(b, heads * d)
         qh = q.view(b, self.q_len, heads, d).transpose(1, 2)
         if self.sdpa["prefill_gqa"]:
@@ -550,9 +551,21 @@ class Step:
 # ---------------------------------------------------------------------------------------------------------------
 # Measuring
 
-def probe_sdpa(torch, F, m):
+def decode_context(torch, choice):
+    """A context for decode's SDPA: torch's own pick ("auto"), or one backend forced (--decode-attention)."""
+    import contextlib
+    if choice == "auto":
+        return contextlib.nullcontext
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+    backend = {"flash": SDPBackend.FLASH_ATTENTION, "cudnn": SDPBackend.CUDNN_ATTENTION,
+               "efficient": SDPBackend.EFFICIENT_ATTENTION}[choice]
+    return lambda: sdpa_kernel([backend])
+
+
+def probe_sdpa(torch, F, m, decode_choice="auto"):
     """Whether prefill's GQA runs through a fused backend with enable_gqa, and which backend torch picks."""
-    out = {"prefill_gqa": False, "decode_backend": "unknown", "prefill_backend": "unknown"}
+    out = {"prefill_gqa": False, "decode_backend": "unknown", "prefill_backend": "unknown",
+           "decode_attention": decode_choice}
     d, kvh, heads = m["head_dim"], m["kv_heads"], m["heads"]
     q = torch.randn(1, heads, 256, d, device="cuda", dtype=torch.bfloat16)
     k = torch.randn(1, kvh, 256, d, device="cuda", dtype=torch.bfloat16)
@@ -575,7 +588,10 @@ def probe_sdpa(torch, F, m):
             return "unknown"
 
     g = heads // kvh
-    out["decode_backend"] = choice(torch.randn(4, kvh, g, d, device="cuda", dtype=torch.bfloat16),
+    if decode_choice != "auto":
+        out["decode_backend"] = decode_choice.upper() + " (forced: --decode-attention)"
+    else:
+        out["decode_backend"] = choice(torch.randn(4, kvh, g, d, device="cuda", dtype=torch.bfloat16),
                                    torch.randn(4, kvh, 1024, d, device="cuda", dtype=torch.bfloat16))
     if out["prefill_gqa"]:
         out["prefill_backend"] = choice(q, k, is_causal=True, enable_gqa=True)
@@ -728,9 +744,10 @@ def run(args, models):
         max_pos = max(p["context"] + p["prompt"] for p in points) + 1
         torch.cuda.empty_cache()
         dec = Decoder(torch, F, ops, m, max_pos)
-        sdpa = probe_sdpa(torch, F, m)
+        sdpa = probe_sdpa(torch, F, m, args.decode_attention)
         out["models"][m["name"]] = {"repo_id": m["repo_id"], "layers": m["layers"], "weight_bytes": dec.weight_bytes(),
-                                    "sdpa": sdpa}
+                                    "sdpa": dict(sdpa)}
+        sdpa["decode_context"] = decode_context(torch, args.decode_attention)
         kernels_seen = {}
         for point in points:
             label = f"{m['name']} {point['phase']} B={point['batch']} P={point['prompt']} S={point['context']}"
@@ -807,6 +824,9 @@ def parse_args(argv):
     p.add_argument("--prefill-prompts", type=ints, default=DEFAULT_PREFILL_PROMPTS)
     p.add_argument("--prefill-batches", type=ints, default=DEFAULT_PREFILL_BATCHES)
     p.add_argument("--elementwise", choices=["triton", "torch"], default="triton")
+    p.add_argument("--decode-attention", choices=["auto", "flash", "cudnn", "efficient"], default="auto",
+                   help="decode's SDPA backend: torch's pick (auto), or one forced. On the H200 with torch 2.11 torch "
+                        "picks cuDNN, which at B x KV heads below the SM count does not split the cache")
     p.add_argument("--max-memory-gb", type=float, default=138.0, help="[GB] what the run may hold (H200: 141 GB)")
     p.add_argument("--warmup", type=int, default=3)
     p.add_argument("--min-replays", type=int, default=5)

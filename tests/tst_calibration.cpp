@@ -81,6 +81,7 @@ private slots:
         MeasuredCeilings ceilings;
         ceilings.l2_read_gb_s = 7000;
         ceilings.launch_overhead_us = 3.0; // the empty kernel is cheaper than a real kernel's floor
+        ceilings.launch_gap_graph_us = 1.4; // what a model step's kernels add in a CUDA graph
         const HardwareRegistry registry = HardwareRegistry::presets();
         CalibrationOptions options;
         options.key = "fitted";
@@ -127,6 +128,10 @@ private slots:
         QCOMPARE(fitted.calibration.at("measurements"), std::string("synthetic"));
         QCOMPARE(fitted.calibration.at("rows"), std::to_string(set.rows.size()));
         QVERIFY(fitted.source_for("launch_overhead_us")->find("fitted") == 0);
+        // The measured graph gap is carried with its source; the eager one was not measured, so it is absent.
+        QCOMPARE(fitted.launch_gap_graph_us, std::optional<double>(1.4));
+        QVERIFY(fitted.source_for("launch_gap_graph_us")->find("measured: ") == 0);
+        QVERIFY(!fitted.launch_gap_eager_us);
         QVERIFY(fitted.source_for("compute_efficiency.gemm.BF16")->find("synthetic") != std::string::npos);
         QVERIFY(fitted.source_for("peak_tflops.BF16")->find("datasheet") != std::string::npos);
     }

@@ -18,7 +18,8 @@ using Table = std::map<KernelType, std::map<Precision, double>>;
 // The fields a calibration (core/src/calibration.cpp) or a transfer sets; a datasheet profile has none of them.
 const char* const kFittedFields[] = {"kernel_efficiency", "compute_efficiency", "memory_efficiency", "latency_floor_us",
                                      "partial_line_efficiency", "unaligned_efficiency", "throttle_after_us", "throttle_ratio",
-                                     "gemm_tile", "l2_efficiency", "dram_latency_us", "launch_overhead_us"};
+                                     "gemm_tile", "l2_efficiency", "dram_latency_us", "launch_overhead_us",
+                                     "launch_gap_eager_us", "launch_gap_graph_us"};
 const std::string kTransferredSourcePrefix = "transferred from ";
 const std::string kCalibratedNotePrefix = "Calibrated from "; // calibration.cpp's note
 constexpr double kMinEfficiency = 0.01, kMaxEfficiency = 2.0; // calibration.cpp's bounds on a fitted factor
@@ -125,6 +126,8 @@ HardwareSpec datasheet_part(const HardwareSpec& target)
     spec.l2_efficiency.reset();
     spec.dram_latency_us.reset();
     spec.launch_overhead_us = 0;
+    spec.launch_gap_eager_us.reset(); // measured on the device the profile was calibrated on
+    spec.launch_gap_graph_us.reset();
     for (const char* field : kFittedFields)
         erase_sources_of(spec, field);
     // An L2 bandwidth from the calibration's own ceilings run, or from an earlier transfer, is not the datasheet's.

@@ -184,6 +184,8 @@ std::optional<std::string> attention_unsupported(const AttentionShape& shape, in
     const bool bottom_right = shape.masked() && shape.query_len != shape.kv_len;
     if (bottom_right && cudnn_version < 90600 && (shape.query_len % 64 != 0 || shape.kv_len % 64 != 0))
         return prefix + "a causal mask aligned to the last key needs query_len and kv_len multiples of 64 before 9.6";
+    if (shape.query_len == 1 && shape.masked() && cudnn_version <= 90900)
+        return prefix + "decode (query_len 1) with a mask or a sliding window needs cuDNN 9.10 or newer";
     if (shape.window > 0) {
         if (shape.query_len > shape.kv_len)
             return prefix + "a sliding window needs query_len <= kv_len";

@@ -25,7 +25,10 @@ struct AttentionShape {
     // Stats as a real output (what training keeps for the backward pass) rather than virtual (inference).
     bool stats_output = false;
 
-    bool masked() const { return causal && query_len > 1; } // one query sees every key: no mask to apply
+    // Whether the graph carries the causal mask. A decode query (query_len 1) sits at the last key, so the mask
+    // excludes nothing there and is left out, except beside a sliding window: cuDNN takes a window (left bound)
+    // only with a causal-like right bound before 9.10.2, and 9.14.0 has a known bug without one.
+    bool masked() const { return query_len > 1 ? causal : window > 0; }
     float scale() const;                                     // 1 / sqrt(head_dim)
 };
 

@@ -107,6 +107,8 @@ void add_llm_rows(std::vector<Row>& rows, bool quick)
         rows.push_back({"", attn(RL_PRECISION_BF16, {1, 4, 2, 64, 320, 128, true}, RL_CACHE_WARM), attention});
         rows.push_back({"", attn(RL_PRECISION_BF16, {1, 4, 4, 96, 96, 64, false}), attention});
         rows.push_back({"window 32", attn(RL_PRECISION_BF16, {1, 4, 2, 128, 128, 64, true, 32}), version_dependent});
+        rows.push_back(
+            {"decode window 256", attn(RL_PRECISION_BF16, {2, 4, 2, 1, 2048, 64, false, 256}), version_dependent});
         rows.push_back({"", make_ffn(RL_PRECISION_BF16, 16, 256, 1024, true), ffn});
         rows.push_back({"", make_ffn(RL_PRECISION_FP16, 32, 256, 512, false, RL_CACHE_WARM), ffn});
         rows.push_back({"", make_ffn(RL_PRECISION_FP32, 5, 128, 100, true), ffn});
