@@ -70,7 +70,8 @@ std::string validation_csv(const ValidationReport& report, bool with_summary, co
     std::vector<std::string> header = {"kernel", "shape", "precision", "cache_mode", "mode", "predicted_time_us",
                                        "measured_time_us", "error_pct", "abs_error_pct", "band", "bottleneck",
                                        "ideal_time_us", "realistic_time_us", "efficiency_factor", "ai", "critical_ai",
-                                       "flops", "bytes", "predicted_tflops", "measured_tflops", "note"};
+                                       "flops", "bytes", "predicted_tflops", "measured_tflops", "gemm_library", "gemm_tile",
+                                       "split_k", "note"};
     if (calibrated) {
         for (const char* field : {"calibrated_profile", "calibrated_mode", "calibrated_time_us", "calibrated_error_pct", "calibrated_band"})
             header.emplace_back(field);
@@ -98,6 +99,9 @@ std::string validation_csv(const ValidationReport& report, bool with_summary, co
             p ? integer(p->bytes) : "",
             p ? format_number(p->predicted_tflops, 4) : "",
             m.measured_time_us > 0 ? format_number(m.measured_tflops, 4) : "",
+            m.gemm_config.known() ? std::string(to_string(m.gemm_config.library)) : "",
+            tile_text(m.gemm_config),
+            m.gemm_config.split_k > 0 ? std::to_string(m.gemm_config.split_k) : "",
             row.reason.empty() && p && p->faster_than_roofline ? "efficiency above 1: faster than the roofline" : row.reason,
         };
         if (calibrated) {
