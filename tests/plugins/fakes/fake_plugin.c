@@ -75,7 +75,7 @@ static rl_status fake_run(rl_device* device, const rl_case* c, rl_stop_fn stop, 
         return RL_STATUS_INVALID_ARGUMENT;
     rl_result r;
     memset(&r, 0x4d, sizeof r);
-    r.struct_size = (uint32_t)FAKE_V1_RESULT_SIZE;
+    r.struct_size = out->struct_size; /* as plugin_abi_rules.h's write_struct leaves it: the caller's own size */
     r.status = RL_STATUS_OK;
     r.samples = 10;
     r.median_time_us = 2.0 * (double)c->m * (double)c->n * (double)c->k / 1e6;
