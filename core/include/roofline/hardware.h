@@ -1,5 +1,6 @@
 #pragma once
 
+#include "roofline/gemm_configs.h"
 #include "roofline/kernels.h"
 #include "roofline/precision.h"
 
@@ -52,6 +53,9 @@ struct HardwareSpec {
     // one that explained a calibration run best). Unset: 128 x 128.
     std::optional<int> gemm_tile_m;
     std::optional<int> gemm_tile_n;
+    // Refined mode: the tiles and split-K the GEMM library runs per class of shapes, learned from calibration
+    // measurements (core/include/roofline/gemm_configs.h). Empty: the single gemm_tile above, no split.
+    std::vector<LearnedGemmConfig> gemm_configs;
     // Where a calibrated profile came from: device, date, run file, ceilings file, held-out error.
     std::map<std::string, std::string> calibration;
     std::map<std::string, std::string> sources;
