@@ -1,5 +1,6 @@
 // The learned GEMM configurations: which classes hand-made measurements fall in and what each class learns, the
 // table's round trip through a profile, and predictions that move with the learned tile as wave quantization says.
+#include "roofline/bench_plan.h"
 #include "roofline/calculator.h"
 #include "roofline/errors.h"
 #include "roofline/gemm_configs.h"
@@ -7,6 +8,8 @@
 #include "roofline/measurements.h"
 
 #include <QtTest>
+
+#include <set>
 
 using namespace roofline;
 
@@ -211,6 +214,31 @@ private slots:
         ModelOptions off = waves_only();
         off.terms.wave_quantization = false;
         QCOMPARE(predict(big_tile, shape, Precision::BF16, off).wave_efficiency, 1.0);
+    }
+
+    // The calibration plan the generator wrote reads as a plan: GEMMs and GEMVs in the six precisions the H200 runs,
+    // on 128-byte rows, 16-byte rows and neither.
+    void testCalibrationPlanReads()
+    {
+        const BenchPlan plan = load_plan(ROOFLINE_SOURCE_DIR "/bench/plans/gemm_calibration.json");
+        QCOMPARE(plan.name, std::string("gemm-calibration"));
+        QCOMPARE(plan.cases.size(), std::size_t(2654));
+        std::set<Precision> precisions;
+        std::set<RowAlignment> alignments;
+        std::size_t gemv = 0;
+        int64_t most_tokens = 0;
+        for (const BenchCase& c : plan.cases) {
+            precisions.insert(c.precision);
+            alignments.insert(operand_row_alignment(c.shape, c.precision));
+            gemv += std::holds_alternative<GemvShape>(c.shape) ? 1 : 0;
+            if (const auto* g = std::get_if<GemmShape>(&c.shape))
+                most_tokens = std::max(most_tokens, g->m);
+        }
+        QCOMPARE(precisions, (std::set<Precision>{Precision::BF16, Precision::FP16, Precision::FP8_E4M3, Precision::INT8, Precision::TF32,
+                                                  Precision::FP32}));
+        QCOMPARE(alignments.size(), std::size_t(3));
+        QCOMPARE(gemv, std::size_t(312)); // 52 weights in six precisions
+        QCOMPARE(most_tokens, int64_t(8192));
     }
 
     // A split-K class: its CTAs fill more of the SMs, and the partial products cost DRAM traffic.
