@@ -8,8 +8,9 @@
 // worse than 20 %. Last, the second fold of a two-fold check: calibrated on the held-out half, predicting the
 // calibration half, so that a change to the model is judged on both halves (the exit status is the first fold's).
 // Then issue 13's tables (holdout_gemm_tables.cpp): the refined model with the GEMM configurations it learned, on
-// every row of the prefix (extended, L2 warm, workload shapes and each --gemm FILE), two folds by shape, the Qwen-shaped
-// family left out, and the H100 -> H200 transfer. --gemm-only prints only those (and exits 0 when they meet the targets).
+// every row of the prefix (extended, L2 warm, workload shapes, gemm calibration where there, and each --gemm FILE),
+// two folds by shape, the Qwen-shaped family left out, and the H100 -> H200 transfer. --gemm-only prints only those
+// (and exits 0 when they meet the targets).
 #include "roofline/calibration.h"
 #include "roofline/holdout.h"
 #include "roofline/hardware_registry.h"

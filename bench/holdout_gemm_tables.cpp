@@ -9,6 +9,7 @@
 #include "roofline/profile_transfer.h"
 #include "roofline/reports.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -114,7 +115,7 @@ MeasurementSet load_prefix(const std::string& dir, const std::string& prefix, co
                            std::vector<std::string>& names)
 {
     std::vector<MeasurementSet> sets;
-    for (const char* part : {"_extended_cold", "_l2_warm", "_workload_shapes"}) {
+    for (const char* part : {"_extended_cold", "_l2_warm", "_workload_shapes", "_gemm_calibration"}) {
         const std::string file = dir + "/" + prefix + part + ".json";
         if (auto set = load_if_there(file)) {
             sets.push_back(std::move(*set));
@@ -122,6 +123,9 @@ MeasurementSet load_prefix(const std::string& dir, const std::string& prefix, co
         }
     }
     for (const std::string& file : more) {
+        const std::string name = std::filesystem::path(file).filename().string();
+        if (std::find(names.begin(), names.end(), name) != names.end())
+            continue; // already read from the folder
         sets.push_back(load_measurements(file));
         names.push_back(std::filesystem::path(file).filename().string());
     }
@@ -212,7 +216,8 @@ bool print_gemm_tables(const GemmTablesInput& in)
 
     // H100 -> H200: calibrated on the H100's rows, transferred onto the H200's datasheet profile.
     std::vector<std::string> source_names;
-    if (std::filesystem::exists(in.dir + "/" + in.transfer_prefix + "_extended_cold.json")) {
+    if (in.prefix != in.transfer_prefix && in.base_key != in.transfer_base
+        && std::filesystem::exists(in.dir + "/" + in.transfer_prefix + "_extended_cold.json")) {
         const MeasurementSet source_rows = load_prefix(in.dir, in.transfer_prefix, {}, source_names);
         const std::string source_ceilings = in.dir + "/" + in.transfer_prefix + "_ceilings.json";
         const std::optional<MeasuredCeilings> sc = std::filesystem::exists(source_ceilings)

@@ -9,7 +9,7 @@ namespace roofline::bench {
 
 struct GemmTablesInput {
     std::string dir;                     // the measurements folder
-    std::string prefix = "h200";         // <prefix>_extended_cold.json, _l2_warm.json, _workload_shapes.json, _ceilings.json
+    std::string prefix = "h200";         // <prefix>_extended_cold, _l2_warm, _workload_shapes, _gemm_calibration, _ceilings.json
     std::string base_key = "h200";       // the preset calibration starts from
     std::vector<std::string> gemm_files; // further results files (the run of bench/plans/gemm_calibration.json)
     std::string transfer_prefix = "h100";   // the measured source of the transfer check

@@ -45,7 +45,7 @@ LearnedGemmConfig entry(GemmShapeClass c, std::vector<std::pair<int, int>> tiles
     e.shape_class = c;
     e.tiles = std::move(tiles);
     e.split_ks = {split_k};
-    e.rows = 3;
+    e.rows = 10; // enough for its menu to be trusted (gemm_configs.cpp's kMinMenuRows)
     return e;
 }
 
@@ -206,6 +206,11 @@ private slots:
         // Of the class's tiles, the one that fills the last wave best, as the library's race finds it.
         QCOMPARE(predict(either, shape, Precision::BF16, waves_only()).predicted_time_us, with_small.predicted_time_us);
         QVERIFY2(with_big.breakdown.front().detail.find("133 CTAs of 128×128") != std::string::npos, with_big.breakdown.front().detail.c_str());
+
+        // A class learned from too few rows leaves the profile's single tile in charge.
+        HardwareSpec thin = small_tile;
+        thin.gemm_configs.front().rows = 2;
+        QCOMPARE(predict(thin, shape, Precision::BF16, waves_only()).wave_efficiency, wave_efficiency(thin, shape));
 
         // Without a table the profile's single tile still rules (here the 128 x 128 default): the old prediction.
         const Prediction plain = predict(plain_profile(), shape, Precision::BF16, waves_only());

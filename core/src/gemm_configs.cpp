@@ -25,7 +25,7 @@ constexpr int kReferenceTile = 128;   // the tile the fill bands count in
 constexpr std::size_t kMaxTiles = 8;  // tiles kept per class: the library's usual few, not every one it ever ran
 constexpr std::size_t kMaxSplits = 4;
 constexpr int64_t kMinSliceK = 32;    // a split-K slice keeps at least this much K
-constexpr int kMinMenuRows = 3;       // rows of a precision family, M band and alignment before its menu is trusted
+constexpr int kMinMenuRows = 8;       // rows of a precision family, M band and alignment before its menu is trusted
 constexpr double kPartialBytes = 4;   // a split-K partial product is FP32 (or INT32) [bytes]
 
 constexpr std::array<std::string_view, kMBands> kMBandNames = {"m<=16", "m<=64", "m<=256", "m<=1024", "m>1024"};
