@@ -1,5 +1,5 @@
 // The model's honest error on a real H100: calibrate on half of the measured shapes, predict the other half.
-//   bench_holdout [--data DIR] [--prefix h100] [--base h100_sxm] [--rows]
+//   bench_holdout [--data DIR] [--prefix h100] [--base h100_sxm] [--rows] [--gemm FILE ...] [--gemm-only]
 //   bench_holdout --llm RESULTS.json --base h200 [--rows]   (attention and FFN: holdout_attention_ffn.h)
 // Reads DIR/<prefix>_extended_cold.json, DIR/<prefix>_l2_warm.json and DIR/<prefix>_ceilings.json (committed in
 // resources/measurements/), splits the rows by shape, and prints the held-out error of the ideal roofline, the
@@ -8,12 +8,18 @@
 // same cases lands. Targets (issue 5): refined mean |error| <= 10 % (goal 5 %), >= 85 % green, no class
 // worse than 20 %. Last, the second fold of a two-fold check: calibrated on the held-out half, predicting the
 // calibration half, so that a change to the model is judged on both halves (the exit status is the first fold's).
-#include "holdout_attention_ffn.h"
-
+// Then issue 13's tables (holdout_gemm_tables.cpp): the refined model with the GEMM configurations it learned, on
+// every row of the prefix (extended, L2 warm, workload shapes, gemm calibration where there, and each --gemm FILE),
+// two folds by shape, the Qwen-shaped family left out, and the H100 -> H200 transfer. --gemm-only prints only those
+// (and exits 0 when they meet the targets).
 #include "roofline/calibration.h"
 #include "roofline/holdout.h"
 #include "roofline/hardware_registry.h"
 #include "roofline/reports.h"
+
+#include "holdout_attention_ffn.h"
+#include "holdout_gemm_tables.h"
+#include "holdout_stats.h"
 
 #include <algorithm>
 #include <cmath>
@@ -26,41 +32,9 @@ using namespace roofline;
 
 namespace {
 
-struct Errors {
-    std::vector<double> abs_pct;
-    void add(double pct) { abs_pct.push_back(std::fabs(pct)); }
-    double mean() const
-    {
-        double sum = 0;
-        for (double e : abs_pct)
-            sum += e;
-        return abs_pct.empty() ? 0 : sum / static_cast<double>(abs_pct.size());
-    }
-    double quantile(double q) const
-    {
-        if (abs_pct.empty())
-            return 0;
-        std::vector<double> sorted = abs_pct;
-        std::sort(sorted.begin(), sorted.end());
-        return sorted[std::min(sorted.size() - 1, static_cast<std::size_t>(q * static_cast<double>(sorted.size() - 1) + 0.5))];
-    }
-    double green_pct() const
-    {
-        const auto green = std::count_if(abs_pct.begin(), abs_pct.end(), [](double e) { return e < 10; });
-        return abs_pct.empty() ? 0 : 100.0 * static_cast<double>(green) / static_cast<double>(abs_pct.size());
-    }
-};
-
-void print_errors(const char* label, const Errors& e)
-{
-    std::printf("%-34s %5zu %9.1f %9.1f %9.1f %9.0f\n", label, e.abs_pct.size(), e.mean(), e.quantile(0.5), e.quantile(0.9), e.green_pct());
-}
-
-void print_header(const char* first)
-{
-    std::printf("%-34s %5s %9s %9s %9s %9s\n", first, "rows", "mean |e|", "median", "p90", "% green");
-    std::printf("%-34s %5s %9s %9s %9s %9s\n", "----------------------------------", "-----", "---------", "---------", "---------", "---------");
-}
+using bench::Errors;
+using bench::print_errors;
+using bench::print_header;
 
 double error_pct(const Prediction& p, const Measurement& m)
 {
@@ -119,12 +93,17 @@ void print_targets(const char* label, const FoldErrors& fold)
 int main(int argc, char** argv)
 {
     std::string dir = ROOFLINE_MEASUREMENTS_DIR, prefix = "h100", base_key = "h100_sxm";
-    bool print_rows = false;
+    bool print_rows = false, gemm_only = false;
+    std::vector<std::string> gemm_files;
     std::string llm_results; // --llm FILE: the attention and FFN tables of an `llm` plan run instead
     for (int i = 1; i < argc; ++i) {
         const std::string option = argv[i];
         if (option == "--rows") {
             print_rows = true;
+            continue;
+        }
+        if (option == "--gemm-only") {
+            gemm_only = true;
             continue;
         }
         if (i + 1 >= argc)
@@ -137,9 +116,14 @@ int main(int argc, char** argv)
             base_key = argv[++i];
         else if (option == "--llm")
             llm_results = argv[++i];
+        else if (option == "--gemm")
+            gemm_files.push_back(argv[++i]);
     }
     if (!llm_results.empty())
         return attention_ffn_holdout(llm_results, base_key, print_rows);
+    const bench::GemmTablesInput gemm_input{dir, prefix, base_key, gemm_files, "h100", "h100_sxm", print_rows};
+    if (gemm_only)
+        return bench::print_gemm_tables(gemm_input) ? 0 : 1;
     const HardwareRegistry registry = HardwareRegistry::presets();
     const HardwareSpec& base = registry.get(base_key);
     const MeasurementSet all = merge_measurements({load_measurements(dir + "/" + prefix + "_extended_cold.json"),
@@ -246,5 +230,6 @@ int main(int argc, char** argv)
                 "p90 %.1f %%\n", held_out.rows.size(), calibration_set.rows.size(), second.all.quantile(0.5),
                 second.all.quantile(0.9));
     print_targets("Targets (refined, second fold)", second);
+    bench::print_gemm_tables(gemm_input);
     return first.met() ? 0 : 1;
 }

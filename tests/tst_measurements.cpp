@@ -192,6 +192,116 @@ private slots:
         QVERIFY(again.extra.contains("source"));
     }
 
+    // A results file from before ABI 2 has no "gemm_config": the configuration comes from the algorithm text where
+    // that text has one, and stays unknown where it does not.
+    void testOlderFileWithoutConfigFields()
+    {
+        const std::string file = ROOFLINE_TEST_DATA_DIR "/h200_workload_shapes.json";
+        QVERIFY(read_text_file(file).find("gemm_config") == std::string::npos);
+        const MeasurementSet set = load_measurements(file);
+        // "cublasLt algo 66 tile 8x64 stages 64xAUTO splitK 2 (heuristic #1 of 8), fastest median of 9 raced …"
+        const GemmConfig& first = set.rows[0].gemm_config;
+        QCOMPARE(first.library, GemmLibrary::CublasLt);
+        QCOMPARE(first.algo_id, 66);
+        QCOMPARE(first.tile_m, 8);
+        QCOMPARE(first.tile_n, 64);
+        QCOMPARE(first.tile_k, 64);
+        QCOMPARE(first.stages, 0); // AUTO
+        QCOMPARE(first.split_k, 2);
+        QCOMPARE(first.candidates_timed, 9);
+        std::size_t lt = 0, gemm_ex = 0, auto_tile = 0, unknown = 0;
+        for (const Measurement& m : set.rows) {
+            const std::string text = m.extra.value("algorithm", std::string());
+            const GemmConfig& c = m.gemm_config;
+            if (text.rfind("cublasGemmEx", 0) == 0) {
+                ++gemm_ex;
+                QCOMPARE(c.library, GemmLibrary::Cublas);
+                QVERIFY(!c.has_tile());
+                QCOMPARE(c.split_k, 0);
+            } else if (text.find("tile auto") != std::string::npos) {
+                ++auto_tile;
+                QCOMPARE(c.library, GemmLibrary::CublasLt);
+                QVERIFY(!c.has_tile());
+                QVERIFY(c.split_k >= 1);
+            } else if (text.rfind("cublasLt", 0) == 0) {
+                ++lt;
+                QVERIFY2(c.has_tile() && c.split_k >= 1, text.c_str());
+            } else {
+                ++unknown;
+                QVERIFY(!c.known());
+            }
+        }
+        QCOMPARE(lt + gemm_ex + auto_tile + unknown, set.rows.size());
+        QVERIFY(lt > 200 && gemm_ex > 20 && auto_tile > 5 && unknown > 5); // every kind of text is in the file
+
+        const MeasurementSet bare = parse_measurements(
+            R"({"benchmarks": [{"kernel_type": "gemm", "shape": [64, 64, 64], "precision": "FP16", "measured_time_us": 5}]})", "bare");
+        QVERIFY(!bare.rows[0].gemm_config.known());
+        QVERIFY(!measurement_to_json(bare.rows[0]).contains("gemm_config"));
+    }
+
+    // A row with the fields: written as "gemm_config", read back the same, and preferred to the text.
+    void testConfigRoundTrip()
+    {
+        MeasurementSet set = parse_measurements(
+            R"({"benchmarks": [{"kernel_type": "gemm", "shape": [4096, 4096, 4096], "precision": "BF16", "measured_time_us": 200,
+                "algorithm": "cublasLt algo 6 tile 64x64 stages 64x3 splitK 4"}]})", "new");
+        GemmConfig c;
+        c.library = GemmLibrary::CublasLt;
+        c.algo_id = 66;
+        c.tile_m = 128;
+        c.tile_n = 256;
+        c.tile_k = 64;
+        c.stages = 4;
+        c.split_k = 1;
+        c.reduction_scheme = 2;
+        c.cluster_m = 2;
+        c.cluster_n = 1;
+        c.candidates_timed = 9;
+        set.rows[0].gemm_config = c;
+        const nlohmann::ordered_json row = measurement_to_json(set.rows[0]);
+        QCOMPARE(row["gemm_config"]["tile"], (nlohmann::ordered_json{128, 256, 64}));
+        QCOMPARE(row["gemm_config"]["library"].get<std::string>(), std::string("cublasLt"));
+        const MeasurementSet again = parse_measurements(measurements_to_json(set), "round trip");
+        QCOMPARE(again.rows[0].gemm_config, c);
+        QVERIFY(!again.rows[0].extra.contains("gemm_config"));
+        QCOMPARE(parse_measurements(measurements_to_json(again), "twice").rows[0].gemm_config, c);
+
+        GemmConfig gemm_ex;
+        gemm_ex.library = GemmLibrary::Cublas;
+        set.rows[0].gemm_config = gemm_ex;
+        QCOMPARE(parse_measurements(measurements_to_json(set), "cublas").rows[0].gemm_config, gemm_ex);
+    }
+
+    void testConfigMalformed_data()
+    {
+        QTest::addColumn<QString>("config");
+        QTest::addColumn<QString>("field");
+        QTest::newRow("not an object") << R"("tile 128x128")" << "gemm_config";
+        QTest::newRow("no library") << R"({"tile": [128, 128]})" << "gemm_config.library";
+        QTest::newRow("unknown library") << R"({"library": "cutlass"})" << "gemm_config.library";
+        QTest::newRow("tile of text") << R"({"library": "cublasLt", "tile": "128x128"})" << "gemm_config.tile";
+        QTest::newRow("negative tile") << R"({"library": "cublasLt", "tile": [-1, 128]})" << "gemm_config.tile[0]";
+        QTest::newRow("split-K of text") << R"({"library": "cublasLt", "split_k": "2"})" << "gemm_config.split_k";
+        QTest::newRow("unknown field") << R"({"library": "cublasLt", "tiles": [1, 2]})" << "gemm_config.tiles";
+    }
+
+    void testConfigMalformed()
+    {
+        QFETCH(QString, config);
+        QFETCH(QString, field);
+        const std::string text = R"({"benchmarks": [{"kernel_type": "gemm", "shape": [8, 8, 8], "precision": "FP16", "measured_time_us": 5},
+            {"kernel_type": "gemm", "shape": [8, 8, 8], "precision": "FP16", "measured_time_us": 5, "gemm_config": )"
+            + config.toStdString() + "}]}";
+        try {
+            parse_measurements(text, "bad.json");
+            QFAIL("accepted a bad gemm_config");
+        } catch (const InputError& e) {
+            QCOMPARE(e.where().row, std::optional<std::size_t>(1));
+            QCOMPARE(QString::fromStdString(e.where().field), field);
+        }
+    }
+
     void testAtomicWrite()
     {
         QTemporaryDir dir;

@@ -29,6 +29,9 @@ import os
 import random
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import make_workload_shapes  # noqa: E402  (its unique_cases)
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PRECISIONS = ["BF16", "FP16", "FP8_E4M3", "INT8", "TF32", "FP32"]
 ELEMENT_BYTES = {"BF16": 2, "FP16": 2, "FP8_E4M3": 1, "INT8": 1, "TF32": 4, "FP32": 4}
@@ -139,13 +142,7 @@ def cases():
                 n = odd_dim(rng, 200, 12000, align)
                 k = odd_dim(rng, 200, 12000, align)
                 out.append((f"odd:align{align}", "gemm", [m, n, k], pick(p, 2.0 * m * n * k)))
-    seen, unique = set(), []
-    for c in out:
-        key = (c[1], tuple(c[2]), c[3])
-        if key not in seen:
-            seen.add(key)
-            unique.append(c)
-    return unique
+    return make_workload_shapes.unique_cases(out)
 
 
 def estimated_median_us(kernel, shape, precision):

@@ -81,7 +81,12 @@ def cases():
             b = PRECISIONS[(PRECISIONS.index(a) + 3) % 6]
         for p, alt in ((a, "BF16"), (b, "FP16")):
             out.append((f"odd:align{align}", "gemm", [m, n, k], pick(p, flop, alt)))
-    # No duplicates (a weight shape shared by two models, a rotation that picked one precision twice).
+    return unique_cases(out)
+
+
+def unique_cases(out):
+    """Without duplicates (a weight shape shared by two models, a rotation that picked one precision twice): the
+    first (family, kernel, shape, precision) of each kernel, shape and precision."""
     seen, unique = set(), []
     for c in out:
         key = (c[1], tuple(c[2]), c[3])

@@ -87,6 +87,10 @@ Measurement BenchRunner::run_case(const BenchCase& c, const std::atomic<bool>& s
     if (r.algorithm[0])
         m.extra["algorithm"] = std::string(r.algorithm);
     record_cudnn(m, r);
+    // An ABI 1 plugin leaves the config fields at empty_result()'s "unknown": its text may still say what ran.
+    m.gemm_config = gemm_config_from_result(r);
+    if (!m.gemm_config.known() && r.algorithm[0])
+        m.gemm_config = parse_algorithm_text(r.algorithm).value_or(GemmConfig{});
     if (m.status == RowStatus::Ok && r.message[0])
         m.extra["note"] = std::string(r.message);
     return m;

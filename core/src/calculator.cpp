@@ -1,6 +1,7 @@
 #include "roofline/calculator.h"
 
 #include "roofline/errors.h"
+#include "roofline/gemm_configs.h"
 #include "roofline/reports.h"
 
 #include "kernel_terms.h"
@@ -232,13 +233,24 @@ Prediction refined(const HardwareSpec& hw, const KernelShape& shape, Precision p
     if (terms.alignment)
         p.alignment_efficiency = hw.alignment_efficiency_for(kernel, precision, p.row_alignment).value_or(1);
 
-    p.wave_efficiency = terms.wave_quantization ? wave_efficiency(hw, shape) : 1;
+    // The tiles and split-K the library runs (the profile's learned table, else its one tile).
+    std::optional<GemmLaunch> launch;
+    if (terms.wave_quantization)
+        launch = gemm_launch(hw, shape, precision);
+    p.wave_efficiency = launch ? launch->wave_efficiency : 1;
+    const double reduction_bytes = launch ? launch->reduction_bytes : 0;
     const double t_math_us = p.t_math_us / p.wave_efficiency / compute_eff / p.alignment_efficiency;
     std::string math_detail;
     if (options.explain) {
         math_detail = format_number(static_cast<double>(work.flops) / 1e9, 3) + " GFLOP at " + format_number(p.peak_tflops, 1)
             + " TFLOP/s × compute efficiency " + format_number(compute_eff, 3);
-        if (const auto* gemm = std::get_if<GemmShape>(&shape); gemm && p.wave_efficiency < 1) {
+        if (launch && launch->learned && std::holds_alternative<GemmShape>(shape)) {
+            math_detail += " × wave efficiency " + format_number(p.wave_efficiency, 3) + " (" + std::to_string(launch->ctas) + " CTAs of "
+                + std::to_string(launch->tile_m) + "×" + std::to_string(launch->tile_n)
+                + (launch->split_k > 1 ? ", K split " + std::to_string(launch->split_k) + " ways," : std::string()) + " on "
+                + std::to_string(*hw.sm_count) + " SMs, as the library runs " + std::string(to_string(launch->learned->shape_class.m))
+                + ", " + std::string(to_string(launch->learned->shape_class.fill)) + ")";
+        } else if (const auto* gemm = std::get_if<GemmShape>(&shape); gemm && p.wave_efficiency < 1) {
             const OutputTiles t = output_tiles(hw, *gemm);
             math_detail += " × wave efficiency " + format_number(p.wave_efficiency, 3) + " (" + std::to_string(t.count) + " tiles of "
                 + std::to_string(t.tile_m) + "×" + std::to_string(t.tile_n) + " on " + std::to_string(*hw.sm_count) + " SMs)";
@@ -266,8 +278,10 @@ Prediction refined(const HardwareSpec& hw, const KernelShape& shape, Precision p
     const bool fits_l2 = terms.cache_aware && options.cache == CacheMode::Warm && hw.l2_cache_bytes && hw.l2_bandwidth_gb_s
         && work.bytes <= static_cast<double>(*hw.l2_cache_bytes);
     const double l2_eff = hw.l2_efficiency.value_or(1);
-    const double t_mem_us = (fits_l2 ? work.bytes / (*hw.l2_bandwidth_gb_s * 1e9) * 1e6 / l2_eff
-                                     : work.bytes / (hw.peak_bandwidth_gb_s * 1e9) * 1e6 / memory_eff)
+    // A split-K's partial products go out and come back through DRAM (or L2) on top of the operands.
+    const double moved_bytes = work.bytes + reduction_bytes;
+    const double t_mem_us = (fits_l2 ? moved_bytes / (*hw.l2_bandwidth_gb_s * 1e9) * 1e6 / l2_eff
+                                     : moved_bytes / (hw.peak_bandwidth_gb_s * 1e9) * 1e6 / memory_eff)
         / p.alignment_efficiency;
     p.l2_resident = fits_l2 && work.bytes > 0;
     p.bandwidth_gb_s = t_mem_us > 0 ? work.bytes / (t_mem_us * 1e-6) / 1e9 : hw.peak_bandwidth_gb_s;
@@ -285,13 +299,15 @@ Prediction refined(const HardwareSpec& hw, const KernelShape& shape, Precision p
     p.effective_tflops = p.peak_tflops * compute_eff * p.wave_efficiency * p.alignment_efficiency;
     p.predicted_tflops = static_cast<double>(work.flops) / (p.predicted_time_us * 1e-6) / 1e12;
     if (options.explain) {
-        const std::string mem_detail = fits_l2
+        const std::string split_detail = reduction_bytes > 0
+            ? " (+ " + megabytes(reduction_bytes) + " of split-K partial products)" : std::string();
+        const std::string mem_detail = (fits_l2
             ? megabytes(work.bytes) + " from L2 (warm, fits in " + megabytes(static_cast<double>(*hw.l2_cache_bytes)) + ") at "
                 + format_number(*hw.l2_bandwidth_gb_s, 0) + " GB/s × L2 efficiency " + format_number(l2_eff, 3)
                 + (p.alignment_efficiency != 1 ? alignment_detail(p) : std::string())
             : megabytes(work.bytes) + " from DRAM at " + format_number(hw.peak_bandwidth_gb_s, 0) + " GB/s × memory efficiency "
                 + format_number(memory_eff, 3)
-                + (p.alignment_efficiency != 1 ? alignment_detail(p) : std::string());
+                + (p.alignment_efficiency != 1 ? alignment_detail(p) : std::string())) + split_detail;
         p.breakdown.push_back({"math", throttled_math_us, math_detail});
         p.breakdown.push_back({"memory", t_mem_us, mem_detail});
         if (p.launch_us > 0)

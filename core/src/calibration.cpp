@@ -182,6 +182,8 @@ FitInput collect_fit_rows(const HardwareSpec& spec, const MeasurementSet& measur
                 && w.bytes <= static_cast<double>(*spec.l2_cache_bytes);
             row.l2_us = row.from_l2 ? w.bytes / (*spec.l2_bandwidth_gb_s * 1e9) * 1e6 : 0.0;
             row.shape = m.shape;
+            row.precision = m.precision;
+            row.bytes = w.bytes;
             input.rows.push_back(row);
         } catch (const InputError&) {
             ++input.skipped;
@@ -232,7 +234,7 @@ RefinedFit search_tile_and_knee(FitInput& input, const HardwareSpec& spec, const
     with_tile.gemm_tile_m = best.tile.first;
     with_tile.gemm_tile_n = best.tile.second;
     for (auto& r : input.rows)
-        r.waves = wave_efficiency(with_tile, r.shape);
+        detail::set_row_launch(r, with_tile);
     return best;
 }
 
@@ -317,6 +319,26 @@ void write_refined_values(HardwareSpec& spec, const FitInput& input, const Refin
     }
 }
 
+// What the library ran per class of shapes, from the rows that say (a base's table never outlives a calibration).
+void learn_library_configs(HardwareSpec& spec, const MeasurementSet& measurements, const CalibrationOptions& options,
+                           const Labels& labels, std::vector<std::string>& log)
+{
+    spec.gemm_configs.clear();
+    spec.sources.erase("gemm_configs");
+    if (!options.learn_gemm_configs || !spec.sm_count)
+        return;
+    spec.gemm_configs = learn_gemm_configs(measurements, *spec.sm_count);
+    if (spec.gemm_configs.empty())
+        return;
+    int rows = 0;
+    for (const auto& entry : spec.gemm_configs)
+        rows += entry.rows;
+    spec.sources["gemm_configs"] = "learned: the tiles and split-K the library ran in " + std::to_string(rows) + " GEMM rows of "
+        + labels.run + ", per precision, M band, wave fill and row alignment";
+    log.push_back("GEMM configurations: " + std::to_string(spec.gemm_configs.size()) + " classes from " + std::to_string(rows)
+                  + " rows with a known tile");
+}
+
 // The log line of the refined fit.
 std::string refined_fit_log_line(const HardwareSpec& spec, const RefinedFit& best, const BoundEvidence& evidence)
 {
@@ -365,6 +387,7 @@ CalibrationResult calibrate(const HardwareSpec& base, const MeasurementSet& meas
                              + ", the rows on " + device_name(measurements));
 
     HardwareSpec spec = start_profile(base, ceilings, options, labels);
+    learn_library_configs(spec, measurements, options, labels, result.log);
     FitInput input = collect_fit_rows(spec, measurements);
     result.rows_used = input.rows.size();
     result.rows_skipped = input.skipped;

@@ -75,7 +75,8 @@ const TableField kTableFields[] = {
 };
 
 // The fields read and written by hand below: a key, maps and lists with rules of their own.
-const char* const kOtherFields[] = {"schema_version", "key", "base", "gemm_tile", "sources", "notes", "calibration"};
+const char* const kOtherFields[] = {"schema_version", "key", "base", "gemm_tile", "gemm_configs", "sources", "notes",
+                                   "calibration"};
 
 const std::set<std::string>& known_fields()
 {
@@ -224,7 +225,7 @@ std::vector<std::string> numeric_field_paths(const nlohmann::ordered_json& doc)
             continue;
         if (value.is_number()) {
             paths.push_back(field);
-        } else if (value.is_array() && field == "gemm_tile") {
+        } else if (value.is_array() && (field == "gemm_tile" || field == "gemm_configs")) {
             paths.push_back(field);
         } else if (value.is_object() && field != "sources" && field != "calibration") {
             for (const auto& [inner, inner_value] : value.items()) {
@@ -308,6 +309,8 @@ HardwareSpec parse_hardware_json(std::string_view text, const std::string& sourc
         spec.gemm_tile_m = static_cast<int>(read_positive_integer(tile[0], at(source, "gemm_tile[0]")));
         spec.gemm_tile_n = static_cast<int>(read_positive_integer(tile[1], at(source, "gemm_tile[1]")));
     }
+    if (doc.contains("gemm_configs"))
+        spec.gemm_configs = read_gemm_configs_json(doc["gemm_configs"], source);
     if (doc.contains("calibration")) {
         const auto& calibration = doc["calibration"];
         require_object(calibration, at(source, "calibration"));
@@ -362,6 +365,8 @@ std::string hardware_to_json(const HardwareSpec& spec, int indent)
     }
     if (spec.gemm_tile_m && spec.gemm_tile_n)
         doc["gemm_tile"] = {*spec.gemm_tile_m, *spec.gemm_tile_n};
+    if (!spec.gemm_configs.empty())
+        doc["gemm_configs"] = gemm_configs_json(spec.gemm_configs);
     if (!spec.calibration.empty()) {
         ordered_json calibration = ordered_json::object();
         for (const auto& [field, text] : spec.calibration)

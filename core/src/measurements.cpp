@@ -25,7 +25,7 @@ constexpr std::size_t kMaxReportedProblems = 10;
 
 // Fields this reader understands (a case's, and these); everything else in a row is kept in `extra`.
 const std::set<std::string> kRowFields = [] {
-    std::set<std::string> fields = {"status", "reason", "measured_time_us", "measured_tflops", "measured_bandwidth_gb_s", "ai", "cache_mode"};
+    std::set<std::string> fields = {"status", "reason", "measured_time_us", "measured_tflops", "measured_bandwidth_gb_s", "ai", "cache_mode", "gemm_config"};
     for (std::string_view field : kCaseFields)
         fields.emplace(field);
     return fields;
@@ -81,6 +81,11 @@ Measurement read_row(const ordered_json& item, const RowReader& r)
     }
     m.ai = item.contains("ai") ? read_positive_number(item["ai"], r.at("ai"))
                                : static_cast<double>(work.flops) / work.bytes;
+
+    if (item.contains("gemm_config"))
+        m.gemm_config = read_gemm_config_json(item["gemm_config"], [&r](const std::string& field) { return r.at(field); });
+    else if (item.contains("algorithm") && item["algorithm"].is_string())
+        m.gemm_config = parse_algorithm_text(item["algorithm"].get<std::string>()).value_or(GemmConfig{});
 
     for (const auto& [field, value] : item.items()) {
         if (!kRowFields.count(field))
@@ -214,6 +219,8 @@ ordered_json measurement_to_json(const Measurement& m)
     row["ai"] = m.ai;
     if (!m.cache_mode.empty())
         row["cache_mode"] = m.cache_mode;
+    if (const auto config = gemm_config_json(m.gemm_config))
+        row["gemm_config"] = *config;
     for (const auto& [field, value] : m.extra.items())
         row[field] = value;
     return row;

@@ -18,7 +18,7 @@ using Table = std::map<KernelType, std::map<Precision, double>>;
 // The fields a calibration (core/src/calibration.cpp) or a transfer sets; a datasheet profile has none of them.
 const char* const kFittedFields[] = {"kernel_efficiency", "compute_efficiency", "memory_efficiency", "latency_floor_us",
                                      "partial_line_efficiency", "unaligned_efficiency", "throttle_after_us", "throttle_ratio",
-                                     "gemm_tile", "l2_efficiency", "dram_latency_us", "launch_overhead_us",
+                                     "gemm_tile", "gemm_configs", "l2_efficiency", "dram_latency_us", "launch_overhead_us",
                                      "launch_gap_eager_us", "launch_gap_graph_us"};
 const std::string kTransferredSourcePrefix = "transferred from ";
 const std::string kCalibratedNotePrefix = "Calibrated from "; // calibration.cpp's note
@@ -123,6 +123,7 @@ HardwareSpec datasheet_part(const HardwareSpec& target)
     spec.throttle_ratio.reset();
     spec.gemm_tile_m.reset();
     spec.gemm_tile_n.reset();
+    spec.gemm_configs.clear();
     spec.l2_efficiency.reset();
     spec.dram_latency_us.reset();
     spec.launch_overhead_us = 0;
@@ -232,6 +233,15 @@ TransferResult transfer_profile(const HardwareSpec& source, const HardwareSpec& 
         result.log.push_back("waves: tile " + std::to_string(*spec.gemm_tile_m) + "x" + std::to_string(*spec.gemm_tile_n) + " over "
                              + (spec.sm_count ? std::to_string(*spec.sm_count) : std::string("no")) + " SMs (source: "
                              + (source.sm_count ? std::to_string(*source.sm_count) : std::string("?")) + ")");
+    }
+
+    // The library's choices per class belong to its kernels for one architecture; the classes' wave fill is counted
+    // on the target's own SMs when it predicts.
+    if (!source.gemm_configs.empty() && source.compute_capability && source.compute_capability == spec.compute_capability) {
+        spec.gemm_configs = source.gemm_configs;
+        sourced("gemm_configs", "unchanged: the tiles and split-K the GEMM library runs per class of shapes (same compute capability "
+                                    + *spec.compute_capability + ")");
+        result.log.push_back("GEMM configurations: " + std::to_string(spec.gemm_configs.size()) + " classes, same compute capability");
     }
 
     // L2: a measured bandwidth of the target stays; else the source's, scaled by L2 size (the slices) and SM clock.

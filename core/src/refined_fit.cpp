@@ -1,5 +1,7 @@
 #include "refined_fit.h"
 
+#include "roofline/gemm_configs.h"
+
 #include "least_squares.h"
 #include "stats.h"
 
@@ -32,7 +34,7 @@ double roof_us(const FitRow& r, const RowFactors& f, std::optional<double> after
 {
     const double alignment = r.alignment == RowAlignment::Line ? 1.0 : r.alignment == RowAlignment::Vector ? f.partial_line : f.unaligned;
     const double math_us = throttled(r.math_us / r.waves / f.compute / alignment, after_us, ratio);
-    const double mem_us = (r.from_l2 ? r.l2_us / f.l2 : r.dram_us / f.memory) / alignment;
+    const double mem_us = (r.from_l2 ? r.l2_us / f.l2 : r.dram_us / f.memory) * (1 + r.reduction_share) / alignment;
     if (math_out)
         *math_out = math_us;
     if (memory_out)
@@ -52,7 +54,7 @@ RefinedFit fit_refined(std::vector<FitRow>& rows, const FitGroups& fit_groups, c
     with_tile.gemm_tile_m = tile.first;
     with_tile.gemm_tile_n = tile.second;
     for (auto& r : rows)
-        r.waves = wave_efficiency(with_tile, r.shape);
+        set_row_launch(r, with_tile);
 
     const std::size_t compute0 = 0, memory0 = groups, partial0 = 2 * groups, unaligned0 = 3 * groups, floor0 = 4 * groups,
                       kernel_floor0 = 5 * groups, l2_index = 5 * groups + kernels, ratio_index = l2_index + 1, dram_latency_index = ratio_index + 1, count = dram_latency_index + 1;
@@ -147,6 +149,13 @@ RefinedFit fit_refined(std::vector<FitRow>& rows, const FitGroups& fit_groups, c
     }
     fit.error = rows.empty() ? 0 : error / static_cast<double>(rows.size());
     return fit;
+}
+
+void set_row_launch(FitRow& r, const HardwareSpec& hw)
+{
+    const auto launch = gemm_launch(hw, r.shape, r.precision);
+    r.waves = launch ? launch->wave_efficiency : 1;
+    r.reduction_share = launch && r.bytes > 0 ? launch->reduction_bytes / r.bytes : 0;
 }
 
 double fitted_roof_us(const FitRow& row, const RefinedFit& fit, double* math_us, double* memory_us)

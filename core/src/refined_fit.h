@@ -22,9 +22,15 @@ struct FitRow {
     double l2_us = 0;    // warm and fits in L2: bytes / L2 bandwidth, before efficiency; else 0
     bool from_l2 = false;
     RowAlignment alignment = RowAlignment::Line; // operand_row_alignment
-    double waves = 1;    // wave efficiency under the tile being tried
+    double waves = 1;    // wave efficiency under the tile being tried (or the profile's learned configurations)
+    double reduction_share = 0; // a split-K's partial-product bytes over the operands' bytes (set_row_launch)
     KernelShape shape;
+    Precision precision = Precision::FP16;
+    double bytes = 0;    // the operands' bytes
 };
+
+// The row's waves and split-K traffic as `hw` says the library runs it (gemm_launch).
+void set_row_launch(FitRow& row, const HardwareSpec& hw);
 
 // The refined model's free numbers for one candidate tile and throttle knee.
 struct RefinedFit {

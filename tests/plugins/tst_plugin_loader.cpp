@@ -1,4 +1,6 @@
 // The plugin loader against real shared objects: the CPU plugin and the fakes in fakes/, each broken in one way.
+#include "roofline/bench_runner.h"
+#include "roofline/plugin_abi_rules.h"
 #include "roofline/plugin_loader.h"
 #include "roofline/version.h"
 
@@ -149,7 +151,7 @@ private Q_SLOTS:
         QVERIFY(writeFile(m_truncatedElf, QByteArray("\x7f" "ELF\x02\x01\x01", 7) + QByteArray(32, '\0')));
         m_directory = m_dir.filePath(QStringLiteral("libroofline_folder.so"));
         QVERIFY(QDir().mkpath(m_directory));
-        for (const char* kind : {"good", "no_entry", "abi_999", "null_table", "short_table", "null_function", "no_device"})
+        for (const char* kind : {"good", "no_entry", "abi_999", "null_table", "short_table", "null_function", "no_device", "abi_v1"})
             QVERIFY2(QFile::exists(fakePlugin(kind)), qPrintable(fakePlugin(kind)));
     }
 
@@ -241,6 +243,48 @@ private Q_SLOTS:
         }
         // The last owner gone, the shared object is closed.
         QVERIFY2(!mappedFiles().contains(file), "the plugin stays mapped after its last owner is gone");
+    }
+
+    // A plugin built before ABI 2 with this host: the host asks for 3, then 2, then 1; the plugin writes its result
+    // only as far as ABI 1's rl_result reached, and the GEMM configuration fields keep the host's "unknown".
+    void testAbiV1PluginWithNewHost()
+    {
+        auto plugin = roofline::Plugin::load(fakePlugin("abi_v1").toStdString());
+        QCOMPARE(plugin->api().abi_version, 1u);
+        auto device = roofline::Device::open(plugin, 0);
+        const rl_case c = roofline::abi::make_case(RL_KERNEL_GEMM, RL_PRECISION_BF16, {.m = 100, .n = 200, .k = 300}, RL_CACHE_COLD);
+        QCOMPARE(int(device->supports(c).status), int(RL_STATUS_OK));
+        const rl_result r = device->run(c, [] { return false; });
+        QCOMPARE(int(r.status), int(RL_STATUS_OK));
+        QCOMPARE(r.samples, 10);
+        QCOMPARE(r.median_time_us, 12.0); // 2·100·200·300 FLOP at 1 µs per MFLOP
+        QCOMPARE(QString::fromLatin1(r.algorithm), QStringLiteral("fake gemm of ABI 1"));
+        const rl_result unknown = roofline::abi::empty_result();
+        QCOMPARE(r.struct_size, unknown.struct_size); // the host's own size, untouched by the plugin's shorter write
+        QCOMPARE(r.gemm_library, unknown.gemm_library);
+        QCOMPARE(r.algo_id, -1);
+        QCOMPARE(r.tile_m, 0);
+        QCOMPARE(r.tile_n, 0);
+        QCOMPARE(r.tile_k, 0);
+        QCOMPARE(r.stages, 0);
+        QCOMPARE(r.split_k, 0);
+        QCOMPARE(r.reduction_scheme, 0);
+        QCOMPARE(r.cluster_m, 0);
+        QCOMPARE(r.cluster_n, 0);
+        QCOMPARE(r.candidates_timed, 0);
+        QCOMPARE(r.cudnn_version, 0);
+        QCOMPARE(r.engine_id, int64_t(-1));
+
+        // Through the runner into a results row: measured, with the configuration unknown (and so not written).
+        roofline::BenchPlan plan;
+        plan.cases = {{roofline::GemmShape{100, 200, 300}, roofline::Precision::BF16}};
+        std::atomic<bool> stop{false};
+        const roofline::MeasurementSet set = roofline::BenchRunner(*device, plan, "").run(stop);
+        QCOMPARE(set.rows.size(), std::size_t(1));
+        QCOMPARE(int(set.rows[0].status), int(roofline::RowStatus::Ok));
+        QCOMPARE(set.rows[0].measured_time_us, 12.0);
+        QVERIFY(!set.rows[0].gemm_config.known());
+        QVERIFY(!roofline::measurement_to_json(set.rows[0]).contains("gemm_config"));
     }
 
     void testDeviceIndexOutOfRange()

@@ -19,6 +19,9 @@ struct CalibrationOptions {
     std::string ceilings_label; // names the ceilings file, when there is one
     // GEMM output tiles that wave quantization may assume; the one that explains the rows best is kept.
     std::vector<std::pair<int, int>> tile_candidates = {{64, 64}, {128, 64}, {64, 128}, {128, 128}, {128, 256}, {256, 128}};
+    // Learn the tiles and split-K the library ran per class of shapes from the rows' configurations
+    // (core/include/roofline/gemm_configs.h); GEMMs of a class it learned no longer use the single tile.
+    bool learn_gemm_configs = true;
 };
 
 struct CalibrationResult {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "roofline/gemm_configs.h"
 #include "roofline/kernels.h"
 #include "roofline/precision.h"
 
@@ -68,6 +69,9 @@ struct HardwareSpec {
     std::optional<int> attention_query_tile;
     std::optional<int> attention_kv_split;
     std::optional<double> attention_unit_bandwidth_gb_s;
+    // Refined mode: the tiles and split-K the GEMM library runs per class of shapes, learned from calibration
+    // measurements (core/include/roofline/gemm_configs.h). Empty: the single gemm_tile above, no split.
+    std::vector<LearnedGemmConfig> gemm_configs;
     // Where a calibrated profile came from: device, date, run file, ceilings file, held-out error.
     std::map<std::string, std::string> calibration;
     std::map<std::string, std::string> sources;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "roofline/gemm_config.h"
 #include "roofline/kernels.h"
 #include "roofline/precision.h"
 
@@ -35,6 +36,9 @@ struct Measurement {
     double measured_bandwidth_gb_s = 0;
     double ai = 0;               // [FLOP/byte]
     std::string cache_mode;      // "cold", "warm" or empty when unknown
+    // What the library ran (the row's "gemm_config"; for a file without it, what its "algorithm" text says).
+    // Evidence for calibration only: a prediction never reads it.
+    GemmConfig gemm_config;
     // Every other field of the row, kept as read (min_time_us, algorithm, samples, …) and written back.
     nlohmann::ordered_json extra = nlohmann::ordered_json::object();
 

@@ -20,7 +20,9 @@ namespace roofline {
 //   re-derived  kernel_efficiency (realistic mode's single factor folds the floor, the waves and the throttle into
 //               one number, so it depends on bandwidth, SMs and clocks): the median of ideal ÷ refined time of the
 //               transferred profile over the extended plan's shapes, as calibration takes it over measured rows
-//   same architecture only (equal compute capability): throttle_after_us, throttle_ratio (a power cap is the board's)
+//   same architecture only (equal compute capability): throttle_after_us, throttle_ratio (a power cap is the board's),
+//               gemm_configs (the library's tiles and split-K per class are its kernels for that architecture; the
+//               classes' wave fill is counted on the target's SMs)
 //   never       a precision the source has no table entry for (NVFP4, MXFP8 … from a Hopper source): no entry, so
 //               realistic mode is the ideal roofline for it and refined mode uses efficiency 1; a note says which
 // Every transferred field is sourced "transferred from <source> measurements (rule: …)" and a note says so.

@@ -4,6 +4,7 @@
  */
 #include "roofline/plugin_abi.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -52,6 +53,46 @@ static rl_status fake_describe(rl_device* device, rl_device_info* out)
     return RL_STATUS_OK;
 }
 
+#if defined(FAKE_ABI_V1)
+/* rl_result as ABI 1 knew it ended: where ABI 2's gemm_library begins. */
+#define FAKE_V1_RESULT_SIZE offsetof(rl_result, gemm_library)
+
+__attribute__((unused)) static rl_status fake_supports(rl_device* device, const rl_case* c, char* reason, size_t reason_size)
+{
+    (void)device;
+    write_text(reason, reason_size, "");
+    return c && c->kernel == RL_KERNEL_GEMM ? RL_STATUS_OK : RL_STATUS_UNSUPPORTED;
+}
+
+/* A GEMM "measured" at 1 µs per MFLOP. The result is built whole, with junk past ABI 1's end, then written only as
+ * far as ABI 1's struct reached: a host that reads past it would see the junk. */
+static rl_status fake_run(rl_device* device, const rl_case* c, rl_stop_fn stop, void* stop_user_data, rl_result* out)
+{
+    (void)device;
+    (void)stop;
+    (void)stop_user_data;
+    if (!out || !c || out->struct_size < FAKE_V1_RESULT_SIZE)
+        return RL_STATUS_INVALID_ARGUMENT;
+    rl_result r;
+    memset(&r, 0x4d, sizeof r);
+    r.struct_size = out->struct_size; /* as plugin_abi_rules.h's write_struct leaves it: the caller's own size */
+    r.status = RL_STATUS_OK;
+    r.samples = 10;
+    r.median_time_us = 2.0 * (double)c->m * (double)c->n * (double)c->k / 1e6;
+    r.min_time_us = r.max_time_us = r.mean_time_us = r.median_time_us;
+    r.stdev_time_us = 0;
+    r.bytes_moved = 0;
+    r.sm_clock_mhz = 0;
+    r.throttled = 0;
+    r.verified = 0;
+    r.max_rel_error = 0;
+    r.tolerance = 0;
+    write_text(r.algorithm, sizeof r.algorithm, "fake gemm of ABI 1");
+    write_text(r.message, sizeof r.message, "");
+    memcpy(out, &r, FAKE_V1_RESULT_SIZE);
+    return RL_STATUS_OK;
+}
+#else
 __attribute__((unused)) static rl_status fake_supports(rl_device* device, const rl_case* c, char* reason, size_t reason_size)
 {
     (void)device;
@@ -70,6 +111,7 @@ static rl_status fake_run(rl_device* device, const rl_case* c, rl_stop_fn stop, 
         write_text(out->message, sizeof out->message, "the fake plugin runs nothing");
     return RL_STATUS_UNSUPPORTED;
 }
+#endif
 
 static void fake_close(rl_device* device)
 {
@@ -78,6 +120,8 @@ static void fake_close(rl_device* device)
 
 #if defined(FAKE_ABI_999)
 #define FAKE_ABI 999u
+#elif defined(FAKE_ABI_V1)
+#define FAKE_ABI 1u
 #else
 #define FAKE_ABI ROOFLINE_PLUGIN_ABI_VERSION
 #endif
@@ -112,6 +156,9 @@ ROOFLINE_PLUGIN_EXPORT const rl_plugin_api* roofline_plugin_entry(uint32_t host_
     (void)host_abi_version;
 #if defined(FAKE_NULL_TABLE)
     return NULL;
+#elif defined(FAKE_ABI_V1)
+    /* Built before version 2: it knows no other version, so the host must come down to 1. */
+    return host_abi_version == 1u ? &kFakeApi : NULL;
 #else
     return &kFakeApi;
 #endif

@@ -1,0 +1,360 @@
+#include "roofline/gemm_configs.h"
+
+#include "roofline/calculator.h"
+#include "roofline/errors.h"
+#include "roofline/hardware.h"
+#include "roofline/measurements.h"
+
+#include "json_util.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+#include <map>
+#include <set>
+
+namespace roofline {
+
+using nlohmann::ordered_json;
+
+namespace {
+
+constexpr int kReferenceTile = 128;   // the tile the fill bands count in
+constexpr std::size_t kMaxTiles = 8;  // tiles kept per class: the library's usual few, not every one it ever ran
+constexpr std::size_t kMaxSplits = 4;
+constexpr int64_t kMinSliceK = 32;    // a split-K slice keeps at least this much K
+constexpr int kMinMenuRows = 8;       // rows of a precision family, M band and alignment before its menu is trusted
+constexpr double kPartialBytes = 4;   // a split-K partial product is FP32 (or INT32) [bytes]
+
+constexpr std::array<std::string_view, kMBands> kMBandNames = {"m<=16", "m<=64", "m<=256", "m<=1024", "m>1024"};
+constexpr std::array<std::string_view, kWaveFills> kFillNames = {"<1/8 wave", "<1/2 wave", "<1 wave", "1-4 waves", ">=4 waves"};
+constexpr std::array<std::string_view, 3> kAlignmentNames = {"128-byte", "16-byte", "unaligned"};
+
+// Precisions that run on the same tensor-core kernels share their choices when one has no entry of its own.
+int precision_family(Precision p)
+{
+    switch (p) {
+    case Precision::BF16:
+    case Precision::FP16: return 0;
+    case Precision::FP8_E4M3:
+    case Precision::FP8_E5M2:
+    case Precision::INT8: return 1;
+    case Precision::TF32: return 2;
+    case Precision::FP32: return 3;
+    default: return 4 + static_cast<int>(p);
+    }
+}
+
+int64_t ceil_div(int64_t a, int64_t b)
+{
+    return (a + b - 1) / b;
+}
+
+} // namespace
+
+std::string_view to_string(MBand band)
+{
+    return kMBandNames[static_cast<std::size_t>(band)];
+}
+
+std::string_view to_string(WaveFill fill)
+{
+    return kFillNames[static_cast<std::size_t>(fill)];
+}
+
+std::optional<MBand> parse_m_band(std::string_view text)
+{
+    for (std::size_t i = 0; i < kMBandNames.size(); ++i) {
+        if (text == kMBandNames[i])
+            return static_cast<MBand>(i);
+    }
+    return std::nullopt;
+}
+
+std::optional<WaveFill> parse_wave_fill(std::string_view text)
+{
+    for (std::size_t i = 0; i < kFillNames.size(); ++i) {
+        if (text == kFillNames[i])
+            return static_cast<WaveFill>(i);
+    }
+    return std::nullopt;
+}
+
+GemmShapeClass gemm_shape_class(const GemmShape& g, Precision precision, int sm_count)
+{
+    GemmShapeClass c;
+    c.precision = precision;
+    c.m = g.m <= 16 ? MBand::Decode : g.m <= 64 ? MBand::Skinny : g.m <= 256 ? MBand::Narrow : g.m <= 1024 ? MBand::Medium : MBand::Large;
+    const double waves = static_cast<double>(ceil_div(g.m, kReferenceTile) * ceil_div(g.n, kReferenceTile)) / std::max(1, sm_count);
+    c.fill = waves < 0.125 ? WaveFill::Eighth : waves < 0.5 ? WaveFill::Half : waves < 1 ? WaveFill::Under : waves < 4 ? WaveFill::Few : WaveFill::Many;
+    c.alignment = operand_row_alignment(g, precision);
+    return c;
+}
+
+std::vector<LearnedGemmConfig> learn_gemm_configs(const MeasurementSet& measurements, int sm_count)
+{
+    struct Evidence {
+        std::map<std::pair<int, int>, int> tiles;
+        std::vector<int> splits;
+    };
+    std::map<GemmShapeClass, Evidence> by_class;
+    for (const Measurement& m : measurements.rows) {
+        const auto* g = std::get_if<GemmShape>(&m.shape);
+        if (!g || m.status != RowStatus::Ok || !m.gemm_config.has_tile())
+            continue;
+        Evidence& e = by_class[gemm_shape_class(*g, m.precision, sm_count)];
+        ++e.tiles[{m.gemm_config.tile_m, m.gemm_config.tile_n}];
+        e.splits.push_back(std::max(1, m.gemm_config.split_k));
+    }
+    std::vector<LearnedGemmConfig> table;
+    for (auto& [shape_class, e] : by_class) {
+        LearnedGemmConfig entry;
+        entry.shape_class = shape_class;
+        entry.rows = static_cast<int>(e.splits.size());
+        std::vector<std::pair<std::pair<int, int>, int>> tiles(e.tiles.begin(), e.tiles.end());
+        // Most frequent first; among equals the larger tile (the library's default family), then the squarer.
+        std::stable_sort(tiles.begin(), tiles.end(), [](const auto& a, const auto& b) {
+            if (a.second != b.second)
+                return a.second > b.second;
+            return a.first.first * a.first.second > b.first.first * b.first.second;
+        });
+        for (std::size_t i = 0; i < tiles.size() && i < kMaxTiles; ++i)
+            entry.tiles.push_back(tiles[i].first);
+        std::map<int, int> split_counts;
+        for (int s : e.splits)
+            ++split_counts[s];
+        std::vector<std::pair<int, int>> splits(split_counts.begin(), split_counts.end());
+        std::stable_sort(splits.begin(), splits.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+        entry.split_ks.clear();
+        for (std::size_t i = 0; i < splits.size() && i < kMaxSplits; ++i)
+            entry.split_ks.push_back(splits[i].first);
+        table.push_back(std::move(entry));
+    }
+    return table;
+}
+
+const LearnedGemmConfig* find_gemm_config(const std::vector<LearnedGemmConfig>& table, const GemmShapeClass& c)
+{
+    const LearnedGemmConfig* best = nullptr;
+    int best_distance = 0;
+    for (const LearnedGemmConfig& entry : table) {
+        const GemmShapeClass& e = entry.shape_class;
+        int distance = 0;
+        if (e.precision != c.precision) {
+            if (precision_family(e.precision) != precision_family(c.precision))
+                continue; // FP32's SIMT kernels say nothing of FP8's tiles
+            distance += 3;
+        }
+        distance += 2 * std::abs(static_cast<int>(e.m) - static_cast<int>(c.m));
+        distance += 2 * std::abs(static_cast<int>(e.fill) - static_cast<int>(c.fill));
+        distance += std::abs(static_cast<int>(e.alignment) - static_cast<int>(c.alignment));
+        if (!best || distance < best_distance || (distance == best_distance && entry.rows > best->rows)) {
+            best = &entry;
+            best_distance = distance;
+        }
+    }
+    return best;
+}
+
+namespace {
+
+// Wave efficiency of `tile` with `split` K slices: the CTAs' share of the waves they take, times the part of the
+// edge tiles inside the matrix.
+double waves_of(const GemmShape& g, int64_t groups, int tile_m, int tile_n, int split, int sm_count, int64_t* ctas_out = nullptr)
+{
+    const int64_t tiles = ceil_div(g.m, tile_m) * ceil_div(g.n, tile_n);
+    const int64_t ctas = tiles * split * groups;
+    if (ctas_out)
+        *ctas_out = ctas;
+    const double waves = std::ceil(static_cast<double>(ctas) / sm_count);
+    const double covered = static_cast<double>(tiles) * tile_m * tile_n;
+    return static_cast<double>(ctas) / (waves * sm_count) * (static_cast<double>(g.m) * static_cast<double>(g.n) / covered);
+}
+
+} // namespace
+
+std::optional<GemmLaunch> gemm_launch(const HardwareSpec& hw, const KernelShape& shape, Precision precision)
+{
+    GemmShape one_group;
+    int64_t groups = 1;
+    if (const auto* grouped = std::get_if<GroupedGemmShape>(&shape); grouped && grouped->groups > 0) {
+        groups = grouped->groups;
+        one_group = {ceil_div(grouped->rows, groups), grouped->n, grouped->k};
+    } else if (const auto* g = std::get_if<GemmShape>(&shape)) {
+        one_group = *g;
+    } else {
+        return std::nullopt;
+    }
+    GemmLaunch launch;
+    launch.tile_m = hw.gemm_tile_m.value_or(kReferenceTile);
+    launch.tile_n = hw.gemm_tile_n.value_or(kReferenceTile);
+    const int sms = hw.sm_count.value_or(0);
+    if (sms <= 0 || one_group.m <= 0 || one_group.n <= 0)
+        return launch;
+    const LearnedGemmConfig* learned = hw.gemm_configs.empty() ? nullptr
+                                                               : find_gemm_config(hw.gemm_configs, gemm_shape_class(one_group, precision, sms));
+    if (!learned || learned->tiles.empty()) {
+        launch.wave_efficiency = wave_efficiency(hw, shape);
+        launch.ctas = 0;
+        return launch;
+    }
+    // The menu: what the library ran for this precision family, M band and alignment. Where fewer than a few rows
+    // say, the profile's single tile (the fit's best) stands: one odd row must not steer every shape of its kind.
+    const GemmShapeClass c = gemm_shape_class(one_group, precision, sms);
+    const auto in_menu = [&](const LearnedGemmConfig& e) {
+        return precision_family(e.shape_class.precision) == precision_family(precision) && e.shape_class.m == c.m
+            && e.shape_class.alignment == c.alignment;
+    };
+    int menu_rows = 0;
+    for (const LearnedGemmConfig& e : hw.gemm_configs)
+        menu_rows += in_menu(e) ? e.rows : 0;
+    if (menu_rows < kMinMenuRows) {
+        launch.wave_efficiency = wave_efficiency(hw, shape);
+        return launch;
+    }
+    launch.learned = learned;
+    std::vector<std::pair<int, int>> tiles;
+    std::vector<int> splits;
+    const auto add = [&](const LearnedGemmConfig& e) {
+        for (const auto& t : e.tiles) {
+            if (std::find(tiles.begin(), tiles.end(), t) == tiles.end())
+                tiles.push_back(t);
+        }
+        for (int s : e.split_ks) {
+            if (std::find(splits.begin(), splits.end(), s) == splits.end())
+                splits.push_back(s);
+        }
+    };
+    if (in_menu(*learned))
+        add(*learned); // the class's own (or nearest) first: it wins ties
+    for (const LearnedGemmConfig& e : hw.gemm_configs) {
+        if (&e != learned && in_menu(e))
+            add(e);
+    }
+    // The race: the pair whose math (over its waves) or memory (with the partial products) takes least.
+    const Workload work = workload(one_group, precision);
+    const double flop_s = hw.peak_tflops_for(precision).value_or(1) * 1e12, byte_s = hw.peak_bandwidth_gb_s > 0 ? hw.peak_bandwidth_gb_s * 1e9 : 1;
+    double best_s = 0;
+    bool first = true;
+    for (const auto& [tm, tn] : tiles) {
+        for (int listed : splits) {
+            const int split = listed > 1 && ceil_div(one_group.k, listed) < kMinSliceK ? 1 : listed; // K too short to split
+            int64_t ctas = 0;
+            const double eff = waves_of(one_group, groups, tm, tn, split, sms, &ctas);
+            const double reduction = split > 1
+                ? 2.0 * split * kPartialBytes * static_cast<double>(one_group.m) * static_cast<double>(one_group.n) * static_cast<double>(groups)
+                : 0.0;
+            const double seconds = std::max(static_cast<double>(work.flops) * groups / flop_s / eff, (work.bytes * groups + reduction) / byte_s);
+            if (first || seconds < best_s) {
+                first = false;
+                best_s = seconds;
+                launch.tile_m = tm;
+                launch.tile_n = tn;
+                launch.split_k = split;
+                launch.ctas = ctas;
+                launch.wave_efficiency = eff;
+                launch.reduction_bytes = reduction;
+            }
+        }
+    }
+    return launch;
+}
+
+ordered_json gemm_configs_json(const std::vector<LearnedGemmConfig>& table)
+{
+    ordered_json list = ordered_json::array();
+    for (const LearnedGemmConfig& e : table) {
+        ordered_json entry;
+        entry["precision"] = std::string(to_string(e.shape_class.precision));
+        entry["m"] = std::string(to_string(e.shape_class.m));
+        entry["fill"] = std::string(to_string(e.shape_class.fill));
+        entry["alignment"] = std::string(kAlignmentNames[static_cast<std::size_t>(e.shape_class.alignment)]);
+        ordered_json tiles = ordered_json::array();
+        for (const auto& [tm, tn] : e.tiles)
+            tiles.push_back({tm, tn});
+        entry["tiles"] = tiles;
+        entry["split_k"] = e.split_ks;
+        entry["rows"] = e.rows;
+        list.push_back(entry);
+    }
+    return list;
+}
+
+std::vector<LearnedGemmConfig> read_gemm_configs_json(const ordered_json& value, const std::string& source)
+{
+    using detail::json_type_name;
+    const auto at = [&source](const std::string& field) { return InputLocation{source, {}, {}, {}, field}; };
+    if (!value.is_array())
+        throw InputError(at("gemm_configs"), "expected a list of classes, got " + json_type_name(value));
+    std::vector<LearnedGemmConfig> table;
+    for (std::size_t i = 0; i < value.size(); ++i) {
+        const std::string where = "gemm_configs[" + std::to_string(i) + "]";
+        const ordered_json& item = value[i];
+        if (!item.is_object())
+            throw InputError(at(where), "expected an object, got " + json_type_name(item));
+        for (const auto& [field, v] : item.items()) {
+            static const std::set<std::string> known = {"precision", "m", "fill", "alignment", "tiles", "split_k", "rows"};
+            if (!known.count(field))
+                throw InputError(at(where + "." + field), "unknown field (known: " + detail::join_names(known) + ")");
+        }
+        const auto text = [&](const char* field) {
+            if (!item.contains(field))
+                throw InputError(at(where + "." + field), "missing");
+            return detail::read_string(item[field], at(where + "." + field));
+        };
+        LearnedGemmConfig e;
+        const std::string precision = text("precision");
+        const auto p = parse_precision(precision);
+        if (!p)
+            throw InputError(at(where + ".precision"), "unknown precision '" + precision + "' (known: " + precision_names() + ")");
+        e.shape_class.precision = *p;
+        const std::string m = text("m");
+        const auto band = parse_m_band(m);
+        if (!band)
+            throw InputError(at(where + ".m"), "unknown M band '" + m + "' (known: m<=16, m<=64, m<=256, m<=1024, m>1024)");
+        e.shape_class.m = *band;
+        const std::string fill = text("fill");
+        const auto f = parse_wave_fill(fill);
+        if (!f)
+            throw InputError(at(where + ".fill"), "unknown fill '" + fill + "' (known: <1/8 wave, <1/2 wave, <1 wave, 1-4 waves, >=4 waves)");
+        e.shape_class.fill = *f;
+        const std::string alignment = text("alignment");
+        const auto a = std::find(kAlignmentNames.begin(), kAlignmentNames.end(), alignment);
+        if (a == kAlignmentNames.end())
+            throw InputError(at(where + ".alignment"), "unknown alignment '" + alignment + "' (known: 128-byte, 16-byte, unaligned)");
+        e.shape_class.alignment = static_cast<RowAlignment>(a - kAlignmentNames.begin());
+        if (!item.contains("tiles") || !item["tiles"].is_array() || item["tiles"].empty())
+            throw InputError(at(where + ".tiles"), "expected a non-empty list of [tile_m, tile_n]");
+        for (std::size_t t = 0; t < item["tiles"].size(); ++t) {
+            const ordered_json& tile = item["tiles"][t];
+            const std::string tile_where = where + ".tiles[" + std::to_string(t) + "]";
+            if (!tile.is_array() || tile.size() != 2)
+                throw InputError(at(tile_where), "expected [tile_m, tile_n], got " + tile.dump());
+            e.tiles.emplace_back(static_cast<int>(detail::read_positive_integer(tile[0], at(tile_where + "[0]"))),
+                                 static_cast<int>(detail::read_positive_integer(tile[1], at(tile_where + "[1]"))));
+        }
+        if (item.contains("split_k")) {
+            const ordered_json& list = item["split_k"];
+            if (!list.is_array() || list.empty())
+                throw InputError(at(where + ".split_k"), "expected a non-empty list of split-K counts (1: none), got " + list.dump());
+            e.split_ks.clear();
+            for (std::size_t k = 0; k < list.size(); ++k)
+                e.split_ks.push_back(static_cast<int>(
+                    detail::read_positive_integer(list[k], at(where + ".split_k[" + std::to_string(k) + "]"))));
+        }
+        if (item.contains("rows")) {
+            const ordered_json& rows = item["rows"];
+            if (!rows.is_number_integer() || rows.get<int64_t>() < 0 || rows.get<int64_t>() > std::numeric_limits<int32_t>::max())
+                throw InputError(at(where + ".rows"), "expected a count of rows (an integer of at least 0), got " + rows.dump());
+            e.rows = static_cast<int>(rows.get<int64_t>());
+        }
+        if (std::any_of(table.begin(), table.end(), [&e](const LearnedGemmConfig& other) { return other.shape_class == e.shape_class; }))
+            throw InputError(at(where), "a second entry for the same class");
+        table.push_back(std::move(e));
+    }
+    return table;
+}
+
+} // namespace roofline
