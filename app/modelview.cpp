@@ -53,7 +53,7 @@ ModelView::ModelView(std::shared_ptr<const roofline::HardwareRegistry> registry,
     , m_result(new StepResultBox)
     , m_kernels(new StepKernelsModel(this))
 {
-    QScrollArea* scroll = wrapSidePanel(stackBoxes({m_inputs, m_result, buildChartBox()}), 440, this);
+    QScrollArea* scroll = wrapSidePanel(stackBoxes({m_inputs, m_result, buildChartBox()}), 420, this);
     m_results = new ResultsView(m_kernels, StepKernelsModel::SortRole, this);
     m_results->chart()->setObjectName(QStringLiteral("modelRooflineChart"));
     m_results->table()->setObjectName(QStringLiteral("modelKernelsTable"));
@@ -65,6 +65,7 @@ ModelView::ModelView(std::shared_ptr<const roofline::HardwareRegistry> registry,
     m_charts->addWidget(m_rates);
     m_charts->setStretchFactor(0, 1);
     m_charts->setStretchFactor(1, 1);
+    m_charts->setSizes({560, 440}); // a share, not a minimum: the tab's minimum width stays the kernel view's
     m_results->insertWidget(0, m_charts);
     m_results->setStretchFactor(0, 3);
     m_results->setStretchFactor(1, 2);

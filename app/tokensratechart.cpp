@@ -16,7 +16,7 @@ TokensRateChart::TokensRateChart(QWidget* parent)
     setRenderHint(QPainter::Antialiasing);
     chart()->setTitle(tr("Tokens/s"));
     chart()->legend()->setAlignment(Qt::AlignBottom);
-    setMinimumSize(460, 260);
+    setMinimumSize(240, 200); // the Calculator tab's minimum is the widest of its views': keep this one small
 }
 
 void TokensRateChart::setCurves(const QString& xTitle, bool logX, std::vector<Point> decode, std::vector<Point> prefill,
