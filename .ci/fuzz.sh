@@ -18,11 +18,13 @@ cmake --build --preset fuzz --parallel "$(nproc)" | tail -1
 out=$PWD/fuzz-out
 mkdir -p "$out"
 status=0
-for reader in results plan hardware ceilings model_config; do
+for reader in results plan hardware ceilings model_config gguf; do
     scratch=$(mktemp -d)
     log="$out/$reader.log"
+    dict=tests/fuzz/json.dict
+    [ -f "tests/fuzz/$reader.dict" ] && dict="tests/fuzz/$reader.dict"
     if build-fuzz/bin/fuzz_$reader "${limit[@]}" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
-        -dict=tests/fuzz/json.dict -print_final_stats=1 -artifact_prefix="$out/$reader-" \
+        -dict="$dict" -print_final_stats=1 -artifact_prefix="$out/$reader-" \
         "$scratch" "tests/fuzz/corpus/$reader" >"$log" 2>&1; then
         verdict=ok
     else

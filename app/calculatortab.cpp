@@ -3,6 +3,7 @@
 #include "chartpoint.h"
 #include "exporters.h"
 #include "hardwarecombobox.h"
+#include "resultlabels.h"
 #include "rooflinechart.h"
 #include "settings.h"
 #include "shapeeditor.h"
@@ -29,14 +30,6 @@
 #include <limits>
 
 namespace {
-
-QLabel* valueLabel(const QString& objectName, QWidget* parent)
-{
-    auto* label = new QLabel(parent);
-    label->setObjectName(objectName);
-    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    return label;
-}
 
 // The result rows of the Prediction box, top to bottom.
 struct ResultField {
@@ -172,11 +165,7 @@ QGroupBox* CalculatorTab::buildPredictionBox()
     m_breakdown->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_breakdown->setForegroundRole(QPalette::PlaceholderText);
     form->addRow(m_breakdown);
-    m_error = new QLabel(box);
-    m_error->setObjectName(QStringLiteral("result_error"));
-    m_error->setWordWrap(true);
-    m_error->setStyleSheet(QStringLiteral("color: #b00020;"));
-    m_error->hide();
+    m_error = errorLabel(QStringLiteral("result_error"), box);
     form->addRow(m_error);
     return box;
 }

@@ -25,13 +25,15 @@ QPolygonF diamond(const QPointF& center, qreal radius)
 
 } // namespace
 
-QPixmap PointPainter::sprite(roofline::Precision precision, Marker marker, bool small, qreal dpr) const
+QPixmap PointPainter::sprite(roofline::Precision precision, Marker marker, qreal radius, qreal dpr) const
 {
-    const quint64 key = (static_cast<quint64>(precision) << 40) | (static_cast<quint64>(marker) << 36)
-        | (static_cast<quint64>(small) << 35) | static_cast<quint64>(std::lround(dpr * 1000));
+    // Radii in quarter pixels: a model's kernels come in a few dozen sizes, not one sprite each.
+    const quint64 quarters = static_cast<quint64>(std::lround(radius * 4)) & 0xFFFF;
+    const quint64 key = (static_cast<quint64>(precision) << 44) | (static_cast<quint64>(marker) << 40) | (quarters << 20)
+        | static_cast<quint64>(std::lround(dpr * 1000));
     if (const auto it = m_cache.find(key); it != m_cache.end())
         return it->second;
-    const qreal r = small ? kSmallPointRadius : kPointRadius;
+    const qreal r = static_cast<qreal>(quarters) / 4;
     const qreal side = 2 * r + 6; // [px] room for the outline
     QPixmap sprite(QSize(qCeil(side * dpr), qCeil(side * dpr)));
     sprite.setDevicePixelRatio(dpr);
@@ -114,7 +116,7 @@ void PointPainter::draw(QPainter* painter, const std::vector<ChartPoint>& points
             }
             if (!value)
                 continue;
-            const QPixmap marker = sprite(p.precision, kind, p.small, dpr);
+            const QPixmap marker = sprite(p.precision, kind, p.radius(), dpr);
             const QSizeF half = QSizeF(marker.size()) / (2 * dpr);
             painter->drawPixmap(toScene(p.ai, *value) - QPointF(half.width(), half.height()), marker);
         }
@@ -128,7 +130,7 @@ void PointPainter::draw(QPainter* painter, const std::vector<ChartPoint>& points
         if (!ringed && i != hoveredIndex)
             continue;
         painter->setPen(QPen(ringed ? QColor(Qt::black) : QColor(0x60, 0x60, 0x60), 2.0));
-        const qreal r = (p.small ? kSmallPointRadius : kPointRadius) + 4;
+        const qreal r = p.radius() + 4;
         for (const auto& value : {p.predicted_tflops, p.calibrated_tflops, p.measured_tflops}) {
             if (value)
                 painter->drawEllipse(toScene(p.ai, *value), r, r);

@@ -32,7 +32,7 @@ public:
 
 private:
     enum class Marker { Predicted, Hollow, Calibrated, Measured };
-    QPixmap sprite(roofline::Precision precision, Marker marker, bool small, qreal dpr) const;
+    QPixmap sprite(roofline::Precision precision, Marker marker, qreal radius, qreal dpr) const;
 
-    mutable std::map<quint64, QPixmap> m_cache; // sprites by precision, marker, size and pixel ratio
+    mutable std::map<quint64, QPixmap> m_cache; // sprites by precision, marker, radius and pixel ratio
 };

@@ -1,5 +1,7 @@
 #include "chartpoint.h"
 
+#include "chartmarkers.h"
+
 #include "textconv.h"
 
 #include <QCoreApplication>
@@ -87,4 +89,9 @@ ChartPoint chartPointFor(const roofline::KernelShape& shape, roofline::Precision
         + line(tr("Bottleneck"), toQString(roofline::to_string(prediction.bottleneck)))
         + line(tr("Mode"), toQString(roofline::to_string(prediction.mode)));
     return point;
+}
+
+double ChartPoint::radius() const
+{
+    return (small ? kSmallPointRadius : kPointRadius) * scale;
 }

@@ -20,6 +20,9 @@ struct ChartPoint {
     // and the line to the measurement starts here.
     std::optional<double> calibrated_tflops;
     bool small = false; // sweep points: many of them, drawn smaller
+    double scale = 1;   // marker size against the usual (a model's kernels: by their share of the step), 0.5 to 3
+
+    double radius() const; // [px]
     QString tooltip;    // rich text: kernel, shape, precision, times, error
 };
 

@@ -1,7 +1,9 @@
 #include "commandline.h"
 
 #include "benchmarktab.h"
+#include "calculatorviews.h"
 #include "calculatortab.h"
+#include "modelview.h"
 #include "hardwarecombobox.h"
 #include "mainwindow.h"
 #include "planeditor.h"
@@ -94,7 +96,11 @@ AppOptions parseCommandLine(const QCoreApplication& app)
                                                      QStringLiteral("ceilings")});
     const QCommandLineOption mode = hidden({QStringLiteral("mode"), QStringLiteral("ideal, realistic or refined."), QStringLiteral("mode")});
     const QCommandLineOption cache = hidden({QStringLiteral("cache"), QStringLiteral("cold or warm."), QStringLiteral("cache")});
-    parser.addOptions({hardware, shotTab, shotOut, run, size, exitShown, calibrateWith, mode, cache});
+    const QCommandLineOption model = hidden({QStringLiteral("model"), QStringLiteral("The Model view's model."), QStringLiteral("name|file")});
+    const QCommandLineOption modelRuns = hidden({QStringLiteral("model-runs"), QStringLiteral("Measured runs for the Model view."), QStringLiteral("file")});
+    const QCommandLineOption modelBatch = hidden({QStringLiteral("model-batch"), QStringLiteral("The Model view's batch."), QStringLiteral("n")});
+    const QCommandLineOption modelWeights = hidden({QStringLiteral("model-weights"), QStringLiteral("The Model view's weights."), QStringLiteral("format")});
+    parser.addOptions({hardware, shotTab, shotOut, run, size, exitShown, calibrateWith, mode, cache, model, modelRuns, modelBatch, modelWeights});
     parser.process(app);
 
     AppOptions options;
@@ -108,6 +114,10 @@ AppOptions parseCommandLine(const QCoreApplication& app)
     options.screenshotTab = parser.value(shotTab);
     options.screenshotOut = parser.value(shotOut);
     options.runPreset = parser.value(run);
+    options.model = parser.value(model);
+    options.modelRuns = parser.value(modelRuns);
+    options.modelBatch = parser.value(modelBatch).toInt();
+    options.modelWeights = parser.value(modelWeights);
     options.exitWhenShown = parser.isSet(exitShown);
     if (parser.isSet(size)) {
         const QStringList wh = parser.value(size).split(QLatin1Char('x'));
@@ -127,7 +137,19 @@ void applyOptions(MainWindow& window, const AppOptions& options, const QElapsedT
         window.calculatorTab()->hardwareBox()->setCurrentKey(options.hardware);
         window.validationTab()->hardwareBox()->setCurrentKey(options.hardware);
         window.benchmarkTab()->hardwareBox()->setCurrentKey(options.hardware);
+        window.modelView()->hardwareBox()->setCurrentKey(options.hardware);
     }
+    ModelView* modelView = window.modelView();
+    if (!options.model.isEmpty() && !modelView->setModel(options.model))
+        std::fprintf(stderr, "cannot open the model %s: %s\n", qPrintable(options.model), qPrintable(modelView->errorText()));
+    if (options.modelBatch > 0)
+        modelView->batchBox()->setValue(options.modelBatch);
+    if (!options.modelWeights.isEmpty())
+        modelView->weightsBox()->setCurrentText(options.modelWeights);
+    if (!options.modelRuns.isEmpty() && !modelView->openMeasuredRuns(options.modelRuns))
+        std::fprintf(stderr, "cannot open the runs %s: %s\n", qPrintable(options.modelRuns), qPrintable(modelView->errorText()));
+    if (!options.hardware.isEmpty()) // the runs file names its device; --hardware wins
+        modelView->hardwareBox()->setCurrentKey(options.hardware);
     const std::optional<roofline::Mode> mode =
         options.mode.isEmpty() ? std::nullopt : roofline::parse_mode(options.mode.toStdString());
     if (!options.mode.isEmpty() && !mode)
@@ -163,6 +185,9 @@ void applyOptions(MainWindow& window, const AppOptions& options, const QElapsedT
         calc->sweepPointsBox()->setValue(15);
         calc->sweepBox()->setChecked(true);
         window.showTab(MainWindow::CalculatorPage);
+    } else if (tab == QStringLiteral("model")) {
+        window.showTab(MainWindow::CalculatorPage);
+        window.calculatorViews()->showView(CalculatorViews::View::Model);
     } else if (tab == QStringLiteral("validation")) {
         window.showTab(MainWindow::ValidationPage);
     } else if (tab == QStringLiteral("benchmark")) {

@@ -12,7 +12,11 @@ struct AppOptions {
     QStringList openFiles;   // results JSON to validate at start (several: one merged set)
     QString hardware;        // the hardware key to validate and predict with
     // Hidden: for the screenshots in docs/ and the UI benchmark.
-    QString screenshotTab;   // calculator, benchmark or validation
+    QString screenshotTab;   // calculator, model (the Calculator's Model view), benchmark or validation
+    QString model;           // the Model view's model: a built-in, config.json or GGUF path
+    QString modelRuns;       // measured runs (model_step rows, llama-bench output) for the Model view
+    int modelBatch = 0;      // the Model view's batch (0: as remembered)
+    QString modelWeights;    // the Model view's weights ("Q4_K_M")
     QString screenshotOut;   // PNG path; the app quits once it is written
     QString runPreset;       // start a benchmark run with this plan ("smoke", "default") once a device is found
     bool calibrate = false;  // calibrate from the opened results on the chosen hardware (as the Validation tab's button)

@@ -1,11 +1,13 @@
 #include "mainwindow.h"
 
 #include "benchmarktab.h"
+#include "calculatorviews.h"
 #include "calculatortab.h"
 #include "errormessage.h"
 #include "exporters.h"
 #include "filedialogs.h"
 #include "hardwarecombobox.h"
+#include "modelview.h"
 #include "rooflinechart.h"
 #include "settings.h"
 #include "textconv.h"
@@ -36,7 +38,9 @@ QString droppedResultsFile(const QMimeData* mime)
     if (!mime || !mime->hasUrls())
         return {};
     for (const QUrl& url : mime->urls()) {
-        if (url.isLocalFile() && url.toLocalFile().endsWith(QStringLiteral(".json"), Qt::CaseInsensitive))
+        const QString file = url.toLocalFile();
+        if (url.isLocalFile()
+            && (file.endsWith(QStringLiteral(".json"), Qt::CaseInsensitive) || file.endsWith(QStringLiteral(".jsonl"), Qt::CaseInsensitive)))
             return url.toLocalFile();
     }
     return {};
@@ -58,10 +62,12 @@ MainWindow::MainWindow(QWidget* parent)
 
     m_tabs = new QTabWidget(this);
     m_tabs->setDocumentMode(true);
-    m_calculator = new CalculatorTab(m_registry, m_tabs);
+    m_calculator = new CalculatorTab(m_registry);
+    m_modelView = new ModelView(m_registry);
+    m_calculatorViews = new CalculatorViews(m_calculator, m_modelView, m_tabs);
     m_benchmark = new BenchmarkTab(m_registry, m_tabs);
     m_validation = new ValidationTab(m_registry, m_tabs);
-    m_pages = {m_calculator, m_benchmark, m_validation};
+    m_pages = {m_calculatorViews, m_benchmark, m_validation};
     for (Page* page : m_pages)
         m_tabs->addTab(page, page->title());
     setCentralWidget(m_tabs);
@@ -93,6 +99,7 @@ MainWindow::MainWindow(QWidget* parent)
         statusBar()->showMessage(tr("Saved the calibrated profile %1 as %2: every hardware list shows it").arg(key, displayPath(file)), 15000);
     });
     connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::updateActions);
+    connect(m_calculatorViews, &CalculatorViews::viewChanged, this, &MainWindow::updateActions);
 
     if (!restoreGeometry(Settings::windowGeometry())) {
         const QSize available = screen() ? screen()->availableSize() : QSize(1600, 1000);
@@ -116,7 +123,7 @@ void MainWindow::createMenus()
     QMenu* file = menuBar()->addMenu(tr("&File"));
     QAction* open = file->addAction(tr("&Open results…"), this, [this] {
         const QString path = FileDialogs::askOpenPath(this, Settings::Folder::Results, tr("Open benchmark results"),
-                                                      tr("Results JSON (*.json);;All files (*)"));
+                                                      tr("Results JSON and llama-bench output (*.json *.jsonl);;All files (*)"));
         if (!path.isEmpty())
             openResults(path);
     });

@@ -7,7 +7,9 @@
 #include <memory>
 
 class BenchmarkTab;
+class CalculatorViews;
 class CalculatorTab;
+class ModelView;
 class Page;
 class QAction;
 class QLabel;
@@ -25,6 +27,8 @@ public:
     ~MainWindow() override;
 
     CalculatorTab* calculatorTab() const { return m_calculator; }
+    ModelView* modelView() const { return m_modelView; }
+    CalculatorViews* calculatorViews() const { return m_calculatorViews; }
     BenchmarkTab* benchmarkTab() const { return m_benchmark; }
     ValidationTab* validationTab() const { return m_validation; }
     QTabWidget* tabs() const { return m_tabs; }
@@ -62,6 +66,8 @@ private:
     std::shared_ptr<const roofline::HardwareRegistry> m_registry;
     QTabWidget* m_tabs = nullptr;
     CalculatorTab* m_calculator = nullptr;
+    ModelView* m_modelView = nullptr;
+    CalculatorViews* m_calculatorViews = nullptr; // the Calculator tab: m_calculator or m_modelView
     BenchmarkTab* m_benchmark = nullptr;
     ValidationTab* m_validation = nullptr;
     QList<Page*> m_pages; // in Tab order

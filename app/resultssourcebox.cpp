@@ -56,7 +56,7 @@ ResultsSourceBox::ResultsSourceBox(QWidget* parent)
     connect(openButton, &QPushButton::clicked, this, [this] {
         // Several files are one set of rows (a cold and a warm run, say).
         const QStringList paths = FileDialogs::askOpenPaths(this, Settings::Folder::Results, tr("Open benchmark results"),
-                                                            tr("Results JSON (*.json);;All files (*)"));
+                                                            tr("Results JSON and llama-bench output (*.json *.jsonl);;All files (*)"));
         if (!paths.isEmpty())
             Q_EMIT filesChosen(paths);
     });
@@ -141,9 +141,10 @@ void ResultsSourceBox::updateLabels()
                                          sourceName(m_lastRun->source)));
     }
     if (m_file) {
-        m_fileLabel->setText(tr("%1 — %2")
-                                 .arg(sourceName(m_file->source),
-                                      countOf(static_cast<qsizetype>(m_file->rows.size()), tr("row"), tr("rows"))));
+        QString rows = countOf(static_cast<qsizetype>(m_file->rows.size()), tr("row"), tr("rows"));
+        if (!m_file->steps.empty())
+            rows += tr(", %1").arg(countOf(static_cast<qsizetype>(m_file->steps.size()), tr("model run"), tr("model runs")));
+        m_fileLabel->setText(tr("%1 — %2").arg(sourceName(m_file->source), rows));
         m_fileLabel->setToolTip(toQString(m_file->source));
     }
 }

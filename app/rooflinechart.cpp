@@ -325,7 +325,7 @@ const ChartPoint* RooflineChart::pointAt(const QPointF& viewPos) const
     const ChartPoint* best = nullptr;
     double bestDistance = INFINITY;
     for (const ChartPoint& p : m_points) {
-        const double reach = (p.small ? kSmallPointRadius : kPointRadius) + kHitSlack;
+        const double reach = p.radius() + kHitSlack;
         for (const auto& value : {p.predicted_tflops, p.calibrated_tflops, p.measured_tflops}) {
             if (!value || *value <= 0)
                 continue;

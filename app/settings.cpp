@@ -13,6 +13,7 @@ QString folderKey(Settings::Folder folder)
     case Settings::Folder::Export: return QStringLiteral("folders/export");
     case Settings::Folder::Plugin: return QStringLiteral("folders/plugin");
     case Settings::Folder::Ceilings: return QStringLiteral("folders/ceilings");
+    case Settings::Folder::Models: return QStringLiteral("folders/models");
     }
     return QStringLiteral("folders/other");
 }
@@ -41,6 +42,9 @@ const Key<QByteArray> kWindowGeometry{QLatin1StringView("window/geometry"), {}};
 const Key<QByteArray> kWindowState{QLatin1StringView("window/state"), {}};
 const Key<QString> kLastCeilingsFile{QLatin1StringView("calibration/ceilingsFile"), {}};
 const Key<QString> kPluginFile{QLatin1StringView("plugin/file"), {}};
+const Key<QString> kLastModel{QLatin1StringView("model/last"), QStringLiteral("llama-3.1-8b")};
+const Key<QStringList> kRecentModelFiles{QLatin1StringView("model/recentFiles"), {}};
+constexpr qsizetype kRecentModelFilesKept = 8;
 const Key<bool> kShowRealisticRoofs{QLatin1StringView("view/realisticRoofs"), true};
 const Key<bool> kShowAllPrecisions{QLatin1StringView("view/allPrecisions"), false};
 
@@ -50,6 +54,18 @@ namespace Settings {
 
 QString lastHardware() { return get(kLastHardware); }
 void setLastHardware(const QString& key) { set(kLastHardware, key); }
+
+QString lastModel() { return get(kLastModel); }
+void setLastModel(const QString& nameOrPath) { set(kLastModel, nameOrPath); }
+QStringList recentModelFiles() { return get(kRecentModelFiles); }
+
+void addRecentModelFile(const QString& path)
+{
+    QStringList files = recentModelFiles();
+    files.removeAll(path);
+    files.prepend(path);
+    set(kRecentModelFiles, files.mid(0, kRecentModelFilesKept));
+}
 
 QString lastFolder(Folder folder)
 {

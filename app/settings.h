@@ -2,11 +2,12 @@
 
 #include <QByteArray>
 #include <QString>
+#include <QStringList>
 
 // Everything the app remembers between sessions, in one place (QSettings under "roofline-lab").
 namespace Settings {
 
-enum class Folder { Results, Export, Plugin, Ceilings };
+enum class Folder { Results, Export, Plugin, Ceilings, Models };
 
 QString lastHardware();
 void setLastHardware(const QString& key);
@@ -27,6 +28,12 @@ void setLastCeilingsFile(const QString& path);
 // A plugin file picked by hand; empty to search the usual folders.
 QString pluginFile();
 void setPluginFile(const QString& path);
+
+// The Model view's model: a built-in name or a config.json or GGUF path; and the files opened before, newest first.
+QString lastModel();
+void setLastModel(const QString& nameOrPath);
+QStringList recentModelFiles();
+void addRecentModelFile(const QString& path);
 
 bool showRealisticRoofs();
 void setShowRealisticRoofs(bool show);

@@ -30,6 +30,16 @@ QString ValidationSummary::text(const roofline::ValidationReport& r,
     if (r.not_compared > 0)
         text += QStringLiteral("\n")
             + tr("%1 (see Note)").arg(countOf(static_cast<qsizetype>(r.not_compared), tr("row not compared"), tr("rows not compared")));
+    if (!r.steps.empty()) {
+        const roofline::ErrorSummary& t = r.step_summary;
+        text += QStringLiteral("\n")
+            + tr("Model runs: %1 compared, mean |error| %2 %; %3 green, %4 yellow, %5 red")
+                  .arg(t.count)
+                  .arg(formatNumber(t.mean_abs_error_pct, 1))
+                  .arg(t.green)
+                  .arg(t.yellow)
+                  .arg(t.red);
+    }
     // Datasheet against calibrated, one line per model, for the exported image.
     for (const CalibrationComparisonModel::Entry& e : comparison) {
         if (e.summary.count == 0)
@@ -67,6 +77,15 @@ QString ValidationSummary::html(const roofline::ValidationReport& r, const std::
     html += row(tr("Bands"), chip(s.green, roofline::Band::Green, tr("green")) + QStringLiteral(" ")
                                  + chip(s.yellow, roofline::Band::Yellow, tr("yellow")) + QStringLiteral(" ")
                                  + chip(s.red, roofline::Band::Red, tr("red")));
+    if (!r.steps.empty()) {
+        const roofline::ErrorSummary& t = r.step_summary;
+        QString runs = tr("%1 compared").arg(t.count) + (r.steps_not_compared ? tr(" (%1 not)").arg(r.steps_not_compared) : QString());
+        if (t.count > 0)
+            runs += tr(": mean %1 %, ").arg(formatNumber(t.mean_abs_error_pct, 1)) + chip(t.green, roofline::Band::Green, tr("green"))
+                + QStringLiteral(" ") + chip(t.yellow, roofline::Band::Yellow, tr("yellow")) + QStringLiteral(" ")
+                + chip(t.red, roofline::Band::Red, tr("red"));
+        html += row(tr("Model runs"), runs);
+    }
     if (calibrated && calibrated->summary.count > 0)
         html += row(tr("Calibrated"), tr("%1, refined: mean %2 %, %3 green")
                                           .arg(toQString(calibrated->hardware_key).toHtmlEscaped(),

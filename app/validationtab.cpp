@@ -10,6 +10,7 @@
 #include "resultsview.h"
 #include "rooflinechart.h"
 #include "settings.h"
+#include "steprunspanel.h"
 #include "termsswitches.h"
 #include "textconv.h"
 #include "validationmodel.h"
@@ -60,7 +61,13 @@ ValidationTab::ValidationTab(std::shared_ptr<const roofline::HardwareRegistry> r
     m_results->setStretchFactor(0, 3);
     m_results->setStretchFactor(1, 2);
     m_calibrationPanel = new CalibrationPanel(this);
-    m_results->setAboveTable(m_calibrationPanel);
+    auto* aboveTable = new QWidget(this);
+    auto* aboveLayout = new QVBoxLayout(aboveTable);
+    aboveLayout->setContentsMargins(0, 0, 0, 0);
+    aboveLayout->addWidget(m_calibrationPanel);
+    m_stepRuns = new StepRunsPanel(aboveTable);
+    aboveLayout->addWidget(m_stepRuns);
+    m_results->setAboveTable(aboveTable);
     setPanelAndContent(panel, m_results);
 
     connectControls();
@@ -276,6 +283,10 @@ void ValidationTab::showReport()
         m_calibrationPanel->showCalibration(*m_calibration, m_validated ? m_validated->source : std::string(), m_results);
     else
         m_calibrationPanel->hide();
+    m_stepRuns->showReport(report);
+    // A file of model runs alone leaves the kernel chart and table empty: the runs take their room.
+    m_results->table()->setVisible(!report.rows.empty());
+    m_results->chart()->setVisible(!report.rows.empty() || report.steps.empty());
     m_summary->setText(summaryHtml());
     m_exportPng->setEnabled(true);
     m_exportCsv->setEnabled(true);

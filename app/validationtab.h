@@ -25,6 +25,7 @@ class QSortFilterProxyModel;
 class QTableView;
 class QToolButton;
 class RooflineChart;
+class StepRunsPanel;
 class TermsSwitches;
 class ValidationModel;
 
@@ -101,6 +102,8 @@ public:
     ValidationModel* model() const { return m_model; }
     QSortFilterProxyModel* proxyModel() const { return m_results->proxy(); }
     RooflineChart* chart() const { return m_results->chart(); }
+    // The measured model runs of the report (model_step rows, llama-bench tests): a table and their tokens/s.
+    StepRunsPanel* stepRuns() const { return m_stepRuns; }
 
 Q_SIGNALS:
     void reportChanged();
@@ -111,6 +114,7 @@ Q_SIGNALS:
 private:
     QGroupBox* buildModelBox();
     QGroupBox* buildSummaryBox();
+
     void connectControls();
     void followSelection();
     void showReport();
@@ -138,4 +142,5 @@ private:
     QLabel* m_summary = nullptr;
     CalibrationPanel* m_calibrationPanel = nullptr;
     ResultsView* m_results = nullptr;
+    StepRunsPanel* m_stepRuns = nullptr;
 };

@@ -168,6 +168,14 @@ Json kernels_json(const PhasePrediction& p)
     return list;
 }
 
+std::string weights_assumed(const ModelDescription& model, const WeightScheme& weights)
+{
+    if (weights.kind == WeightScheme::Kind::Model && !model.stored_tensors.empty())
+        return "the GGUF file's tensors as stored (" + (model.file_type.empty() ? std::string("file type not stated") : model.file_type)
+            + ", " + std::to_string(model.stored_tensors.size()) + " tensors)";
+    return weights.description;
+}
+
 void print_kernels(const PhasePrediction& p, int64_t layers)
 {
     for (const bool layer : {true, false}) {
@@ -291,7 +299,7 @@ int run_model(const ParsedArgs& args)
 
     Json header = {{"model", model.name}, {"hardware", hw.key}, {"mode", std::string(to_string(options.model.mode))},
                    {"fusion", std::string(to_string(options.fusion))}, {"weights", options.weights.name},
-                   {"weights_assume", options.weights.description}, {"kv", std::string(to_string(options.kv_cache))},
+                   {"weights_assume", weights_assumed(model, options.weights)}, {"kv", std::string(to_string(options.kv_cache))},
                    {"phase", args.value("phase").value_or("decode")}, {"prompt", options.prompt}, {"tp", options.tp},
                    {"launch", std::string(to_string(options.launch))}};
     if (args.flag("json")) {
@@ -339,7 +347,7 @@ int run_model(const ParsedArgs& args)
     std::cout << model.name << " on " << hw.key << " (" << to_string(options.model.mode) << ", fusion "
               << to_string(options.fusion) << ", weights " << options.weights.name << ", KV " << to_string(options.kv_cache)
               << (options.tp > 1 ? ", tensor parallel over " + std::to_string(options.tp) + " GPUs: per GPU" : std::string())
-              << ")\nweights: " << options.weights.description << "\nlaunch gap: " << us(points.front().gap.us) << " µs a kernel, "
+              << ")\nweights: " << weights_assumed(model, options.weights) << "\nlaunch gap: " << us(points.front().gap.us) << " µs a kernel, "
               << points.front().gap.source << "\n\n";
     if (sweep) {
         std::vector<std::vector<std::string>> rows;
@@ -387,12 +395,12 @@ int run_model(const ParsedArgs& args)
 Command model_command()
 {
     return {{"model",
-             "roofline model --model NAME|config.json --hardware KEY [--weights FMT] [--kv PREC] [--batch B] [--prompt P] "
+             "roofline model --model NAME|config.json|file.gguf --hardware KEY [--weights FMT] [--kv PREC] [--batch B] [--prompt P] "
              "[--context S] [--phase decode|prefill|both] [--tp N] [--launch eager|graph] [--launch-gap-us US] "
              "[--mode ideal|realistic|refined] [--fusion none|typical] [--json]",
              "Predicts a whole model's decode step and prefill: each kernel, tokens/s, TTFT, TPOT and memory.\n"
              "--batch 1,8,32 or --context 1024,8192 sweeps. docs/workload_model.md describes the workload model.",
-             {{"model", "NAME", "a built-in (roofline models list) or a Hugging Face config.json"},
+             {{"model", "NAME", "a built-in (roofline models list), a Hugging Face config.json or a llama.cpp GGUF file (its header only)"},
               {"hardware", "KEY", "hardware preset or profile key"},
               {"weights", "FMT", "model (its own formats; default), BF16, FP16, FP8_E4M3, NVFP4, MXFP4, INT8, INT4/W4A16, W8A16, "
                                  "a ggml type (Q8_0, Q6_K, Q4_K, Q4_0, IQ4_XS, …) or a GGUF file type (Q4_K_M, Q5_K_M, Q4_K_S, Q5_K_S)"},

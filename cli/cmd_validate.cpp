@@ -2,6 +2,7 @@
 #include "model_options.h"
 #include "text_table.h"
 
+#include "roofline/llama_bench.h"
 #include "roofline/measurements.h"
 #include "roofline/reports.h"
 #include "roofline/validation.h"
@@ -12,10 +13,44 @@ namespace roofline::cli {
 
 namespace {
 
+void print_steps(const ValidationReport& report)
+{
+    std::vector<std::vector<std::string>> rows;
+    std::vector<std::string> notes;
+    for (const StepValidationRow& row : report.steps) {
+        const StepMeasurement& m = row.measurement;
+        rows.push_back({row.model_name.empty() ? m.model : row.model_name, std::string(to_string(m.kind)), std::to_string(m.batch),
+                        std::to_string(m.prompt_tokens), std::to_string(m.gen_tokens), std::to_string(m.context_depth), m.weights,
+                        row.predicted ? format_number(row.predicted->tokens_per_s, 1) : "-",
+                        format_number(row.measured_tokens_per_s, 1), row.compared() ? format_number(row.error_pct, 1) : "-",
+                        row.compared() ? std::string(to_string(row.band)) : "-", m.engine + (m.engine_version.empty() ? "" : " " + m.engine_version)});
+        notes.push_back(row.compared() ? m.match_note : row.reason);
+    }
+    std::cout << "model runs (error % of the run's time):\n";
+    print_table(std::cout, {"model", "run", "batch", "prompt", "gen", "depth", "weights", "predicted tok/s", "measured tok/s",
+                            "error %", "band", "engine"},
+                rows, {false, false, true, true, true, true, false, true, true, true, false, false});
+    for (std::size_t i = 0; i < notes.size(); ++i)
+        if (!notes[i].empty())
+            std::cout << "  [" << i << "] " << notes[i] << '\n';
+    const ErrorSummary& s = report.step_summary;
+    std::cout << s.count << " run(s) compared";
+    if (report.steps_not_compared)
+        std::cout << ", " << report.steps_not_compared << " not compared";
+    if (s.count)
+        std::cout << ": mean |error| " << format_number(s.mean_abs_error_pct, 1) << " %, max " << format_number(s.max_abs_error_pct, 1)
+                  << " %; green " << s.green << ", yellow " << s.yellow << ", red " << s.red;
+    std::cout << '\n';
+}
+
 void print_report(const ValidationReport& report)
 {
     std::cout << "Validation of " << report.source << " on " << report.hardware_key << " (" << report.hardware_name << "), "
               << to_string(report.mode) << " mode\n\n";
+    if (report.rows.empty()) {
+        print_steps(report);
+        return;
+    }
     std::vector<std::vector<std::string>> rows;
     for (const auto& row : report.rows) {
         const Measurement& m = row.measurement;
@@ -53,12 +88,23 @@ void print_report(const ValidationReport& report)
         print_table(std::cout, {"kernel", "precision", "rows", "mean |err| %", "median %", "max %", "green", "yellow", "red"},
                     groups, {false, false, true, true, true, true, true, true, true});
     }
+    if (!report.steps.empty()) {
+        std::cout << '\n';
+        print_steps(report);
+    }
 }
 
 int run_validate(const ParsedArgs& args)
 {
     const std::string file = args.positionals().at(0);
-    const MeasurementSet set = load_measurements(file);
+    MeasurementSet set = load_measurements(file);
+    if (const auto gguf = args.value("gguf")) {
+        // The GGUF file llama-bench ran: every imported test is predicted from it.
+        const std::string text = read_text_file(file);
+        if (!looks_like_llama_bench(text))
+            throw UsageError("--gguf names the model of llama-bench output; " + file + " is not llama-bench output");
+        set = parse_llama_bench(text, file, LlamaBenchOptions{*gguf});
+    }
     const HardwareRegistry registry = load_registry();
     const std::string key = args.value("hardware").value_or(set.hardware_key);
     if (key.empty())
@@ -82,13 +128,15 @@ int run_validate(const ParsedArgs& args)
 Command validate_command()
 {
     return {{"validate", "roofline validate [--hardware KEY] FILE [--mode ideal|realistic|refined] [--csv OUT] [--json]",
-             "Compares predictions with the measurements in FILE (the benchmark JSON schema):\n"
-             "error % per row, coloured bands (green < 10 %, yellow 10-25 %, red > 25 %) and a summary.",
+             "Compares predictions with the measurements in FILE (the benchmark JSON schema, with kernel rows and model_step\n"
+             "rows, or llama-bench -o json / -o jsonl output): error % per row, coloured bands (green < 10 %,\n"
+             "yellow 10-25 %, red > 25 %) and a summary.",
              {{"hardware", "KEY", "hardware to predict on (default: the file's hardware_key)"},
               kModeOption,
               kIdealOption,
               kTermsOption,
               {"csv", "OUT", "also write the table as CSV (RFC 4180)"},
+              {"gguf", "FILE", "llama-bench output: the GGUF file its tests ran (else matched by model_filename or size)"},
               {"json", "", "print the report as JSON instead of a table"}},
              1, 1},
             &run_validate};

@@ -2,6 +2,7 @@
 
 #include "roofline/errors.h"
 #include "roofline/kernel_case.h"
+#include "roofline/llama_bench.h"
 #include "roofline/version.h"
 
 #include "json_util.h"
@@ -121,6 +122,8 @@ std::optional<RowStatus> parse_row_status(std::string_view text)
 
 MeasurementSet parse_measurements(std::string_view text, const std::string& source)
 {
+    if (looks_like_llama_bench(text))
+        return parse_llama_bench(text, source);
     ordered_json doc = parse_json_text(text, source);
     MeasurementSet set;
     set.source = source;
@@ -163,7 +166,10 @@ MeasurementSet parse_measurements(std::string_view text, const std::string& sour
     set.rows.reserve(list->size());
     for (std::size_t row = 0; row < list->size(); ++row) {
         try {
-            set.rows.push_back(read_row((*list)[row], RowReader{source, row}));
+            if (is_step_row((*list)[row]))
+                set.steps.push_back(read_step_row((*list)[row], source, row));
+            else
+                set.rows.push_back(read_row((*list)[row], RowReader{source, row}));
         } catch (const InputError& e) {
             problems.push_back(e);
         }
@@ -239,6 +245,10 @@ MeasurementSet merge_measurements(const std::vector<MeasurementSet>& sets)
             merged.rows.push_back(row);
             merged.rows.back().row_index = merged.rows.size() - 1;
         }
+        for (const auto& step : set.steps) {
+            merged.steps.push_back(step);
+            merged.steps.back().row_index = merged.rows.size() + merged.steps.size() - 1;
+        }
     }
     return merged;
 }
@@ -272,6 +282,8 @@ std::string measurements_to_json(const MeasurementSet& set, int indent)
     ordered_json rows = ordered_json::array();
     for (const auto& m : set.rows)
         rows.push_back(measurement_to_json(m));
+    for (const auto& m : set.steps)
+        rows.push_back(step_measurement_to_json(m));
     doc["benchmarks"] = rows;
     for (const auto& [field, value] : set.extra.items())
         doc[field] = value;

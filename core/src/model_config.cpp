@@ -41,6 +41,21 @@ int64_t ModelDescription::moe_layer_count() const
     return std::count(moe_layers.begin(), moe_layers.end(), true);
 }
 
+const StoredTensor* ModelDescription::stored_tensor(std::string_view tensor_name) const
+{
+    const auto it = std::lower_bound(stored_tensors.begin(), stored_tensors.end(), tensor_name,
+                                     [](const StoredTensor& t, std::string_view n) { return t.name < n; });
+    return it != stored_tensors.end() && it->name == tensor_name ? &*it : nullptr;
+}
+
+double ModelDescription::stored_bytes() const
+{
+    double total = 0;
+    for (const StoredTensor& t : stored_tensors)
+        total += t.bytes;
+    return total;
+}
+
 std::vector<std::string> supported_architectures()
 {
     std::vector<std::string> names;

@@ -1,6 +1,7 @@
 #include "roofline/model_library.h"
 
 #include "roofline/errors.h"
+#include "roofline/gguf.h"
 
 #include <algorithm>
 #include <cctype>
@@ -54,12 +55,12 @@ ModelDescription load_model(const std::string& name_or_path)
         return *model;
     std::error_code ignored;
     if (std::filesystem::is_regular_file(name_or_path, ignored))
-        return load_model_config_file(name_or_path);
+        return looks_like_gguf(name_or_path) ? load_gguf_model(name_or_path) : load_model_config_file(name_or_path);
     std::string names;
     for (const auto& model : builtin_models())
         names += (names.empty() ? "" : ", ") + model.name;
     throw InputError(InputLocation{name_or_path, {}, {}, {}, {}},
-                     "neither a built-in model nor a config.json file (built-in: " + names + ")");
+                     "neither a built-in model nor a config.json or GGUF file (built-in: " + names + ")");
 }
 
 } // namespace roofline

@@ -115,6 +115,11 @@ std::string validation_csv(const ValidationReport& report, bool with_summary, co
         }
         out += csv_record(f);
     }
+    if (!report.steps.empty()) {
+        if (!report.rows.empty())
+            out += "\r\n";
+        out += step_validation_csv(report);
+    }
     if (with_summary) {
         const ErrorSummary& s = report.summary;
         out += "\r\n";
@@ -139,6 +144,25 @@ std::string validation_csv(const ValidationReport& report, bool with_summary, co
             out += csv_record({"calibrated_yellow_rows", std::to_string(c.yellow)});
             out += csv_record({"calibrated_red_rows", std::to_string(c.red)});
         }
+    }
+    return out;
+}
+
+std::string step_validation_csv(const ValidationReport& report)
+{
+    std::string out = csv_record({"model", "phase", "batch", "prompt_tokens", "gen_tokens", "context_depth", "weights", "kv",
+                                  "mode", "predicted_time_us", "measured_time_us", "predicted_tokens_per_s",
+                                  "measured_tokens_per_s", "error_pct", "band", "engine", "engine_version", "note"});
+    for (const StepValidationRow& row : report.steps) {
+        const StepMeasurement& m = row.measurement;
+        out += csv_record({row.model_name.empty() ? m.model : row.model_name, std::string(to_string(m.kind)), std::to_string(m.batch),
+                           std::to_string(m.prompt_tokens), std::to_string(m.gen_tokens), std::to_string(m.context_depth), m.weights,
+                           std::string(to_string(m.kv_cache)), std::string(to_string(report.mode)),
+                           row.predicted ? format_number(row.predicted->time_us) : "", format_number(row.measured_time_us),
+                           row.predicted ? format_number(row.predicted->tokens_per_s, 2) : "",
+                           format_number(row.measured_tokens_per_s, 2), row.compared() ? format_number(row.error_pct, 2) : "",
+                           row.compared() ? std::string(to_string(row.band)) : "", m.engine, m.engine_version,
+                           row.compared() ? m.match_note : row.reason});
     }
     return out;
 }
@@ -189,6 +213,23 @@ ordered_json prediction_json(const Prediction& p)
     return out;
 }
 
+namespace {
+
+// A kernel row's or a model run's error and band, or why it has none.
+template <class Row>
+void write_comparison(ordered_json& out, const Row& row)
+{
+    if (row.compared()) {
+        out["error_pct"] = row.error_pct;
+        out["abs_error_pct"] = row.abs_error_pct;
+        out["band"] = std::string(to_string(row.band));
+    } else {
+        out["reason"] = row.reason;
+    }
+}
+
+} // namespace
+
 ordered_json validation_json(const ValidationReport& report)
 {
     ordered_json out;
@@ -205,13 +246,7 @@ ordered_json validation_json(const ValidationReport& report)
             r["measured_time_us"] = m.measured_time_us;
         if (const Prediction* p = row.prediction(report.mode))
             r["predicted_time_us"] = p->predicted_time_us;
-        if (row.compared()) {
-            r["error_pct"] = row.error_pct;
-            r["abs_error_pct"] = row.abs_error_pct;
-            r["band"] = std::string(to_string(row.band));
-        } else {
-            r["reason"] = row.reason;
-        }
+        write_comparison(r, row);
         if (row.ideal)
             r["ideal"] = prediction_json(*row.ideal);
         if (row.realistic)
@@ -231,6 +266,27 @@ ordered_json validation_json(const ValidationReport& report)
     }
     summary["per_kernel_precision"] = groups;
     out["summary"] = summary;
+    if (!report.steps.empty()) {
+        ordered_json steps = ordered_json::array();
+        for (const StepValidationRow& row : report.steps) {
+            ordered_json r = step_measurement_to_json(row.measurement);
+            r["model_name"] = row.model_name;
+            r["measured_run_time_us"] = row.measured_time_us;
+            r["measured_run_tokens_per_s"] = row.measured_tokens_per_s;
+            if (row.predicted) {
+                r["predicted_time_us"] = row.predicted->time_us;
+                r["predicted_tokens_per_s"] = row.predicted->tokens_per_s;
+                r["predicted_prefill_us"] = row.predicted->prefill_us;
+                r["predicted_decode_us"] = row.predicted->decode_us;
+            }
+            write_comparison(r, row);
+            steps.push_back(r);
+        }
+        out["model_steps"] = steps;
+        ordered_json step_summary = summary_json(report.step_summary);
+        step_summary["not_compared"] = report.steps_not_compared;
+        out["model_step_summary"] = step_summary;
+    }
     return out;
 }
 

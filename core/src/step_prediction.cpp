@@ -137,6 +137,9 @@ MemoryEstimate estimate_memory(const ModelDescription& model, const HardwareSpec
     }
     const double rest = std::max(0.0, static_cast<double>(count_parameters(m).total()) - counted);
     mem.weight_bytes += rest * (gguf ? 4.0 : act);
+    // A GGUF file's own tensors: their bytes exactly.
+    if (o.weights.kind == WeightScheme::Kind::Model && !m.stored_tensors.empty())
+        mem.weight_bytes = m.stored_bytes();
 
     // KV cache: the deepest context the step leaves behind.
     const bool decode = phases != StepPhases::Prefill, prefill = phases != StepPhases::Decode;

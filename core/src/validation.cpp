@@ -1,6 +1,7 @@
 #include "roofline/validation.h"
 
 #include "roofline/errors.h"
+#include "roofline/model_library.h"
 
 #include "stats.h"
 
@@ -101,7 +102,56 @@ ValidationReport validate(const HardwareSpec& hw, const MeasurementSet& set, Mod
     report.summary = summarize(errors);
     for (const auto& [group, values] : group_errors)
         report.per_group[group] = summarize(values);
+    report.steps = validate_steps(hw, set.steps, mode, terms);
+    std::vector<double> step_errors;
+    for (const StepValidationRow& row : report.steps) {
+        if (row.compared())
+            step_errors.push_back(row.error_pct);
+        else
+            ++report.steps_not_compared;
+    }
+    report.step_summary = summarize(step_errors);
     return report;
+}
+
+std::vector<StepValidationRow> validate_steps(const HardwareSpec& hw, const std::vector<StepMeasurement>& steps, Mode mode,
+                                              const ModelTerms& terms)
+{
+    std::map<std::string, ModelDescription> models;
+    std::map<std::string, std::string> refused;
+    std::vector<StepValidationRow> rows;
+    StepOptions options;
+    options.model = ModelOptions{mode, terms, CacheMode::Cold, false};
+    for (const StepMeasurement& m : steps) {
+        StepValidationRow row;
+        row.measurement = m;
+        row.measured_time_us = m.measured_run_time_us();
+        row.measured_tokens_per_s = m.measured_tokens_per_s.value_or(
+            row.measured_time_us > 0 ? static_cast<double>(m.tokens()) / (row.measured_time_us * 1e-6) : 0);
+        if (!models.count(m.model) && !refused.count(m.model)) {
+            try {
+                models.emplace(m.model, load_model(m.model));
+            } catch (const InputError& e) {
+                refused.emplace(m.model, e.what());
+            }
+        }
+        if (const auto it = refused.find(m.model); it != refused.end()) {
+            row.reason = "cannot predict: " + it->second + (m.match_note.empty() ? "" : " (" + m.match_note + ")");
+        } else {
+            const ModelDescription& model = models.at(m.model);
+            row.model_name = model.name;
+            try {
+                row.predicted = predict_run(model, hw, options, m);
+                row.error_pct = (row.predicted->time_us - row.measured_time_us) / row.measured_time_us * 100;
+                row.abs_error_pct = std::fabs(row.error_pct);
+                row.band = band_of(row.abs_error_pct);
+            } catch (const InputError& e) {
+                row.reason = "cannot predict: " + e.problem();
+            }
+        }
+        rows.push_back(std::move(row));
+    }
+    return rows;
 }
 
 } // namespace roofline

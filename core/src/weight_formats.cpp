@@ -186,6 +186,50 @@ std::string gguf_mix_type(const ModelDescription& m, const WeightScheme& s, Tens
     return type;
 }
 
+// The tensor a GGUF file stores for a role (llama.cpp's tensor names, src/llama-arch.cpp).
+std::vector<std::string> stored_names(TensorRole role, int64_t layer)
+{
+    const std::string blk = "blk." + std::to_string(layer) + ".";
+    switch (role) {
+    case TensorRole::Embedding: return {"token_embd.weight"};
+    case TensorRole::LmHead: return {"output.weight", "token_embd.weight"};
+    case TensorRole::AttnQ: return {blk + "attn_q.weight", blk + "attn_qkv.weight"};
+    case TensorRole::AttnK: return {blk + "attn_k.weight", blk + "attn_qkv.weight"};
+    case TensorRole::AttnV: return {blk + "attn_v.weight", blk + "attn_qkv.weight"};
+    case TensorRole::AttnO: return {blk + "attn_output.weight"};
+    case TensorRole::FfnGateUp: return {blk + "ffn_gate.weight", blk + "ffn_up.weight"};
+    case TensorRole::FfnDown: return {blk + "ffn_down.weight"};
+    case TensorRole::Router: return {blk + "ffn_gate_inp.weight"};
+    case TensorRole::ExpertGateUp: return {blk + "ffn_gate_exps.weight", blk + "ffn_up_exps.weight", blk + "ffn_gate_up_exps.weight"};
+    case TensorRole::ExpertDown: return {blk + "ffn_down_exps.weight"};
+    case TensorRole::SharedGateUp: return {blk + "ffn_gate_shexp.weight", blk + "ffn_up_shexp.weight"};
+    case TensorRole::SharedDown: return {blk + "ffn_down_shexp.weight"};
+    }
+    return {};
+}
+
+// The stored format of a role: gate and up of different types move their bytes half and half.
+std::optional<TensorFormat> stored_format(const ModelDescription& m, TensorRole role, int64_t layer)
+{
+    const bool gate_up = role == TensorRole::FfnGateUp || role == TensorRole::ExpertGateUp || role == TensorRole::SharedGateUp;
+    std::vector<const StoredTensor*> found;
+    for (const std::string& name : stored_names(role, layer)) {
+        if (const StoredTensor* t = m.stored_tensor(name)) {
+            found.push_back(t);
+            if (!gate_up)
+                break;
+        }
+    }
+    if (found.empty())
+        return std::nullopt;
+    TensorFormat f = ggml_named(found.front()->type);
+    if (found.size() > 1 && found[1]->type != found.front()->type) {
+        const TensorFormat other = ggml_named(found[1]->type);
+        f = {f.name + "+" + other.name, (f.bytes_per_element + other.bytes_per_element) / 2, true, std::nullopt};
+    }
+    return f;
+}
+
 } // namespace
 
 WeightScheme parse_weight_scheme(std::string_view text)
@@ -253,6 +297,10 @@ TensorFormat tensor_format(const ModelDescription& m, const WeightScheme& s, Pre
                            int64_t layer)
 {
     if (s.kind == WeightScheme::Kind::Model) {
+        if (!m.stored_tensors.empty()) {
+            if (auto stored = stored_format(m, role, layer))
+                return *stored;
+        }
         const TensorFormats f = m.tensor_formats();
         switch (role) {
         case TensorRole::Embedding: return precision_format(f.embedding);

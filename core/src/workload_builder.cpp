@@ -35,7 +35,8 @@ public:
         act_ = info(o.activation).bytes_per_element;
         cache_ = info(o.kv_cache).bytes_per_element;
         // GGUF files keep norms in F32; safetensors checkpoints in the activation precision.
-        norm_bytes_ = o.weights.kind == WeightScheme::Kind::GgufMix ? 4.0 : act_;
+        const bool gguf_file = o.weights.kind == WeightScheme::Kind::Model && !m.stored_tensors.empty();
+        norm_bytes_ = o.weights.kind == WeightScheme::Kind::GgufMix || gguf_file ? 4.0 : act_;
     }
 
     StepWorkload build()

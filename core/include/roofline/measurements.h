@@ -3,6 +3,7 @@
 #include "roofline/gemm_config.h"
 #include "roofline/kernels.h"
 #include "roofline/precision.h"
+#include "roofline/step_measurements.h"
 
 #include <nlohmann/json.hpp>
 
@@ -48,13 +49,16 @@ struct Measurement {
 struct MeasurementSet {
     std::string hardware_key;    // may be empty: the user then picks the hardware
     std::vector<Measurement> rows;
+    std::vector<StepMeasurement> steps; // model_step rows (and llama-bench tests), in file order
     nlohmann::ordered_json meta = nlohmann::ordered_json::object();  // as read, or as to be written
     nlohmann::ordered_json extra = nlohmann::ordered_json::object(); // unknown top-level fields, kept
     std::string source;          // file path or a label ("pasted text", "last run")
 };
 
 // Reads the plan's schema leniently: a top-level object with "benchmarks" (or "results") or a bare list;
-// "kernel_type" or "kernel"; shape as a list or "4096x4096"; numbers given as strings are refused.
+// "kernel_type" or "kernel"; shape as a list or "4096x4096"; numbers given as strings are refused. Rows of
+// "kind": "model_step" are measured model runs (step_measurements.h). llama-bench's JSON and JSONL output is
+// read too (llama_bench.h), its models matched without a GGUF file.
 // Throws InputError naming source, row and field for anything it cannot accept.
 MeasurementSet parse_measurements(std::string_view text, const std::string& source);
 MeasurementSet load_measurements(const std::filesystem::path& file);

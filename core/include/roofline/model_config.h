@@ -46,6 +46,14 @@ struct ModelQuantization {
     std::vector<std::string> unconverted_modules; // quantization_config.modules_to_not_convert, as written
 };
 
+// One tensor a model file stores, as its table lists it (GGUF): the weights' own format and exact bytes.
+struct StoredTensor {
+    std::string name;             // "blk.0.attn_v.weight"
+    std::string type;             // ggml type name, "Q6_K"
+    std::vector<int64_t> shape;   // ggml's ne
+    double bytes = 0;             // [bytes]
+};
+
 struct ModelDescription {
     std::string name;          // built-in key ("llama-3.1-8b") or the file's stem
     std::string source;        // the file read, or "built-in <file>"
@@ -82,6 +90,10 @@ struct ModelDescription {
     std::string torch_dtype;                   // as written ("bfloat16"); empty when the config states none
     Precision weight_precision = Precision::BF16; // torch_dtype as a precision; BF16 when none is stated
     std::optional<ModelQuantization> quantization;
+    // Read from a GGUF file: every tensor as stored. Empty for a config.json, whose formats come from its dtype.
+    std::vector<StoredTensor> stored_tensors;  // sorted by name
+    int64_t max_context = 0;                   // GGUF <arch>.context_length; 0 when not stated
+    std::string file_type;                     // GGUF: general.file_type as llama.cpp names it ("Q4_K_M")
 
     int64_t sliding_layer_count() const;
     int64_t moe_layer_count() const;
@@ -89,6 +101,8 @@ struct ModelDescription {
     int64_t kv_width() const { return num_kv_heads * head_dim; }
     // Which format each tensor group is stored in, from torch_dtype and quantization_config.
     TensorFormats tensor_formats() const;
+    const StoredTensor* stored_tensor(std::string_view tensor_name) const; // nullptr when not stored
+    double stored_bytes() const;                                           // [bytes] Σ stored tensors
 };
 
 // Reads a config.json text. Throws InputError naming `source_name` and the field (e.g. "text_config.hidden_size")

@@ -23,7 +23,7 @@ const std::vector<ModelDescription>& builtin_models();
 // A built-in by key or Hugging Face repo id, case-insensitive ("Llama-3.1-8B", "meta-llama/Llama-3.1-8B").
 const ModelDescription* find_builtin_model(std::string_view name);
 
-// A built-in name, else a path to a config.json. Throws InputError listing the built-ins when it is neither.
+// A built-in name, else a path to a config.json or a GGUF file (told apart by GGUF's magic). Throws InputError listing the built-ins when it is neither.
 ModelDescription load_model(const std::string& name_or_path);
 
 } // namespace roofline

@@ -23,6 +23,9 @@ std::string validation_csv(const ValidationReport& report, bool with_summary = f
                            const ValidationReport* calibrated = nullptr);
 
 nlohmann::ordered_json validation_json(const ValidationReport& report);
+
+// The model_step rows of a report as CSV (RFC 4180); validation_csv appends it after the kernel rows.
+std::string step_validation_csv(const ValidationReport& report);
 nlohmann::ordered_json summary_json(const ErrorSummary& summary);
 // Every field of a prediction (and its breakdown, when it has one), as the CLI and the reports write it.
 nlohmann::ordered_json prediction_json(const Prediction& prediction);

@@ -3,6 +3,7 @@
 #include "roofline/calculator.h"
 #include "roofline/hardware.h"
 #include "roofline/measurements.h"
+#include "roofline/run_prediction.h"
 
 #include <map>
 #include <optional>
@@ -35,6 +36,21 @@ struct ValidationRow {
     const Prediction* prediction(Mode mode) const;
 };
 
+// A measured model run against predict_run in the report's mode. error = (predicted − measured) time / measured.
+struct StepValidationRow {
+    StepMeasurement measurement;
+    std::optional<RunPrediction> predicted;
+    std::string model_name;          // the description the run was predicted with
+    double measured_time_us = 0;     // [µs] the run
+    double measured_tokens_per_s = 0;
+    double error_pct = 0;
+    double abs_error_pct = 0;
+    Band band = Band::Red;
+    std::string reason;              // why not compared ("cannot predict: …"); empty when compared
+
+    bool compared() const { return reason.empty(); }
+};
+
 struct ErrorSummary {
     std::size_t count = 0;          // rows compared
     double mean_abs_error_pct = 0;
@@ -56,6 +72,9 @@ struct ValidationReport {
     ErrorSummary summary;                   // over compared rows
     std::size_t not_compared = 0;           // rows with a reason
     std::map<std::pair<KernelType, Precision>, ErrorSummary> per_group;
+    std::vector<StepValidationRow> steps;   // the model_step rows, in input order
+    ErrorSummary step_summary;              // over compared step rows (kept apart from the kernels')
+    std::size_t steps_not_compared = 0;
 };
 
 // The plan's /api/validate as a core function. Never drops a row. Each row is predicted in all three modes
@@ -63,5 +82,10 @@ struct ValidationReport {
 ValidationReport validate(const HardwareSpec& hw, const MeasurementSet& set, Mode mode, const ModelTerms& terms = {});
 
 ErrorSummary summarize(const std::vector<double>& signed_errors_pct);
+
+// The model_step rows alone (validate runs this for a set's steps). Each row's model is loaded once (a built-in,
+// a config.json or a GGUF file); a model that cannot be loaded leaves its rows uncompared with the reason.
+std::vector<StepValidationRow> validate_steps(const HardwareSpec& hw, const std::vector<StepMeasurement>& steps, Mode mode,
+                                              const ModelTerms& terms = {});
 
 } // namespace roofline
