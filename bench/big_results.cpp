@@ -24,10 +24,10 @@ long peak_rss_kib()
 }
 
 // CPU time of this process: on a machine shared with other work, what the wall time would be on an idle one.
-double cpu_seconds()
+double cpu_seconds(int who = RUSAGE_SELF)
 {
     rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
+    getrusage(who, &usage);
     return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec + 1e-6 * (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
 }
 
@@ -77,6 +77,7 @@ int main(int argc, char** argv)
 
     const auto start = std::chrono::steady_clock::now();
     const double cpu_start = cpu_seconds();
+    const double main_start = cpu_seconds(RUSAGE_THREAD);
     std::size_t read_rows = 0;
     try {
         read_rows = roofline::load_measurements(file).rows.size();
@@ -86,6 +87,7 @@ int main(int argc, char** argv)
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const double cpu = cpu_seconds() - cpu_start;
+    const double main_cpu = cpu_seconds(RUSAGE_THREAD) - main_start;
     const double peak_mb = static_cast<double>(peak_rss_kib() - baseline_kib) * 1024 / 1e6;
     if (temporary)
         std::filesystem::remove(file);
@@ -93,6 +95,9 @@ int main(int argc, char** argv)
     std::printf("rows read                 %zu of %ld\n", read_rows, rows);
     std::printf("file size                 %.1f MB\n", file_mb);
     std::printf("read + validate time      %.2f s wall, %.2f s CPU      goal <= 1.5 s\n", seconds, cpu);
+    // The parse runs on this thread, the rows' checks on another: on two idle cores the wall time is about the
+    // larger of the two.
+    std::printf("  CPU by thread           %.2f s parsing, %.2f s reading rows\n", main_cpu, cpu - main_cpu);
     std::printf("peak memory above start   %.1f MB (%.2f x the file)      goal <= 3 x\n", peak_mb, peak_mb / file_mb);
     return read_rows == static_cast<std::size_t>(rows) ? 0 : 1;
 }

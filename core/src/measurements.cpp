@@ -6,6 +6,7 @@
 
 #include "json_stream.h"
 #include "json_util.h"
+#include "row_pipeline.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -212,6 +213,8 @@ MeasurementSet parse_measurements_tree(ordered_json doc, const std::string& sour
 
 // The shortest row the reader accepts is longer than this: a bound on the rows a text of N bytes can hold.
 constexpr std::size_t kMinRowBytes = 48;
+// From this size on, rows are read on a second thread (RowPipeline).
+constexpr std::size_t kPipelineBytes = std::size_t(4) << 20;
 // Reserving more rows than this would claim address space a big file's rows may never use.
 constexpr std::size_t kMaxReservedRows = std::size_t(1) << 21;
 
@@ -228,6 +231,10 @@ public:
         // Address space only: the pages a vector reserves are not resident until rows are written to them, and
         // a vector that grows by doubling would hold 1.5 times its rows while it moves them.
         set_.rows.reserve(std::min(text_bytes / kMinRowBytes + 1, kMaxReservedRows));
+        // A big file's rows are read on a second thread while this one parses; a small one's (a paste, a fuzz
+        // input) here, where a thread would cost more than it saves.
+        if (text_bytes >= kPipelineBytes)
+            pipeline_.emplace([this](const ordered_json& row, std::size_t index) { read_one(row, index); });
     }
 
     bool null() override { return scalar(nullptr); }
@@ -259,6 +266,8 @@ public:
 
     MeasurementSet finish()
     {
+        if (pipeline_)
+            pipeline_->finish();
         if (root_ == Root::Other)
             throw not_a_results_document(set_.source, top_);
         if (root_ == Root::Object) {
@@ -351,17 +360,25 @@ private:
             return true;
         building_ = false;
         if (what_ == Part::Row) {
-            const ordered_json row = part_.take();
-            try {
-                set_.rows.push_back(read_row(row, RowReader{set_.source, rows_seen_}));
-            } catch (const InputError& e) {
-                problems_.add(e);
-            }
+            if (pipeline_)
+                pipeline_->push(part_.take());
+            else
+                read_one(part_.take(), rows_seen_);
             ++rows_seen_;
         } else {
             top_[key_] = part_.take();
         }
         return true;
+    }
+
+    // On the pipeline's thread when there is one: it alone touches the rows and their problems until finish().
+    void read_one(const ordered_json& row, std::size_t index)
+    {
+        try {
+            set_.rows.push_back(read_row(row, RowReader{set_.source, index}));
+        } catch (const InputError& e) {
+            problems_.add(e);
+        }
     }
 
     void open_list(int level)
@@ -384,6 +401,7 @@ private:
     JsonTreeBuilder part_;
     std::size_t rows_seen_ = 0;
     RowProblems problems_;
+    std::optional<RowPipeline> pipeline_; // last: joined before the members its thread uses are destroyed
 };
 
 } // namespace
