@@ -44,9 +44,8 @@ BenchWorker::BenchWorker(QObject* parent)
 
 BenchWorker::~BenchWorker()
 {
-    // The device must be closed before the plugin that owns its code is unloaded.
+    // Closes the device, and with it the worker process it runs in.
     m_device.reset();
-    m_plugin.reset();
 }
 
 void BenchWorker::stop()
@@ -77,7 +76,6 @@ void BenchWorker::probe(quint64 jobId, const QString& pluginFile)
     Q_ASSERT(QThread::currentThread() == thread());
     lowerThreadPriority();
     m_device.reset();
-    m_plugin.reset();
     PluginProbe result;
 
     std::vector<std::filesystem::path> candidates;
@@ -93,26 +91,17 @@ void BenchWorker::probe(quint64 jobId, const QString& pluginFile)
         }
     }
 
+    // Each candidate is opened in a roofline-worker process: a plugin that crashes while it loads or opens its
+    // device (a broken driver) costs that candidate, not the app.
     for (const auto& file : candidates) {
         try {
-            auto plugin = roofline::Plugin::load(file);
-            std::string why;
-            if (plugin->device_count(&why) <= 0) {
-                const QString name = toQString(plugin->name());
-                result.notes << tr("%1: no device (%2)").arg(name, toQString(why));
-                if (result.problem.isEmpty())
-                    result.problem = name == QStringLiteral("cuda") ? tr("no CUDA device: %1").arg(toQString(why))
-                                                                    : tr("%1 plugin has no device: %2").arg(name, toQString(why));
-                continue;
-            }
-            auto device = roofline::Device::open(plugin, 0);
-            result.pluginFile = toQString(plugin->path().string());
-            result.pluginName = toQString(plugin->name());
-            result.pluginVersion = toQString(plugin->version());
+            auto device = roofline::Device::open_in_worker(file, 0);
+            result.pluginFile = toQString(device->plugin_path().string());
+            result.pluginName = toQString(device->info().plugin_name);
+            result.pluginVersion = toQString(device->info().plugin_version);
             result.device = device->info();
             result.hardwareKey = toQString(roofline::guess_hardware_key(device->info()));
             result.problem.clear();
-            m_plugin = std::move(plugin);
             m_device = std::move(device);
             break;
         } catch (const std::exception& e) {

@@ -63,7 +63,6 @@ private:
 
     std::atomic<bool> m_stop{false};
     bool m_priorityLowered = false;
-    std::shared_ptr<roofline::Plugin> m_plugin;
     std::unique_ptr<roofline::Device> m_device;
     std::optional<PluginProbe> m_probe;
 };

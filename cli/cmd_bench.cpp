@@ -58,13 +58,14 @@ int run_bench(const ParsedArgs& args)
 
     const std::string plugin = args.value("plugin").value_or("cuda");
     const int index = args.value("device") ? parse_int(*args.value("device"), "device", 0) : 0;
-    auto device = open_plugin_device(plugin, index);
+    auto device = open_plugin_device(plugin, index, args.flag("in-process"));
     const DeviceInfo& info = device->info();
     const std::string hardware_key = args.value("hardware").value_or(guess_hardware_key(info));
     const std::filesystem::path out = args.value("out") ? std::filesystem::path(*args.value("out")) : new_run_file(info.plugin_name);
 
     std::cout << "device:   " << info.summary() << "\n"
-              << "plugin:   " << device->plugin().path().string() << " (" << info.plugin_name << " " << info.plugin_version << ")\n"
+              << "plugin:   " << device->plugin_path().string() << " (" << info.plugin_name << " " << info.plugin_version << ", "
+              << (device->worker() ? "in a worker process" : "in this process") << ")\n"
               << "plan:     " << plan.name << ", " << plan.cases.size() << " cases, " << to_string(plan.cache_mode) << " cache, "
               << format_number(plan.time_budget_per_case_s, 2) << " s budget per case\n"
               << "results:  " << out.string() << " (saved after every case)\n"
@@ -122,7 +123,9 @@ Command bench_command()
               {"min-samples", "N", "at least N timed samples per case (default 10)"},
               {"hardware", "KEY", "hardware_key written into the results (default: guessed from the device)"},
               {"out", "FILE", "results file (default: a new file in the user's runs folder)"},
-              {"print-plan", "", "print the plan as JSON (with the options above applied) and exit without a plugin"}},
+              {"print-plan", "", "print the plan as JSON (with the options above applied) and exit without a plugin"},
+
+              kInProcessOption},
              0, 0},
             &run_bench};
 }

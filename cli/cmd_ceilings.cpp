@@ -16,7 +16,7 @@ namespace {
 int run_ceilings(const ParsedArgs& args)
 {
     const int index = args.value("device") ? parse_int(*args.value("device"), "device", 0) : 0;
-    auto device = open_plugin_device(args.value("plugin").value_or("cuda"), index);
+    auto device = open_plugin_device(args.value("plugin").value_or("cuda"), index, args.flag("in-process"));
     std::cout << "device: " << device->info().summary() << "\n" << std::flush;
     const std::atomic<bool> stop{false};
     const MeasuredCeilings ceilings = measure_ceilings(*device, stop, [](const std::string& line) { std::cout << "  " << line << std::endl; });
@@ -47,7 +47,8 @@ Command ceilings_command()
              {{"plugin", "NAME", "cuda (default), cpu, or a plugin file"},
               {"device", "INDEX", "device index (default 0)"},
               {"out", "FILE", "write the ceilings JSON here (default: print it)"},
-              {"save-profile", "KEY", "also save a hardware profile of the measured numbers as KEY (e.g. host)"}},
+              {"save-profile", "KEY", "also save a hardware profile of the measured numbers as KEY (e.g. host)"},
+              kInProcessOption},
              0, 0},
             &run_ceilings};
 }

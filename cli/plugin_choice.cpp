@@ -4,9 +4,9 @@
 
 namespace roofline::cli {
 
-std::unique_ptr<Device> open_plugin_device(const std::string& plugin, int index)
+std::unique_ptr<Device> open_plugin_device(const std::string& plugin, int index, bool in_process)
 {
-    DeviceChoice chosen = open_preferred_device(plugin, index);
+    DeviceChoice chosen = open_preferred_device(plugin, index, in_process ? PluginProcess::InProcess : PluginProcess::Worker);
     if (chosen.device)
         return std::move(chosen.device);
     const PluginError& first = chosen.failures.front();

@@ -20,7 +20,7 @@ echo "packages: $(cd "$build/packages" && ls ./*.deb | tr '\n' ' ')"
 
 contents=$(dpkg-deb --contents "$app_deb" | awk '{print $6}')
 grep -qE '^\./usr/lib/([a-z0-9_-]+/)?roofline-lab/libroofline_cpu\.so$' <<<"$contents" || fail "$app_deb lacks the CPU plugin"
-for path in ./usr/bin/roofline ./usr/bin/roofline-lab \
+for path in ./usr/bin/roofline ./usr/bin/roofline-lab ./usr/bin/roofline-worker \
             ./usr/share/applications/io.github.rooflinelab.RooflineLab.desktop \
             ./usr/share/metainfo/io.github.rooflinelab.RooflineLab.metainfo.xml \
             ./usr/share/icons/hicolor/scalable/apps/roofline-lab.svg ./usr/share/icons/hicolor/256x256/apps/roofline-lab.png \

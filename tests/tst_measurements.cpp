@@ -139,6 +139,41 @@ private slots:
         }
     }
 
+    // A big text (past 4 MB) has its rows read on a second thread: the same rows in the same order, the same
+    // problems in the same order as a small one's.
+    void testBigTextReadInOrder()
+    {
+        const int rows = 60000;
+        std::string good = R"({"hardware_key": "b10", "benchmarks": [)";
+        for (int i = 0; i < rows; ++i)
+            good += (i ? ",\n" : "") + std::string(R"({"kernel_type": "gemv", "shape": [)") + std::to_string(i + 1)
+                + R"(, 4096], "precision": "FP16", "measured_time_us": 12.5, "note": "padding padding padding"})";
+        good += "]}";
+        QVERIFY(good.size() > (std::size_t(4) << 20));
+        const MeasurementSet set = parse_measurements(good, "big.json");
+        QCOMPARE(set.rows.size(), std::size_t(rows));
+        for (int i = 0; i < rows; i += 997) {
+            QCOMPARE(set.rows[i].row_index, std::size_t(i));
+            QCOMPARE(std::get<GemvShape>(set.rows[i].shape).n, int64_t(i + 1));
+        }
+        QCOMPARE(set.rows.back().extra["note"].get<std::string>(), std::string("padding padding padding"));
+
+        std::string bad = good;
+        const std::string row7 = R"([8, 4096], "precision": "FP16")";
+        bad.replace(bad.find(row7), row7.size(), R"([8, 4096], "precision": "FP99")");
+        const std::string last = "[" + std::to_string(rows) + R"(, 4096], "precision": "FP16", "measured_time_us": 12.5)";
+        bad.replace(bad.find(last), last.size(), "[" + std::to_string(rows) + R"(, 4096], "precision": "FP16", "measured_time_us": -1)");
+        try {
+            parse_measurements(bad, "big.json");
+            QFAIL("expected InputError");
+        } catch (const InputError& e) {
+            QCOMPARE(e.where().row, std::optional<std::size_t>(7));
+            QCOMPARE(e.where().field, std::string("precision"));
+            const std::string expected_second = "big.json: row " + std::to_string(rows - 1) + ", field 'measured_time_us'";
+            QVERIFY2(std::string(e.what()).find("1 more problem(s):\n  " + expected_second) != std::string::npos, e.what());
+        }
+    }
+
     void testErrorLocation()
     {
         try {

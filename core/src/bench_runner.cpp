@@ -3,8 +3,12 @@
 #include "roofline/errors.h"
 #include "roofline/hardware_registry.h"
 
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <ctime>
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace roofline {
 
@@ -146,16 +150,28 @@ std::string cudnn_version_text(int32_t version)
 fs::path new_run_file(std::string_view plugin_name)
 {
     const fs::path dir = user_data_dir() / "runs";
-    fs::create_directories(dir);
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec)
+        throw InputError(InputLocation{dir.string(), {}, {}, {}, {}}, "cannot create the runs folder: " + ec.message());
     const std::time_t now = std::time(nullptr);
     std::tm local{};
     localtime_r(&now, &local);
     char stamp[32];
     std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &local);
-    fs::path file = dir / ("run-" + std::string(stamp) + "-" + std::string(plugin_name) + ".json");
-    for (int n = 2; fs::exists(file); ++n)
-        file = dir / ("run-" + std::string(stamp) + "-" + std::string(plugin_name) + "-" + std::to_string(n) + ".json");
-    return file;
+    const std::string stem = "run-" + std::string(stamp) + "-" + std::string(plugin_name);
+    for (int n = 1;; ++n) {
+        const fs::path file = dir / (stem + (n == 1 ? std::string() : "-" + std::to_string(n)) + ".json");
+        // Created here, exclusively: two instances that start a run in the same second get a file each.
+        const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (fd >= 0) {
+            ::close(fd);
+            return file;
+        }
+        if (errno != EEXIST)
+            throw InputError(InputLocation{file.string(), {}, {}, {}, {}},
+                             std::string("cannot create the run file: ") + std::strerror(errno));
+    }
 }
 
 } // namespace roofline

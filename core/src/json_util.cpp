@@ -1,5 +1,6 @@
 #include "json_util.h"
 
+#include <algorithm>
 #include <limits>
 
 namespace roofline::detail {
@@ -8,33 +9,44 @@ nlohmann::ordered_json parse_json_text(std::string_view text, const std::string&
 {
     try {
         return nlohmann::ordered_json::parse(text.begin(), text.end());
-    } catch (const nlohmann::json::parse_error& e) {
-        // e.byte is 1-based and points just past the offending character.
-        const std::size_t offset = e.byte == 0 ? 0 : std::min<std::size_t>(e.byte - 1, text.size());
-        std::size_t line = 1, column = 1;
-        for (std::size_t i = 0; i < offset; ++i) {
-            if (text[i] == '\n') {
-                ++line;
-                column = 1;
-            } else {
-                ++column;
-            }
-        }
-        InputLocation where{source, line, column, std::nullopt, {}};
-        std::string what = e.what();
-        // nlohmann prefixes "[json.exception.parse_error.101] parse error at line 1, column 2: "; keep the reason.
-        if (const auto colon = what.rfind(": "); colon != std::string::npos)
-            what = what.substr(colon + 2);
-        if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
-            what = "the text is empty";
-        throw InputError(where, "not valid JSON: " + what);
     } catch (const nlohmann::json::exception& e) {
+        throw syntax_error(text, source, syntax_problem(e));
+    }
+}
+
+JsonSyntaxProblem syntax_problem(const nlohmann::json::exception& e)
+{
+    if (const auto* parse = dynamic_cast<const nlohmann::json::parse_error*>(&e))
+        return {true, parse->byte, e.what()};
+    return {false, 0, e.what()};
+}
+
+InputError syntax_error(std::string_view text, const std::string& source, const JsonSyntaxProblem& problem)
+{
+    std::string what = problem.what;
+    if (!problem.positioned) {
         // A number too large for a double ("1e999") is refused by the parser with no position.
-        std::string what = e.what();
         if (const auto bracket = what.find("] "); bracket != std::string::npos)
             what = what.substr(bracket + 2);
-        throw InputError(InputLocation{source, {}, {}, {}, {}}, "not valid JSON: " + what);
+        return InputError(InputLocation{source, {}, {}, {}, {}}, "not valid JSON: " + what);
     }
+    // byte is 1-based and points just past the offending character.
+    const std::size_t offset = problem.byte == 0 ? 0 : std::min<std::size_t>(problem.byte - 1, text.size());
+    std::size_t line = 1, column = 1;
+    for (std::size_t i = 0; i < offset; ++i) {
+        if (text[i] == '\n') {
+            ++line;
+            column = 1;
+        } else {
+            ++column;
+        }
+    }
+    // nlohmann prefixes "[json.exception.parse_error.101] parse error at line 1, column 2: "; keep the reason.
+    if (const auto colon = what.rfind(": "); colon != std::string::npos)
+        what = what.substr(colon + 2);
+    if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
+        what = "the text is empty";
+    return InputError(InputLocation{source, line, column, std::nullopt, {}}, "not valid JSON: " + what);
 }
 
 std::string json_type_name(const nlohmann::ordered_json& value)

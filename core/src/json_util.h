@@ -15,6 +15,16 @@ namespace roofline::detail {
 // Parses text; a syntax error becomes an InputError with the line and column of the offending byte.
 nlohmann::ordered_json parse_json_text(std::string_view text, const std::string& source);
 
+// Why nlohmann refused a text, as its parser reports it.
+struct JsonSyntaxProblem {
+    bool positioned = false; // a parse_error with a byte offset (else: a number out of range, no position)
+    std::size_t byte = 0;    // 1-based, just past the offending character
+    std::string what;        // nlohmann's message
+};
+JsonSyntaxProblem syntax_problem(const nlohmann::json::exception& e);
+// The error parse_json_text throws for that problem: "SOURCE: line L, column C: not valid JSON: <reason>".
+InputError syntax_error(std::string_view text, const std::string& source, const JsonSyntaxProblem& problem);
+
 std::string json_type_name(const nlohmann::ordered_json& value);
 
 // Field readers: throw InputError at `where` (field filled in) when the value has the wrong type or range.

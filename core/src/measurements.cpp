@@ -5,15 +5,16 @@
 #include "roofline/llama_bench.h"
 #include "roofline/version.h"
 
+#include "json_stream.h"
 #include "json_util.h"
+#include "row_pipeline.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
-#include <fcntl.h>
 #include <fstream>
-#include <set>
-#include <unistd.h>
+#include <array>
 
 namespace roofline {
 
@@ -25,12 +26,15 @@ namespace {
 constexpr std::size_t kMaxReportedProblems = 10;
 
 // Fields this reader understands (a case's, and these); everything else in a row is kept in `extra`.
-const std::set<std::string> kRowFields = [] {
-    std::set<std::string> fields = {"status", "reason", "measured_time_us", "measured_tflops", "measured_bandwidth_gb_s", "ai", "cache_mode", "gemm_config"};
-    for (std::string_view field : kCaseFields)
-        fields.emplace(field);
-    return fields;
-}();
+constexpr std::array<std::string_view, 8> kRowOnlyFields = {"status", "reason", "measured_time_us", "measured_tflops",
+                                                           "measured_bandwidth_gb_s", "ai", "cache_mode", "gemm_config"};
+
+bool is_row_field(std::string_view field)
+{
+    // A scan of 14 short names: cheaper, row after row, than a set's string comparisons.
+    return std::find(kRowOnlyFields.begin(), kRowOnlyFields.end(), field) != kRowOnlyFields.end()
+        || std::find(kCaseFields.begin(), kCaseFields.end(), field) != kCaseFields.end();
+}
 
 struct RowReader {
     const std::string& source;
@@ -38,6 +42,13 @@ struct RowReader {
 
     InputLocation at(const std::string& field) const { return InputLocation{source, {}, {}, row, field}; }
 };
+
+// The field's value, or null when the row has none (one scan of the row).
+const ordered_json* field_of(const ordered_json& item, const char* name)
+{
+    const auto it = item.find(name);
+    return it == item.end() ? nullptr : &*it;
+}
 
 Measurement read_row(const ordered_json& item, const RowReader& r)
 {
@@ -51,37 +62,37 @@ Measurement read_row(const ordered_json& item, const RowReader& r)
     m.precision = c.precision;
     const Workload work = workload(m.shape, m.precision);
 
-    if (item.contains("status")) {
-        const std::string status = read_string(item["status"], r.at("status"));
+    if (const ordered_json* status_field = field_of(item, "status")) {
+        const std::string status = read_string(*status_field, r.at("status"));
         const auto parsed = parse_row_status(status);
         if (!parsed)
             throw InputError(r.at("status"), "unknown status '" + status
                                                  + "' (known: ok, unsupported, skipped, failed, wrong_result, cancelled)");
         m.status = *parsed;
     }
-    if (item.contains("reason"))
-        m.reason = read_string(item["reason"], r.at("reason"));
-    if (item.contains("cache_mode")) {
-        m.cache_mode = read_string(item["cache_mode"], r.at("cache_mode"));
+    if (const ordered_json* reason = field_of(item, "reason"))
+        m.reason = read_string(*reason, r.at("reason"));
+    if (const ordered_json* cache_mode = field_of(item, "cache_mode")) {
+        m.cache_mode = read_string(*cache_mode, r.at("cache_mode"));
         if (m.cache_mode != "cold" && m.cache_mode != "warm")
             throw InputError(r.at("cache_mode"), "expected \"cold\" or \"warm\", got \"" + m.cache_mode + "\"");
     }
 
-    const bool timed = m.status == RowStatus::Ok || item.contains("measured_time_us");
-    if (timed) {
-        if (!item.contains("measured_time_us"))
+    const ordered_json* time = field_of(item, "measured_time_us");
+    if (m.status == RowStatus::Ok || time) {
+        if (!time)
             throw InputError(r.at("measured_time_us"), "missing (the measured time in microseconds)");
-        m.measured_time_us = read_positive_number(item["measured_time_us"], r.at("measured_time_us"));
+        m.measured_time_us = read_positive_number(*time, r.at("measured_time_us"));
         const double seconds = m.measured_time_us * 1e-6;
-        m.measured_tflops = item.contains("measured_tflops")
-            ? read_non_negative_number(item["measured_tflops"], r.at("measured_tflops"))
-            : static_cast<double>(work.flops) / seconds / 1e12;
-        m.measured_bandwidth_gb_s = item.contains("measured_bandwidth_gb_s")
-            ? read_non_negative_number(item["measured_bandwidth_gb_s"], r.at("measured_bandwidth_gb_s"))
-            : work.bytes / seconds / 1e9;
+        const ordered_json* tflops = field_of(item, "measured_tflops");
+        m.measured_tflops = tflops ? read_non_negative_number(*tflops, r.at("measured_tflops"))
+                                   : static_cast<double>(work.flops) / seconds / 1e12;
+        const ordered_json* bandwidth = field_of(item, "measured_bandwidth_gb_s");
+        m.measured_bandwidth_gb_s = bandwidth ? read_non_negative_number(*bandwidth, r.at("measured_bandwidth_gb_s"))
+                                              : work.bytes / seconds / 1e9;
     }
-    m.ai = item.contains("ai") ? read_positive_number(item["ai"], r.at("ai"))
-                               : static_cast<double>(work.flops) / work.bytes;
+    const ordered_json* ai = field_of(item, "ai");
+    m.ai = ai ? read_positive_number(*ai, r.at("ai")) : static_cast<double>(work.flops) / work.bytes;
 
     if (item.contains("gemm_config"))
         m.gemm_config = read_gemm_config_json(item["gemm_config"], [&r](const std::string& field) { return r.at(field); });
@@ -89,11 +100,321 @@ Measurement read_row(const ordered_json& item, const RowReader& r)
         m.gemm_config = parse_algorithm_text(item["algorithm"].get<std::string>()).value_or(GemmConfig{});
 
     for (const auto& [field, value] : item.items()) {
-        if (!kRowFields.count(field))
+        if (!is_row_field(field))
             m.extra[field] = value;
     }
     return m;
 }
+
+// Top-level fields of {"hardware_key": …, "meta": …, "benchmarks": […], …} other than the list.
+void read_top_level(const ordered_json& doc, const std::string& list_field, MeasurementSet& set)
+{
+    const std::string& source = set.source;
+    for (const auto& [field, value] : doc.items()) {
+        if (field == list_field)
+            continue;
+        if (field == "hardware_key") {
+            if (!value.is_null())
+                set.hardware_key = read_string(value, InputLocation{source, {}, {}, {}, "hardware_key"});
+        } else if (field == "meta") {
+            if (!value.is_object())
+                throw InputError(InputLocation{source, {}, {}, {}, "meta"}, "expected an object, got " + json_type_name(value));
+            set.meta = value;
+        } else {
+            set.extra[field] = value;
+        }
+    }
+}
+
+// The rows' problems, kept as they come: every one counted, the first few kept for the message.
+class RowProblems {
+public:
+    void add(const InputError& e)
+    {
+        if (kept_.size() <= kMaxReportedProblems)
+            kept_.push_back(e);
+        ++count_;
+    }
+    // Throws every bad row (up to a limit) at once, located at the first.
+    void throw_if_any() const
+    {
+        if (kept_.empty())
+            return;
+        std::string message = kept_.front().problem();
+        if (count_ > 1) {
+            message += "\n" + std::to_string(count_ - 1) + " more problem(s):";
+            for (std::size_t i = 1; i < kept_.size(); ++i)
+                message += "\n  " + std::string(kept_[i].what());
+            if (count_ > kMaxReportedProblems + 1)
+                message += "\n  …";
+        }
+        throw InputError(kept_.front().where(), message);
+    }
+
+private:
+    std::vector<InputError> kept_;
+    std::size_t count_ = 0;
+};
+
+void check_list(const ordered_json& list, const std::string& source, const std::string& list_field)
+{
+    if (!list.is_array())
+        throw InputError(InputLocation{source, {}, {}, {}, list_field}, "expected a list, got " + json_type_name(list));
+}
+
+void check_not_empty(std::size_t rows, const std::string& source, const std::string& list_field)
+{
+    if (rows == 0)
+        throw InputError(InputLocation{source, {}, {}, {}, list_field}, "the list is empty: nothing to validate");
+}
+
+InputError missing_list(const std::string& source)
+{
+    return InputError(InputLocation{source, {}, {}, {}, "benchmarks"}, "missing: expected {\"hardware_key\": …, \"benchmarks\": [ … ]}");
+}
+
+InputError not_a_results_document(const std::string& source, const ordered_json& doc)
+{
+    return InputError(InputLocation{source, {}, {}, {}, {}}, "expected an object with a \"benchmarks\" list, got " + json_type_name(doc));
+}
+
+// The reader over a whole tree: for the layouts the stream leaves to it (a "results" list followed by a
+// "benchmarks" one, a list given twice), where which list holds the rows is known only at the end.
+MeasurementSet parse_measurements_tree(ordered_json doc, const std::string& source)
+{
+    MeasurementSet set;
+    set.source = source;
+
+    ordered_json* list = nullptr;
+    std::string list_field = "benchmarks";
+    if (doc.is_array()) {
+        list = &doc;
+    } else if (doc.is_object()) {
+        if (!doc.contains("benchmarks") && doc.contains("results"))
+            list_field = "results";
+        if (!doc.contains(list_field))
+            throw missing_list(source);
+        list = &doc[list_field];
+        check_list(*list, source, list_field);
+        read_top_level(doc, list_field, set);
+    } else {
+        throw not_a_results_document(source, doc);
+    }
+    check_not_empty(list->size(), source, list_field);
+
+    RowProblems problems;
+    set.rows.reserve(list->size());
+    for (std::size_t row = 0; row < list->size(); ++row) {
+        try {
+            if (is_step_row((*list)[row]))
+                set.steps.push_back(read_step_row((*list)[row], source, row));
+            else
+                set.rows.push_back(read_row((*list)[row], RowReader{source, row}));
+        } catch (const InputError& e) {
+            problems.add(e);
+        }
+        // Free each row's tree once read: the file then never holds the tree and the rows at once.
+        (*list)[row] = nullptr;
+    }
+    problems.throw_if_any();
+    return set;
+}
+
+// The shortest row the reader accepts is longer than this: a bound on the rows a text of N bytes can hold.
+constexpr std::size_t kMinRowBytes = 48;
+// From this size on, rows are read on a second thread (RowPipeline).
+constexpr std::size_t kPipelineBytes = std::size_t(4) << 20;
+// Reserving more rows than this would claim address space a big file's rows may never use.
+constexpr std::size_t kMaxReservedRows = std::size_t(1) << 21;
+
+// Reads the results schema from SAX events, one row at a time: each row's tree is built, read into a
+// Measurement and dropped, so a file's rows never exist as one tree (a 500,000-row file as a tree is 16 times
+// its size). The top-level fields other than the list are kept as trees; they are small. The same checks and
+// messages as parse_measurements_tree, in the same order: a syntax error first, then the document's layout,
+// then the rows.
+class ResultsStream : public RecordingSax {
+public:
+    ResultsStream(const std::string& source, std::size_t text_bytes)
+    {
+        set_.source = source;
+        // Address space only: the pages a vector reserves are not resident until rows are written to them, and
+        // a vector that grows by doubling would hold 1.5 times its rows while it moves them.
+        set_.rows.reserve(std::min(text_bytes / kMinRowBytes + 1, kMaxReservedRows));
+        // A big file's rows are read on a second thread while this one parses; a small one's (a paste, a fuzz
+        // input) here, where a thread would cost more than it saves.
+        if (text_bytes >= kPipelineBytes)
+            pipeline_.emplace([this](const ordered_json& row, std::size_t index) { read_one(row, index); });
+    }
+
+    bool null() override { return scalar(nullptr); }
+    bool boolean(bool v) override { return scalar(v); }
+    bool number_integer(number_integer_t v) override { return scalar(v); }
+    bool number_unsigned(number_unsigned_t v) override { return scalar(v); }
+    bool number_float(number_float_t v, const string_t&) override { return scalar(v); }
+    bool string(string_t& v) override { return scalar(std::move(v)); }
+    bool binary(binary_t& v) override { return scalar(ordered_json::binary(std::move(v))); }
+
+    bool start_object(std::size_t) override { return start(ordered_json::object()); }
+    bool start_array(std::size_t) override { return start(ordered_json::array()); }
+    bool end_object() override { return end(); }
+    bool end_array() override { return end(); }
+
+    bool key(string_t& name) override
+    {
+        if (building_) {
+            part_.key(std::move(name));
+            return true;
+        }
+        key_ = std::move(name);
+        if (key_ == list_field_ || (key_ == "benchmarks" && list_field_ == "results")) {
+            // Which list holds the rows is known only at the end: leave it to the tree reader.
+            return false;
+        }
+        return true;
+    }
+
+    MeasurementSet finish()
+    {
+        if (pipeline_)
+            pipeline_->finish();
+        if (root_ == Root::Other)
+            throw not_a_results_document(set_.source, top_);
+        if (root_ == Root::Object) {
+            if (list_field_.empty()) {
+                const std::string field = top_.contains("benchmarks") ? "benchmarks" : top_.contains("results") ? "results" : "";
+                if (field.empty())
+                    throw missing_list(set_.source);
+                check_list(top_[field], set_.source, field);
+            }
+            read_top_level(top_, list_field_, set_);
+        }
+        check_not_empty(rows_seen_, set_.source, list_field_.empty() ? "benchmarks" : list_field_);
+        problems_.throw_if_any();
+        return std::move(set_);
+    }
+
+private:
+    enum class Root { Unknown, List, Object, Other };
+    enum class Part { None, Row, TopField, Root };
+
+    // Where a value that starts now belongs.
+    Part part_at() const
+    {
+        if (root_ == Root::Unknown)
+            return Part::Root;
+        if (in_list_ && level_ == list_level_)
+            return Part::Row;
+        return Part::TopField; // a value of the top-level object
+    }
+
+    bool scalar(ordered_json v)
+    {
+        const Part part = building_ ? what_ : part_at();
+        if (part == Part::Root) {
+            root_ = Root::Other;
+            top_ = std::move(v);
+            return true;
+        }
+        part_.value(std::move(v));
+        building_ = true;
+        what_ = part;
+        return complete();
+    }
+
+    bool start(ordered_json container)
+    {
+        if (building_) {
+            part_.start(std::move(container));
+            return true;
+        }
+        const Part part = part_at();
+        if (part == Part::Root) {
+            if (container.is_array()) {
+                root_ = Root::List;
+                open_list(1);
+            } else {
+                root_ = Root::Object;
+                level_ = 1;
+            }
+            return true;
+        }
+        if (part == Part::TopField && container.is_array() && !list_started()
+            && (key_ == "benchmarks" || (key_ == "results" && !top_.contains("benchmarks")))) {
+            list_field_ = key_;
+            open_list(2);
+            return true;
+        }
+        part_.start(std::move(container));
+        building_ = true;
+        what_ = part;
+        return true;
+    }
+
+    bool end()
+    {
+        if (building_) {
+            part_.end();
+            return complete();
+        }
+        if (in_list_ && level_ == list_level_)
+            in_list_ = false;
+        --level_;
+        return true;
+    }
+
+    // A part whose last event has come: a row is read, a top-level field kept.
+    bool complete()
+    {
+        if (!part_.complete())
+            return true;
+        building_ = false;
+        if (what_ == Part::Row) {
+            if (pipeline_)
+                pipeline_->push(part_.take());
+            else
+                read_one(part_.take(), rows_seen_);
+            ++rows_seen_;
+        } else {
+            top_[key_] = part_.take();
+        }
+        return true;
+    }
+
+    // On the pipeline's thread when there is one: it alone touches the rows and their problems until finish().
+    void read_one(const ordered_json& row, std::size_t index)
+    {
+        try {
+            if (is_step_row(row))
+                set_.steps.push_back(read_step_row(row, set_.source, index));
+            else
+                set_.rows.push_back(read_row(row, RowReader{set_.source, index}));
+        } catch (const InputError& e) {
+            problems_.add(e);
+        }
+    }
+
+    void open_list(int level)
+    {
+        in_list_ = true;
+        list_level_ = level_ = level;
+    }
+    bool list_started() const { return list_level_ != 0; }
+
+    MeasurementSet set_;
+    Root root_ = Root::Unknown;
+    ordered_json top_ = ordered_json::object(); // the top-level fields but the list (or a scalar root)
+    std::string key_;                            // the top-level key whose value comes next
+    std::string list_field_;                     // "benchmarks" or "results" once its list has started; "" for a bare list
+    bool in_list_ = false;
+    int level_ = 0;                              // containers open outside the part being built
+    int list_level_ = 0;
+    bool building_ = false;
+    Part what_ = Part::None;
+    JsonTreeBuilder part_;
+    std::size_t rows_seen_ = 0;
+    RowProblems problems_;
+    std::optional<RowPipeline> pipeline_; // last: joined before the members its thread uses are destroyed
+};
 
 } // namespace
 
@@ -124,71 +445,12 @@ MeasurementSet parse_measurements(std::string_view text, const std::string& sour
 {
     if (looks_like_llama_bench(text))
         return parse_llama_bench(text, source);
-    ordered_json doc = parse_json_text(text, source);
-    MeasurementSet set;
-    set.source = source;
-
-    ordered_json* list = nullptr;
-    std::string list_field = "benchmarks";
-    if (doc.is_array()) {
-        list = &doc;
-    } else if (doc.is_object()) {
-        if (!doc.contains("benchmarks") && doc.contains("results"))
-            list_field = "results";
-        if (!doc.contains(list_field))
-            throw InputError(InputLocation{source, {}, {}, {}, "benchmarks"},
-                             "missing: expected {\"hardware_key\": …, \"benchmarks\": [ … ]}");
-        list = &doc[list_field];
-        if (!list->is_array())
-            throw InputError(InputLocation{source, {}, {}, {}, list_field}, "expected a list, got " + json_type_name(*list));
-        for (const auto& [field, value] : doc.items()) {
-            if (field == list_field)
-                continue;
-            if (field == "hardware_key") {
-                if (!value.is_null())
-                    set.hardware_key = read_string(value, InputLocation{source, {}, {}, {}, "hardware_key"});
-            } else if (field == "meta") {
-                if (!value.is_object())
-                    throw InputError(InputLocation{source, {}, {}, {}, "meta"}, "expected an object, got " + json_type_name(value));
-                set.meta = value;
-            } else {
-                set.extra[field] = value;
-            }
-        }
-    } else {
-        throw InputError(InputLocation{source, {}, {}, {}, {}},
-                         "expected an object with a \"benchmarks\" list, got " + json_type_name(doc));
-    }
-    if (list->empty())
-        throw InputError(InputLocation{source, {}, {}, {}, list_field}, "the list is empty: nothing to validate");
-
-    std::vector<InputError> problems;
-    set.rows.reserve(list->size());
-    for (std::size_t row = 0; row < list->size(); ++row) {
-        try {
-            if (is_step_row((*list)[row]))
-                set.steps.push_back(read_step_row((*list)[row], source, row));
-            else
-                set.rows.push_back(read_row((*list)[row], RowReader{source, row}));
-        } catch (const InputError& e) {
-            problems.push_back(e);
-        }
-        // Free each row's tree once read: a 100,000-row file then never holds the tree and the rows at once.
-        (*list)[row] = nullptr;
-    }
-    if (!problems.empty()) {
-        // Report every bad row (up to a limit) at once, located at the first.
-        std::string message = problems.front().problem();
-        if (problems.size() > 1) {
-            message += "\n" + std::to_string(problems.size() - 1) + " more problem(s):";
-            for (std::size_t i = 1; i < problems.size() && i <= kMaxReportedProblems; ++i)
-                message += "\n  " + std::string(problems[i].what());
-            if (problems.size() > kMaxReportedProblems + 1)
-                message += "\n  …";
-        }
-        throw InputError(problems.front().where(), message);
-    }
-    return set;
+    ResultsStream stream(source, text.size());
+    if (sax_parse_text(text, stream))
+        return stream.finish();
+    if (const auto& problem = stream.problem())
+        throw syntax_error(text, source, *problem);
+    return parse_measurements_tree(parse_json_text(text, source), source);
 }
 
 std::string read_text_file(const std::filesystem::path& file)
@@ -204,8 +466,32 @@ std::string read_text_file(const std::filesystem::path& file)
     return text;
 }
 
+namespace {
+
+// Whether a file's first bytes look like llama-bench's output (JSON or JSONL): those go to the text reader.
+bool starts_like_llama_bench(const std::filesystem::path& file)
+{
+    std::ifstream in(file, std::ios::binary);
+    std::string head(4096, '\0');
+    in.read(head.data(), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<std::size_t>(in.gcount()));
+    return head.find("avg_") != std::string::npos
+        && (head.find("\"n_prompt\"") != std::string::npos || head.find("\"n_gen\"") != std::string::npos);
+}
+
+} // namespace
+
 MeasurementSet load_measurements(const std::filesystem::path& file)
 {
+    if (starts_like_llama_bench(file))
+        return parse_measurements(read_text_file(file), file.string());
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(file, ec);
+    ResultsStream stream(file.string(), ec ? 0 : static_cast<std::size_t>(size));
+    if (sax_parse_file(file, stream))
+        return stream.finish();
+    // Not JSON, or a layout the stream leaves to the tree reader: read the text whole, which locates a syntax
+    // error by line and column. Only bad or unusual files take this path.
     return parse_measurements(read_text_file(file), file.string());
 }
 
@@ -288,35 +574,6 @@ std::string measurements_to_json(const MeasurementSet& set, int indent)
     for (const auto& [field, value] : set.extra.items())
         doc[field] = value;
     return doc.dump(indent) + "\n";
-}
-
-void write_file_atomically(const std::filesystem::path& file, std::string_view content)
-{
-    const std::filesystem::path temp = file.string() + ".tmp-" + std::to_string(::getpid());
-    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0)
-        throw InputError(InputLocation{temp.string(), {}, {}, {}, {}}, std::string("cannot create: ") + std::strerror(errno));
-    std::size_t written = 0;
-    while (written < content.size()) {
-        const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            const int err = errno;
-            ::close(fd);
-            ::unlink(temp.c_str());
-            throw InputError(InputLocation{temp.string(), {}, {}, {}, {}}, std::string("cannot write: ") + std::strerror(err));
-        }
-        written += static_cast<std::size_t>(n);
-    }
-    // fsync before rename: after a crash the file is either the old one or the whole new one.
-    ::fsync(fd);
-    ::close(fd);
-    if (::rename(temp.c_str(), file.c_str()) != 0) {
-        const int err = errno;
-        ::unlink(temp.c_str());
-        throw InputError(InputLocation{file.string(), {}, {}, {}, {}}, std::string("cannot rename into place: ") + std::strerror(err));
-    }
 }
 
 } // namespace roofline

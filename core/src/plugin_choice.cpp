@@ -24,7 +24,7 @@ std::vector<fs::path> plugins_by_preference(std::string_view choice)
     return found;
 }
 
-DeviceChoice open_preferred_device(std::string_view choice, int index)
+DeviceChoice open_preferred_device(std::string_view choice, int index, PluginProcess where)
 {
     DeviceChoice chosen;
     std::vector<fs::path> candidates;
@@ -44,7 +44,8 @@ DeviceChoice open_preferred_device(std::string_view choice, int index)
     }
     for (const auto& file : candidates) {
         try {
-            chosen.device = Device::open(Plugin::load(file), index);
+            chosen.device = where == PluginProcess::Worker ? Device::open_in_worker(file, index)
+                                                           : Device::open(Plugin::load(file), index);
             return chosen;
         } catch (const PluginError& e) {
             chosen.failures.push_back(e);

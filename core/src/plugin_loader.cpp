@@ -1,6 +1,7 @@
 #include "roofline/plugin_loader.h"
 
 #include "roofline/plugin_abi_rules.h"
+#include "roofline/worker_client.h"
 
 #include <dlfcn.h>
 #include <unistd.h>
@@ -38,14 +39,14 @@ bool looks_like_elf(const fs::path& file)
     return in.gcount() == 4 && std::memcmp(magic, "\x7f" "ELF", 4) == 0;
 }
 
+} // namespace
+
 fs::path executable_dir()
 {
     std::error_code ec;
     const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
     return ec ? fs::path() : exe.parent_path();
 }
-
-} // namespace
 
 Plugin::Plugin(void* handle, const rl_plugin_api* api, fs::path path)
     : handle_(handle), api_(api), path_(std::move(path))
@@ -228,7 +229,34 @@ std::string DeviceInfo::summary() const
     return out;
 }
 
+DeviceInfo device_info_of(const rl_device_info& raw, const std::string& plugin_name, const std::string& plugin_version)
+{
+    DeviceInfo info;
+    info.backend = abi::read_text(raw.backend, sizeof raw.backend);
+    info.name = abi::read_text(raw.name, sizeof raw.name);
+    info.compute_capability_major = raw.compute_capability_major;
+    info.compute_capability_minor = raw.compute_capability_minor;
+    info.multiprocessor_count = raw.multiprocessor_count;
+    info.memory_bytes = raw.memory_bytes;
+    info.l2_cache_bytes = raw.l2_cache_bytes;
+    info.max_sm_clock_mhz = raw.max_sm_clock_mhz;
+    info.max_memory_clock_mhz = raw.max_memory_clock_mhz;
+    info.memory_bus_width_bits = raw.memory_bus_width_bits;
+    info.driver_version = abi::read_text(raw.driver_version, sizeof raw.driver_version);
+    info.runtime_version = abi::read_text(raw.runtime_version, sizeof raw.runtime_version);
+    info.library_version = abi::read_text(raw.library_version, sizeof raw.library_version);
+    info.plugin_name = plugin_name;
+    info.plugin_version = plugin_version;
+    return info;
+}
+
 Device::Device(std::shared_ptr<Plugin> plugin, rl_device* device) : plugin_(std::move(plugin)), device_(device) {}
+
+Device::Device(std::unique_ptr<WorkerClient> worker) : worker_(std::move(worker))
+{
+    raw_info_ = worker_->device_info();
+    info_ = device_info_of(raw_info_, worker_->plugin_name(), worker_->plugin_version());
+}
 
 Device::~Device()
 {
@@ -256,33 +284,45 @@ std::unique_ptr<Device> Device::open(std::shared_ptr<Plugin> plugin, int index)
                               + abi::read_text(message, sizeof message));
     std::unique_ptr<Device> device(new Device(std::move(plugin), handle));
 
-    rl_device_info raw{};
+    rl_device_info& raw = device->raw_info_;
     raw.struct_size = sizeof raw;
     if (api.describe(handle, &raw) != RL_STATUS_OK)
         throw PluginError(PluginError::Kind::Failed, "the " + device->plugin_->name() + " plugin cannot describe its device");
-    DeviceInfo& info = device->info_;
-    info.backend = abi::read_text(raw.backend, sizeof raw.backend);
-    info.name = abi::read_text(raw.name, sizeof raw.name);
-    info.compute_capability_major = raw.compute_capability_major;
-    info.compute_capability_minor = raw.compute_capability_minor;
-    info.multiprocessor_count = raw.multiprocessor_count;
-    info.memory_bytes = raw.memory_bytes;
-    info.l2_cache_bytes = raw.l2_cache_bytes;
-    info.max_sm_clock_mhz = raw.max_sm_clock_mhz;
-    info.max_memory_clock_mhz = raw.max_memory_clock_mhz;
-    info.memory_bus_width_bits = raw.memory_bus_width_bits;
-    info.driver_version = abi::read_text(raw.driver_version, sizeof raw.driver_version);
-    info.runtime_version = abi::read_text(raw.runtime_version, sizeof raw.runtime_version);
-    info.library_version = abi::read_text(raw.library_version, sizeof raw.library_version);
-    info.plugin_name = device->plugin_->name();
-    info.plugin_version = device->plugin_->version();
+    raw.struct_size = sizeof raw;
+    device->info_ = device_info_of(raw, device->plugin_->name(), device->plugin_->version());
     return device;
+}
+
+std::unique_ptr<Device> Device::open_in_worker(const fs::path& plugin_file, int index, const WorkerOptions& options)
+{
+    return std::unique_ptr<Device>(new Device(std::make_unique<WorkerClient>(plugin_file, index, options)));
+}
+
+std::unique_ptr<Device> Device::open_in_worker(const fs::path& plugin_file, int index)
+{
+    return open_in_worker(plugin_file, index, WorkerOptions{});
+}
+
+const fs::path& Device::plugin_path() const
+{
+    return worker_ ? worker_->plugin_path() : plugin_->path();
+}
+
+const Plugin& Device::plugin() const
+{
+    if (!plugin_)
+        throw std::logic_error("the device's plugin is loaded in a worker process, not in this one");
+    return *plugin_;
 }
 
 Device::Support Device::supports(const rl_case& c) const
 {
-    char reason[1024] = {};
     Support s;
+    if (worker_) {
+        s.status = worker_->supports(c, s.reason);
+        return s;
+    }
+    char reason[1024] = {};
     s.status = plugin_->api().supports(device_, &c, reason, sizeof reason);
     s.reason = abi::read_text(reason, sizeof reason);
     return s;
@@ -304,6 +344,8 @@ int stop_trampoline(void* user)
 
 rl_result Device::run(const rl_case& c, const std::function<bool()>& should_stop)
 {
+    if (worker_)
+        return worker_->run(c, should_stop);
     rl_result result = abi::empty_result();
     StopBridge bridge{&should_stop};
     const rl_status status = plugin_->api().run(device_, &c, &stop_trampoline, &bridge, &result);

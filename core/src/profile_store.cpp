@@ -1,5 +1,6 @@
 #include "roofline/profile_store.h"
 
+#include "roofline/errors.h"
 #include "roofline/hardware_registry.h"
 #include "roofline/measurements.h"
 #include "roofline/number_format.h"
@@ -22,7 +23,10 @@ std::filesystem::path user_profile_path(const std::string& key)
 std::filesystem::path save_user_profile(const HardwareSpec& profile)
 {
     const std::filesystem::path file = user_profile_path(profile.key);
-    std::filesystem::create_directories(file.parent_path());
+    std::error_code ec;
+    std::filesystem::create_directories(file.parent_path(), ec);
+    if (ec)
+        throw InputError(InputLocation{file.parent_path().string(), {}, {}, {}, {}}, "cannot create the profiles folder: " + ec.message());
     write_file_atomically(file, hardware_to_json(profile) + "\n");
     return file;
 }

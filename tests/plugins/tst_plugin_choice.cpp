@@ -86,7 +86,7 @@ private Q_SLOTS:
     {
         const DeviceChoice chosen = open_preferred_device("");
         QVERIFY(chosen.device);
-        QCOMPARE(QString::fromStdString(chosen.device->plugin().path().filename().string()), QStringLiteral("libroofline_accel.so"));
+        QCOMPARE(QString::fromStdString(chosen.device->plugin_path().filename().string()), QStringLiteral("libroofline_accel.so"));
         QCOMPARE(chosen.failures.size(), std::size_t(1));
         QCOMPARE(int(chosen.failures.front().kind()), int(PluginError::Kind::NoDevice));
         QVERIFY2(QString::fromUtf8(chosen.failures.front().what()).contains(QStringLiteral("no fake device")),

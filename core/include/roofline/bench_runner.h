@@ -52,7 +52,8 @@ private:
 // major·1000 + minor·100 + patch).
 std::string cudnn_version_text(int32_t version);
 
-// A new file name in user_data_dir()/runs: "run-20261124-101500-cuda.json" (the folder is created).
+// A new, empty file in user_data_dir()/runs: "run-20261124-101500-cuda.json" (the folder is created; the name is
+// taken exclusively, so two instances never share one). Throws InputError when the folder cannot be written.
 std::filesystem::path new_run_file(std::string_view plugin_name);
 
 } // namespace roofline

@@ -24,8 +24,12 @@ struct DeviceChoice {
     std::vector<PluginError> failures; // why each candidate tried before it (or every one) gave no device, in order
 };
 
+// Where a device's plugin runs: in a roofline-worker process (the default of the app and the CLI: a plugin that
+// crashes or hangs then costs one case), or in this process (tests, debugging a plugin).
+enum class PluginProcess { Worker, InProcess };
+
 // Opens device `index` of the first candidate that has one. Never throws a PluginError: each is in `failures`
 // (with no candidate at all, one NotFound that lists where it looked).
-DeviceChoice open_preferred_device(std::string_view choice, int index = 0);
+DeviceChoice open_preferred_device(std::string_view choice, int index = 0, PluginProcess where = PluginProcess::Worker);
 
 } // namespace roofline

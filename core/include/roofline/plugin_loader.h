@@ -61,6 +61,8 @@ std::vector<std::filesystem::path> plugin_search_dirs();
 std::filesystem::path find_plugin(std::string_view name);
 // Every libroofline_*.so in the search directories (first one wins per name).
 std::vector<std::filesystem::path> find_all_plugins();
+// The running executable's directory (empty when /proc/self/exe cannot be read).
+std::filesystem::path executable_dir();
 
 struct DeviceInfo {
     std::string backend;  // "cuda", "cpu"
@@ -84,17 +86,35 @@ struct DeviceInfo {
     std::string summary() const;             // one line for status bars: "NVIDIA H100 80GB HBM3 · sm_90 · 132 SMs · 80 GB"
 };
 
-// An open device of a plugin. Not thread-safe: one thread at a time.
+// The device info a plugin described, as the host keeps it.
+DeviceInfo device_info_of(const rl_device_info& raw, const std::string& plugin_name, const std::string& plugin_version);
+
+class WorkerClient;
+struct WorkerOptions;
+
+// An open device of a plugin, in this process or in a worker process (roofline/worker_client.h): the same calls
+// either way. Not thread-safe: one thread at a time.
 class Device {
 public:
-    // Throws PluginError(NoDevice) with the plugin's own reason.
+    // In this process. Throws PluginError(NoDevice) with the plugin's own reason.
     static std::unique_ptr<Device> open(std::shared_ptr<Plugin> plugin, int index = 0);
+    // In a roofline-worker process, so that a plugin that crashes or hangs costs one case, not this process:
+    // the plugin is loaded there only. Throws the PluginError the plugin gave, or Failed when the worker
+    // cannot be started.
+    static std::unique_ptr<Device> open_in_worker(const std::filesystem::path& plugin_file, int index, const WorkerOptions& options);
+    static std::unique_ptr<Device> open_in_worker(const std::filesystem::path& plugin_file, int index = 0);
     ~Device();
     Device(const Device&) = delete;
     Device& operator=(const Device&) = delete;
 
     const DeviceInfo& info() const { return info_; }
-    const Plugin& plugin() const { return *plugin_; }
+    const rl_device_info& raw_info() const { return raw_info_; }
+    const std::filesystem::path& plugin_path() const;
+    // The plugin loaded in this process; only for a device opened with open(). Throws std::logic_error for one
+    // in a worker.
+    const Plugin& plugin() const;
+    // The worker a device opened with open_in_worker() runs in, else null.
+    WorkerClient* worker() const { return worker_.get(); }
 
     struct Support {
         rl_status status = RL_STATUS_OK;
@@ -108,9 +128,12 @@ public:
 
 private:
     Device(std::shared_ptr<Plugin> plugin, rl_device* device);
+    explicit Device(std::unique_ptr<WorkerClient> worker);
 
     std::shared_ptr<Plugin> plugin_;
     rl_device* device_ = nullptr;
+    std::unique_ptr<WorkerClient> worker_;
+    rl_device_info raw_info_{};
     DeviceInfo info_;
 };
 

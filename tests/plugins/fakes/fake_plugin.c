@@ -2,11 +2,24 @@
  * Broken and minimal plugins for tst_plugin_loader: one source, one behaviour per FAKE_* definition
  * (see CMakeLists.txt). Each is a real shared object, so the loader meets them exactly as it meets a plugin.
  */
+#define _DEFAULT_SOURCE /* nanosleep, S_ISSOCK under -std=c11 */
 #include "roofline/plugin_abi.h"
 
 #include <stddef.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* The kinds that run cases (for the worker's tests): they time nothing real, but sample like a plugin does. */
+#if defined(FAKE_RUNS) || defined(FAKE_SEGFAULT) || defined(FAKE_ABORT) || defined(FAKE_HANG) || defined(FAKE_GARBAGE)
+#define FAKE_RUNNER 1
+#endif
+/* A case with m == 13 is the one where a faulty kind fails; every other case runs. */
+#define FAKE_FAULT_M 13
 
 struct rl_device {
     int index;
@@ -91,6 +104,86 @@ static rl_status fake_run(rl_device* device, const rl_case* c, rl_stop_fn stop, 
     write_text(r.message, sizeof r.message, "");
     memcpy(out, &r, FAKE_V1_RESULT_SIZE);
     return RL_STATUS_OK;
+}
+
+#elif defined(FAKE_RUNNER)
+__attribute__((unused)) static rl_status fake_supports(rl_device* device, const rl_case* c, char* reason, size_t reason_size)
+{
+    (void)device;
+    (void)c;
+    write_text(reason, reason_size, "");
+    return RL_STATUS_OK;
+}
+
+static void sleep_us(int64_t us)
+{
+    struct timespec t = {(time_t)(us / 1000000), (long)(us % 1000000) * 1000};
+    while (nanosleep(&t, &t) != 0) {
+    }
+}
+
+/* Writes bytes that are no frame to every socket this process has open: what a plugin that scribbles on file
+ * descriptors does to the worker's channel. */
+__attribute__((unused)) static void scribble_on_sockets(void)
+{
+    static const char junk[] = "\x13\x37garbage from the plugin, not a frame\xff\xfe";
+    for (int fd = 3; fd < 256; ++fd) {
+        struct stat st;
+        if (fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode)) {
+            ssize_t ignored = write(fd, junk, sizeof junk);
+            (void)ignored;
+        }
+    }
+}
+
+static void fault(void)
+{
+#if defined(FAKE_SEGFAULT)
+    fprintf(stderr, "fake plugin: about to write through a null pointer\n");
+    fflush(stderr);
+    *(volatile int*)(uintptr_t)0 = 1;
+#elif defined(FAKE_ABORT)
+    fprintf(stderr, "fake plugin: an assertion failed, aborting\n");
+    fflush(stderr);
+    abort();
+#elif defined(FAKE_HANG)
+    fprintf(stderr, "fake plugin: hanging, and not polling stop\n");
+    fflush(stderr);
+    for (;;)
+        pause();
+#elif defined(FAKE_GARBAGE)
+    scribble_on_sockets();
+#endif
+}
+
+/* Samples: c->min_samples of them (10 if unset), each c->k microseconds long, polling stop after each. */
+static rl_status fake_run(rl_device* device, const rl_case* c, rl_stop_fn stop, void* stop_user_data, rl_result* out)
+{
+    (void)device;
+    /* Logging to stdout, as CUDA and cuDNN may: the worker's channel must not care. */
+    printf("fake plugin: running a case with m=%lld\n", (long long)c->m);
+    fflush(stdout);
+    if (c->m == FAKE_FAULT_M)
+        fault();
+    const int32_t wanted = c->min_samples > 0 ? c->min_samples : 10;
+    const int64_t sample_us = c->k > 0 ? c->k : 1;
+    int32_t taken = 0;
+    rl_status status = RL_STATUS_OK;
+    while (taken < wanted) {
+        if (c->k > 1)
+            sleep_us(sample_us);
+        ++taken;
+        if (stop && stop(stop_user_data)) {
+            status = RL_STATUS_CANCELLED;
+            break;
+        }
+    }
+    out->samples = taken;
+    out->median_time_us = out->min_time_us = out->max_time_us = out->mean_time_us = (double)sample_us;
+    out->stdev_time_us = 0;
+    write_text(out->algorithm, sizeof out->algorithm, "fake sleep");
+    write_text(out->message, sizeof out->message, status == RL_STATUS_OK ? "fake note" : "stopped");
+    return status;
 }
 #else
 __attribute__((unused)) static rl_status fake_supports(rl_device* device, const rl_case* c, char* reason, size_t reason_size)
