@@ -84,7 +84,6 @@ namespace roofline::detail {
 
 // The kinds whose Refined terms are their own (attention, FFN): calibration fits them here, not with the GEMMs'.
 bool has_own_terms(KernelType kernel);
-bool has_own_term_rows(const MeasurementSet& measurements);
 
 // Fits the attention and FFN numbers of `spec` from the measured rows of those kinds, by robust least squares on
 // log time like the other kernels': per precision the compute and memory efficiencies and the latency floor; for

@@ -251,13 +251,6 @@ bool has_own_terms(KernelType kernel)
     return kernel == KernelType::Attention || kernel == KernelType::FFN;
 }
 
-bool has_own_term_rows(const MeasurementSet& measurements)
-{
-    return std::any_of(measurements.rows.begin(), measurements.rows.end(), [](const Measurement& m) {
-        return has_own_terms(m.kernel()) && m.status == RowStatus::Ok && m.measured_time_us > 0;
-    });
-}
-
 std::size_t fit_own_terms(HardwareSpec& spec, const MeasurementSet& measurements, const std::string& run_label,
                           std::vector<std::string>& log)
 {
