@@ -70,8 +70,8 @@ std::string validation_csv(const ValidationReport& report, bool with_summary, co
     std::vector<std::string> header = {"kernel", "shape", "precision", "cache_mode", "mode", "predicted_time_us",
                                        "measured_time_us", "error_pct", "abs_error_pct", "band", "bottleneck",
                                        "ideal_time_us", "realistic_time_us", "efficiency_factor", "ai", "critical_ai",
-                                       "flops", "bytes", "predicted_tflops", "measured_tflops", "note", "cudnn_version",
-                                       "engine_id"};
+                                       "flops", "bytes", "predicted_tflops", "measured_tflops", "cudnn_version", "engine_id",
+                                       "note"};
     if (calibrated) {
         for (const char* field : {"calibrated_profile", "calibrated_mode", "calibrated_time_us", "calibrated_error_pct", "calibrated_band"})
             header.emplace_back(field);
@@ -99,9 +99,9 @@ std::string validation_csv(const ValidationReport& report, bool with_summary, co
             p ? integer(p->bytes) : "",
             p ? format_number(p->predicted_tflops, 4) : "",
             m.measured_time_us > 0 ? format_number(m.measured_tflops, 4) : "",
-            row.reason.empty() && p && p->faster_than_roofline ? "efficiency above 1: faster than the roofline" : row.reason,
             m.extra.contains("cudnn_version") && m.extra.at("cudnn_version").is_string() ? m.extra.at("cudnn_version").get<std::string>() : "",
             m.extra.contains("engine_id") && m.extra.at("engine_id").is_number_integer() ? std::to_string(m.extra.at("engine_id").get<int64_t>()) : "",
+            row.reason.empty() && p && p->faster_than_roofline ? "efficiency above 1: faster than the roofline" : row.reason,
         };
         if (calibrated) {
             const ValidationRow& c = calibrated->rows[i];
