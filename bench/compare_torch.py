@@ -141,8 +141,14 @@ def torch_attention(row):
     causal = bool(row.get("causal")) and query_len > 1
     if causal and query_len != kv_len:
         raise ValueError("causal with a cached prefix: SDPA's is_causal aligns the mask to the top left")
-    gqa = {"enable_gqa": True} if kv_heads != heads else {}
-    return lambda: torch.nn.functional.scaled_dot_product_attention(q, k, v, is_causal=causal, **gqa)
+    sdpa = torch.nn.functional.scaled_dot_product_attention
+    if kv_heads == heads:
+        return lambda: sdpa(q, k, v, is_causal=causal)
+    if "enable_gqa" in (sdpa.__doc__ or ""):
+        return lambda: sdpa(q, k, v, is_causal=causal, enable_gqa=True)
+    # A PyTorch before 2.5: the KV heads repeated for each query head (more bytes than a GQA kernel reads).
+    k, v = (t.repeat_interleave(heads // kv_heads, dim=1) for t in (k, v))
+    return lambda: sdpa(q, k, v, is_causal=causal)
 
 
 def time_attention(row, flush):

@@ -77,13 +77,13 @@ double green_pct(const ErrorSummary& s)
 // Prints one table; true when every group's refined errors meet the targets.
 bool print_table(const char* title, const GroupErrors& errors)
 {
-    std::printf("\n%s\n%-18s %-18s %5s %9s %9s %9s %8s\n", title, "kernel phase", "model", "rows", "mean |e|", "median", "max",
+    std::printf("\n%s\n%-18s %-22s %5s %9s %9s %9s %8s\n", title, "kernel phase", "model", "rows", "mean |e|", "median", "max",
                 "% green");
     bool met = true;
     for (const auto& [group, per_variant] : errors) {
         for (std::size_t v = 0; v < per_variant.size(); ++v) {
             const ErrorSummary s = summarize(per_variant[v]);
-            std::printf("%-18s %-18s %5zu %9.1f %9.1f %9.1f %8.0f\n", v == 0 ? group.c_str() : "", kVariants[v].label, s.count,
+            std::printf("%-18s %-22s %5zu %9.1f %9.1f %9.1f %8.0f\n", v == 0 ? group.c_str() : "", kVariants[v].label, s.count,
                         s.mean_abs_error_pct, s.median_abs_error_pct, s.max_abs_error_pct, green_pct(s));
             if (kVariants[v].mode == Mode::Refined && kVariants[v].calibrated)
                 met = met && s.mean_abs_error_pct <= kTargetMeanPct && green_pct(s) >= kTargetGreenPct;

@@ -90,7 +90,12 @@ int run_predict(const ParsedArgs& args)
     };
     print_table(std::cout, {"quantity", "value", "note"}, rows, {false, true, false});
     if (!p.breakdown.empty()) {
-        std::cout << "\nhow the refined time is made: max(math, memory) + latency floor\n";
+        const KernelType kind = kernel_of(shape);
+        std::cout << "\nhow the refined time is made: "
+                  << (kind == KernelType::FFN         ? "the sum of its kernels, each max(math, memory) + latency floor"
+                      : kind == KernelType::Attention ? "max(math, memory, partition floor) + latency floor"
+                                                      : "max(math, memory) + latency floor")
+                  << "\n";
         std::vector<std::vector<std::string>> terms;
         for (const Term& t : p.breakdown)
             terms.push_back({t.name, format_number(t.time_us, 3) + " us", t.detail});

@@ -62,15 +62,16 @@ AttentionBase attention_base(const HardwareSpec& hw, const AttentionShape& a, Pr
     const double heads = static_cast<double>(a.batch * a.heads);
     base.tiles = heads * static_cast<double>(q_tiles);
     base.computed_flops = 4.0 * static_cast<double>(a.head_dim) * static_cast<double>(tile) * keys_sum * heads;
-    base.waves = std::ceil(base.tiles / sms);
-    const double mean_tile_flops = base.computed_flops / base.tiles;
-    base.math_us = base.waves * mean_tile_flops / (peak_flop_s / sms) * 1e6;
-
+    // A unit of work is a query tile's share of one KV partition: split-KV divides the tile's math and its keys'
+    // stream alike. Units run in rounds (waves) over the SMs; each round takes one unit's math or stream.
     const double keys_per_tile = keys_sum / static_cast<double>(q_tiles);
     const double partitions = kv_split && *kv_split > 0 ? std::ceil(keys_per_tile / *kv_split) : 1.0;
     base.units = base.tiles * partitions;
-    const double unit_bytes = 2.0 * keys_per_tile / partitions * static_cast<double>(a.head_dim) * bytes.cache;
-    base.partition_bytes = std::ceil(base.units / sms) * unit_bytes;
+    base.waves = std::ceil(base.units / sms);
+    const double unit_keys = keys_per_tile / partitions;
+    const double unit_flops = 4.0 * static_cast<double>(a.head_dim) * static_cast<double>(tile) * unit_keys;
+    base.math_us = base.waves * unit_flops / (peak_flop_s / sms) * 1e6;
+    base.partition_bytes = base.waves * 2.0 * unit_keys * static_cast<double>(a.head_dim) * bytes.cache;
     return base;
 }
 
@@ -165,7 +166,8 @@ Prediction refined_attention(const HardwareSpec& hw, const AttentionShape& a, Pr
     if (base.tiles > 0)
         math += " (" + format_number(base.computed_flops / 1e9, 3) + " GFLOP as computed in " + format_number(base.tiles, 0)
             + " query tiles of " + std::to_string(std::min<int64_t>(tile, (a.query_len + 15) / 16 * 16)) + " rows, "
-            + format_number(base.waves, 0) + " waves on " + std::to_string(*hw.sm_count) + " SMs)";
+            + format_number(base.units, 0) + " units in " + format_number(base.waves, 0) + " waves on " + std::to_string(*hw.sm_count)
+            + " SMs)";
     math += " at " + format_number(p.peak_tflops, 1) + " TFLOP/s × compute efficiency " + format_number(numbers.compute, 3);
     p.breakdown.push_back({"math", t.math_us, math});
     p.breakdown.push_back({"memory", t.memory_us,

@@ -391,20 +391,17 @@ CalibrationResult calibrate(const HardwareSpec& base, const MeasurementSet& meas
     FitInput input = collect_fit_rows(spec, measurements);
     result.rows_used = input.rows.size();
     result.rows_skipped = input.skipped;
-    if (input.rows.empty() && !detail::has_own_term_rows(measurements))
-        throw InputError("no measured row can be predicted on " + base.key + ": nothing to calibrate from");
-
     if (!input.rows.empty()) {
-    const std::vector<double> factors = fit_kernel_efficiency(input);
-    for (std::size_t g = 0; g < input.groups.size(); ++g)
-        spec.kernel_efficiency[input.groups[g].first][input.groups[g].second] = rounded(factors[g]);
-    spec.sources["kernel_efficiency"] = "fitted: median of ideal / measured time per kernel and precision over " + labels.run;
-    result.log.push_back("plan-style factors: " + std::to_string(input.groups.size()) + " kernel x precision groups");
+        const std::vector<double> factors = fit_kernel_efficiency(input);
+        for (std::size_t g = 0; g < input.groups.size(); ++g)
+            spec.kernel_efficiency[input.groups[g].first][input.groups[g].second] = rounded(factors[g]);
+        spec.sources["kernel_efficiency"] = "fitted: median of ideal / measured time per kernel and precision over " + labels.run;
+        result.log.push_back("plan-style factors: " + std::to_string(input.groups.size()) + " kernel x precision groups");
 
-    const RefinedFit best = search_tile_and_knee(input, spec, factors, options);
-    const BoundEvidence evidence = classify_bounds(input, best);
-    write_refined_values(spec, input, best, evidence, ceilings, labels);
-    result.log.push_back(refined_fit_log_line(spec, best, evidence));
+        const RefinedFit best = search_tile_and_knee(input, spec, factors, options);
+        const BoundEvidence evidence = classify_bounds(input, best);
+        write_refined_values(spec, input, best, evidence, ceilings, labels);
+        result.log.push_back(refined_fit_log_line(spec, best, evidence));
     }
     result.rows_used += detail::fit_own_terms(spec, measurements, labels.run, result.log);
     if (result.rows_used == 0)

@@ -15,12 +15,14 @@ namespace roofline::detail {
 inline constexpr int kDefaultAttentionQueryTile = 128;
 
 // Attention: the roofline bounds before the fitted efficiencies, and the partition floor's bytes.
-//   math:      tiles = B·H·ceil(Sq / tile) query tiles, each computing tile × (keys its queries see) pairs at
-//              4·D FLOP a pair (causal: a tile's keys end at its last query; a window caps them), run in
-//              ceil(tiles / SMs) waves of the mean tile on one SM's share of the tensor peak;
+//   units:     tiles = B·H·ceil(Sq / tile) query tiles (a tile cut down to the queries, rounded up to 16), each
+//              seeing its queries' keys (causal: up to its last query; a window caps them), cut into
+//              ceil(keys / split) KV partitions (split-KV; none: one); units = tiles × partitions run in
+//              waves = ceil(units / SMs);
+//   math:      waves × one unit's tile × keys pairs at 4·D FLOP a pair, on one SM's share of the tensor peak;
 //   memory:    Q, O, K and V once at the DRAM bandwidth (or L2's, warm and fitting);
-//   partition: units = tiles × ceil(keys / split), each streaming its partition's K and V; ceil(units / SMs)
-//              rounds of one unit's bytes, at the rate one unit streams at (split-KV decode keeps this small).
+//   partition: waves × one unit's K and V bytes at the rate one unit streams at (the floor of a decode whose units
+//              are too few to fill the SMs).
 struct AttentionBase {
     double math_us = 0;         // at compute efficiency 1
     double memory_us = 0;       // at memory efficiency 1
@@ -82,7 +84,6 @@ namespace roofline::detail {
 
 // The kinds whose Refined terms are their own (attention, FFN): calibration fits them here, not with the GEMMs'.
 bool has_own_terms(KernelType kernel);
-bool has_own_term_rows(const MeasurementSet& measurements);
 
 // Fits the attention and FFN numbers of `spec` from the measured rows of those kinds, by robust least squares on
 // log time like the other kernels': per precision the compute and memory efficiencies and the latency floor; for

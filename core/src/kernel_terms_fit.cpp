@@ -23,6 +23,7 @@ constexpr double kMinUnitBandwidthGbS = 1, kMaxUnitBandwidthGbS = 5000;
 constexpr int kQueryTiles[] = {64, 128};
 // Keys per KV partition tried for the split; 0: no split (each unit streams all its keys).
 constexpr int kKvSplits[] = {0, 256, 512, 1024, 2048, 4096};
+constexpr double kBandwidthStarts[] = {1.0, 0.3, 3.0};
 
 double rounded(double value, int decimals = 4)
 {
@@ -163,17 +164,21 @@ std::size_t fit_attention(HardwareSpec& spec, const MeasurementSet& set, const s
                 if (spec.sm_count && r.attention.units < *spec.sm_count && r.attention.partition_bytes > 0)
                     implied_bandwidth.push_back(r.attention.partition_bytes / (r.measured_us * 1e-6) / 1e9);
             }
-            std::vector<double> x0, lower, upper;
-            group_parameters(rows, groups.size(), x0, lower, upper, 0.6, 0.8, 0.3);
+            // The max() of three bounds has kinks a local solver can stop at: the unit bandwidth starts from a few
+            // places around what the rows with fewer units than SMs imply.
             const double bandwidth0 = implied_bandwidth.empty() ? 100.0 : median(implied_bandwidth);
-            x0.push_back(std::log(std::clamp(bandwidth0, kMinUnitBandwidthGbS, kMaxUnitBandwidthGbS)));
-            lower.push_back(std::log(kMinUnitBandwidthGbS));
-            upper.push_back(std::log(kMaxUnitBandwidthGbS));
-            Fit fit = solve(rows, x0, lower, upper, predict, {bw_index});
-            if (fit.error < best.error) {
-                best = std::move(fit);
-                best_tile = tile;
-                best_split = split;
+            for (double scale : kBandwidthStarts) {
+                std::vector<double> x0, lower, upper;
+                group_parameters(rows, groups.size(), x0, lower, upper, 0.6, 0.8, 0.3);
+                x0.push_back(std::log(std::clamp(scale * bandwidth0, kMinUnitBandwidthGbS, kMaxUnitBandwidthGbS)));
+                lower.push_back(std::log(kMinUnitBandwidthGbS));
+                upper.push_back(std::log(kMaxUnitBandwidthGbS));
+                Fit fit = solve(rows, x0, lower, upper, predict, {bw_index});
+                if (fit.error < best.error) {
+                    best = std::move(fit);
+                    best_tile = tile;
+                    best_split = split;
+                }
             }
         }
     }
@@ -244,13 +249,6 @@ std::size_t fit_ffn(HardwareSpec& spec, const MeasurementSet& set, const std::st
 bool has_own_terms(KernelType kernel)
 {
     return kernel == KernelType::Attention || kernel == KernelType::FFN;
-}
-
-bool has_own_term_rows(const MeasurementSet& measurements)
-{
-    return std::any_of(measurements.rows.begin(), measurements.rows.end(), [](const Measurement& m) {
-        return has_own_terms(m.kernel()) && m.status == RowStatus::Ok && m.measured_time_us > 0;
-    });
 }
 
 std::size_t fit_own_terms(HardwareSpec& spec, const MeasurementSet& measurements, const std::string& run_label,

@@ -262,6 +262,34 @@ private Q_SLOTS:
         QVERIFY2(tab.lastError().contains(QStringLiteral("shapes gemm")), qPrintable(tab.lastError()));
         testutils::closeErrorBoxes(&tab);
     }
+
+    // The plan editor offers attention and FFN: the llm preset is the core's plan as it stands until edited; an
+    // edited shape keeps its flags and its own cache mode.
+    void testPlanEditorOffersAttentionAndFfn()
+    {
+        PlanEditor editor;
+        QVERIFY(editor.kernelBox(KernelType::Attention) && editor.kernelBox(KernelType::FFN));
+        editor.loadPreset(QStringLiteral("llm"));
+        QCOMPARE(editor.plan().cases, roofline::llm_plan().cases);
+        QVERIFY(editor.shapesEdit(KernelType::Attention)->text().contains(QStringLiteral(",causal,window 128")));
+        QVERIFY(editor.shapesEdit(KernelType::FFN)->text().contains(QStringLiteral(",warm")));
+
+        editor.loadPreset(QStringLiteral("smoke"));
+        editor.kernelBox(KernelType::GEMV)->setChecked(false);
+        editor.kernelBox(KernelType::GEMM)->setChecked(false);
+        editor.kernelBox(KernelType::Attention)->setChecked(true);
+        editor.shapesEdit(KernelType::Attention)->setText(QStringLiteral("1x64x8x4096x4096x64,causal,window 128; 4x32x8x1x2048x128,warm"));
+        editor.kernelBox(KernelType::FFN)->setChecked(true);
+        editor.shapesEdit(KernelType::FFN)->setText(QStringLiteral("16x4096x14336,plain"));
+        for (Precision p : roofline::kAllPrecisions)
+            editor.precisionBox(p)->setChecked(p == Precision::BF16);
+        const roofline::BenchPlan plan = editor.plan();
+        QCOMPARE(plan.cases.size(), std::size_t(3));
+        QVERIFY(plan.cases[0].shape == roofline::KernelShape(roofline::AttentionShape{1, 64, 8, 4096, 4096, 64, true, 128}));
+        QCOMPARE(plan.cases[1].cache, std::optional<roofline::CacheMode>(roofline::CacheMode::Warm));
+        QVERIFY(plan.cases[2].shape == roofline::KernelShape(roofline::FfnShape{16, 4096, 14336, false}));
+        QCOMPARE(plan.cases[2].precision, Precision::BF16);
+    }
 };
 
 QTEST_MAIN(TestBenchmarkTab)
