@@ -29,7 +29,6 @@ using namespace worker;
 
 namespace {
 
-constexpr const char* kWorkerFileName = "roofline-worker";
 constexpr std::size_t kOutputTailBytes = 4096;
 constexpr int kStopPollMs = 10;                       // how often a run looks at the host's stop flag
 constexpr auto kExitWait = std::chrono::seconds(2);   // a dying or quitting worker's time to exit by itself
@@ -62,33 +61,6 @@ int above_std_fds(int fd)
 }
 
 } // namespace
-
-fs::path find_worker()
-{
-    if (const char* env = std::getenv("ROOFLINE_LAB_WORKER"); env && *env) {
-        std::error_code ec;
-        if (fs::exists(env, ec))
-            return fs::path(env);
-        throw PluginError(PluginError::Kind::NotFound, std::string("ROOFLINE_LAB_WORKER names ") + env + ", which does not exist");
-    }
-    std::vector<fs::path> dirs;
-    if (const fs::path exe = executable_dir(); !exe.empty())
-        dirs.push_back(exe);
-    for (const auto& dir : plugin_search_dirs()) {
-        if (std::find(dirs.begin(), dirs.end(), dir) == dirs.end())
-            dirs.push_back(dir);
-    }
-    std::string looked;
-    for (const auto& dir : dirs) {
-        std::error_code ec;
-        if (fs::exists(dir / kWorkerFileName, ec))
-            return dir / kWorkerFileName;
-        looked += "\n  " + dir.string();
-    }
-    throw PluginError(PluginError::Kind::NotFound, std::string(kWorkerFileName) + " (which runs the plugins) not found; looked in:"
-                                                       + (looked.empty() ? std::string("\n  (nowhere)") : looked)
-                                                       + "\n(set ROOFLINE_LAB_WORKER to its file)");
-}
 
 struct WorkerClient::Process {
     pid_t pid = 0;
