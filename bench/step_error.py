@@ -108,6 +108,16 @@ def table(title, keys, groups):
     return "\n".join(lines) + "\n"
 
 
+def point_key(p):
+    return (p["model"], p["phase"], p["batch"], p.get("prompt"), p["context"])
+
+
+def faster_of(points, others):
+    """Each point at the faster of its two measurements; points the other run lacks stay as they are."""
+    other = {point_key(p): p for p in others}
+    return [min(p, other.get(point_key(p), p), key=lambda q: q["step_time_us"]) for p in points]
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("measurements")
@@ -123,11 +133,16 @@ def main(argv=None):
     ap.add_argument("--markdown", default=None)
     ap.add_argument("--json", dest="json_out", default=None)
     ap.add_argument("--points", action="store_true", help="print every point, not only the summaries")
+    ap.add_argument("--faster-of", default=None, metavar="FILE",
+                    help="a second run of the same points (e.g. --decode-attention flash): each point is judged "
+                         "against the faster of the two, as an engine picks its attention kernel per shape")
     args = ap.parse_args(argv)
     if args.roofline is None:
         args.roofline = shutil.which("roofline") or str(ROOT / "build" / "bin" / "roofline")
     try:
         data, points = load_points(args.measurements)
+        if args.faster_of:
+            points = faster_of(points, load_points(args.faster_of)[1])
         hardware = hardware_for(data, args.hardware)
         if args.launch_gap_us == "measured":
             gap = data.get("launch_gaps", {}).get("launch_gap_graph_us")
