@@ -285,6 +285,17 @@ private slots:
         layers.u64("llama.vocab_size", 10);
         layers.u32s("llama.attention.head_count_kv", {2, 4});
         QVERIFY(model_refusal(layers).find("differs between layers") != std::string::npos);
+
+        // Found by fuzz_gguf: a block_count of 2^32 - 1 sized the per-layer loops (a hang, and gigabytes of lists).
+        GgufWriter blocks;
+        blocks.str("general.architecture", "llama");
+        blocks.u32("llama.embedding_length", 256);
+        blocks.u32("llama.block_count", 0xffffffffu);
+        blocks.u32("llama.attention.head_count", 4);
+        blocks.u32("llama.feed_forward_length", 512);
+        blocks.u64("llama.vocab_size", 10);
+        blocks.tensor("token_embd.weight", {256, 10}, rl_test::kQ4_K, rl_test::q4k_bytes(256 * 10));
+        QVERIFY(model_refusal(blocks).find("4294967295, but the file stores only") != std::string::npos);
     }
 
     void testNeverReadsTheWeights()

@@ -289,6 +289,11 @@ ModelDescription gguf_model(const GgufFile& file)
     m.max_context = keys.optional("context_length").value_or(0);
     m.vocab_size = vocabulary(file, keys);
     m.hidden_act = std::string(traits.act_default);
+    // Every layer stores at least one tensor: a larger count is a lying header, and the per-layer loops and lists
+    // below must never be sized by it.
+    if (static_cast<uint64_t>(m.num_layers) > file.tensors.size())
+        throw keys.error(keys.key("block_count"), std::to_string(m.num_layers) + ", but the file stores only "
+                                                      + std::to_string(file.tensors.size()) + " tensors");
     read_tensor_traits(file, m);
     read_moe(file, keys, traits, m);
     read_attention_layout(keys, traits, m);
