@@ -131,19 +131,7 @@ HardwareSpec start_profile(const HardwareSpec& base, const MeasuredCeilings* cei
         spec.l2_bandwidth_gb_s = rounded(*ceilings->l2_read_gb_s, 1);
         spec.sources["l2_bandwidth_gb_s"] = "measured: " + labels.ceilings + " (L2 re-read)";
     }
-    // The launch gaps a model step adds per kernel (step_prediction.cpp: launch_gap), measured on this device.
-    using Gap = std::optional<double>;
-    const std::tuple<Gap MeasuredCeilings::*, Gap HardwareSpec::*, const char*, const char*> gaps[] = {
-        {&MeasuredCeilings::launch_gap_eager_us, &HardwareSpec::launch_gap_eager_us, "launch_gap_eager_us", "launched one by one"},
-        {&MeasuredCeilings::launch_gap_graph_us, &HardwareSpec::launch_gap_graph_us, "launch_gap_graph_us", "replayed as a CUDA graph"}};
-    for (const auto& [measured, gap, field, how] : gaps) {
-        spec.*gap = std::nullopt;
-        spec.sources.erase(field);
-        if (ceilings && (*ceilings).*measured) {
-            spec.*gap = rounded(*((*ceilings).*measured), 3);
-            spec.sources[field] = "measured: " + labels.ceilings + " (a chain of empty kernels " + how + ", per kernel)";
-        }
-    }
+    set_launch_gaps(spec, ceilings, labels.ceilings);
     return spec;
 }
 

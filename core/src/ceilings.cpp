@@ -8,6 +8,8 @@
 #include "json_util.h"
 
 #include <algorithm>
+#include <cmath>
+#include <tuple>
 
 namespace roofline {
 
@@ -205,6 +207,22 @@ MeasuredCeilings load_ceilings(const std::filesystem::path& file)
 
 namespace roofline {
 
+void set_launch_gaps(HardwareSpec& spec, const MeasuredCeilings* ceilings, const std::string& source_label)
+{
+    using Gap = std::optional<double>;
+    const std::tuple<Gap MeasuredCeilings::*, Gap HardwareSpec::*, const char*, const char*> gaps[] = {
+        {&MeasuredCeilings::launch_gap_eager_us, &HardwareSpec::launch_gap_eager_us, "launch_gap_eager_us", "launched one by one"},
+        {&MeasuredCeilings::launch_gap_graph_us, &HardwareSpec::launch_gap_graph_us, "launch_gap_graph_us", "replayed from a CUDA graph"}};
+    for (const auto& [measured, gap, field, how] : gaps) {
+        spec.*gap = std::nullopt;
+        spec.sources.erase(field);
+        if (ceilings && ceilings->*measured) {
+            spec.*gap = std::round(*(ceilings->*measured) * 1000.0) / 1000.0;
+            spec.sources[field] = "measured: " + source_label + ", a chain of empty kernels " + how + ", per kernel";
+        }
+    }
+}
+
 HardwareSpec profile_from_ceilings(const MeasuredCeilings& c, const std::string& key, const std::string& source_label)
 {
     const std::optional<double> bandwidth = c.dram_read_gb_s ? c.dram_read_gb_s : c.dram_copy_gb_s;
@@ -229,14 +247,7 @@ HardwareSpec profile_from_ceilings(const MeasuredCeilings& c, const std::string&
         spec.launch_overhead_us = *c.launch_overhead_us;
         spec.sources["launch_overhead_us"] = source + ", empty launch";
     }
-    if (c.launch_gap_eager_us) {
-        spec.launch_gap_eager_us = c.launch_gap_eager_us;
-        spec.sources["launch_gap_eager_us"] = source + ", a chain of empty kernels launched one by one, per kernel";
-    }
-    if (c.launch_gap_graph_us) {
-        spec.launch_gap_graph_us = c.launch_gap_graph_us;
-        spec.sources["launch_gap_graph_us"] = source + ", a chain of empty kernels replayed from a CUDA graph, per kernel";
-    }
+    set_launch_gaps(spec, &c, source_label + (c.timestamp.empty() ? "" : " (" + c.timestamp + ")"));
     auto device_number = [&c](const char* field) -> std::optional<uint64_t> {
         if (c.device.contains(field) && c.device[field].is_number_unsigned() && c.device[field].get<uint64_t>() > 0)
             return c.device[field].get<uint64_t>();

@@ -47,6 +47,11 @@ namespace roofline {
 // with no preset): bandwidth from the DRAM read ceiling (the copy ceiling if read is missing), peaks from the
 // large GEMMs, L2 bandwidth, launch overhead and the launch gaps when measured. Every number is sourced to `source_label`.
 // Throws InputError when the ceilings lack a bandwidth or any peak.
+// The launch gaps a model step adds per kernel (step_prediction.cpp), from `ceilings` into `spec`, each with its
+// source ("measured: <source_label>, a chain of empty kernels …"). A gap `ceilings` lacks (or no ceilings) is
+// cleared: another device's gap must not stand for this one.
+void set_launch_gaps(HardwareSpec& spec, const MeasuredCeilings* ceilings, const std::string& source_label);
+
 HardwareSpec profile_from_ceilings(const MeasuredCeilings& ceilings, const std::string& key, const std::string& source_label);
 
 } // namespace roofline
