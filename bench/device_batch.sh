@@ -14,6 +14,7 @@
 #   bench/device_batch.sh ceilings       `roofline ceilings` alone (DRAM, L2, launch, and the eager and graph launch gaps)
 #   bench/device_batch.sh torch          PyTorch comparison of the default, extended and workload-shapes results
 #   bench/device_batch.sh llm            the llm plan (attention and FFN of the built-in models; needs cuDNN for attention)
+#   bench/device_batch.sh layers         the layers plan (the elementwise kernels of the built-in models' steps)
 #   bench/device_batch.sh llm-torch      PyTorch's SDPA and unfused FFN on the llm plan's shapes, as a results file too
 #   bench/device_batch.sh llm-steps      whole decode and prefill steps of the built-in models in PyTorch, CUDA graphs
 #                                        (bench/llm_step.py; about 4 minutes of GPU time): ${PREFIX}_llm_steps.json
@@ -79,6 +80,8 @@ step() {
             --markdown "$OUT/torch_comparison.md" --json "$OUT/torch_comparison.json" | tail -70 ;;
     llm)
         "$ROOFLINE" bench --plan llm --out "$OUT/${PREFIX}_llm.json" | tail -8 ;;
+    layers)
+        "$ROOFLINE" bench --plan layers --out "$OUT/${PREFIX}_layers.json" | tail -8 ;;
     llm-torch)
         local llm="$OUT/${PREFIX}_llm.json"
         [ -f "$llm" ] || llm="resources/measurements/${PREFIX}_llm.json"

@@ -16,22 +16,28 @@ namespace {
 
 constexpr double kTargetMeanPct = 10, kTargetGreenPct = 80;
 
-// decode: one query a sequence (attention) or at most 256 tokens (FFN, a decode step's batch); else prefill.
+// decode: one query a sequence (attention) or at most 256 tokens (FFN, a decode step's batch); else prefill. The
+// elementwise kinds are one group each ("-").
 const char* phase_of(const Measurement& m)
 {
     if (const auto* a = std::get_if<AttentionShape>(&m.shape))
         return a->query_len == 1 ? "decode" : "prefill";
-    return std::get<FfnShape>(m.shape).tokens <= 256 ? "decode" : "prefill";
+    if (const auto* f = std::get_if<FfnShape>(&m.shape))
+        return f->tokens <= 256 ? "decode" : "prefill";
+    return "-";
 }
 
-bool is_attention_or_ffn(const Measurement& m)
+// The kinds with terms of their own (attention, FFN) and the elementwise ones the plugins run.
+bool has_own_terms(const Measurement& m)
 {
-    return m.kernel() == KernelType::Attention || m.kernel() == KernelType::FFN;
+    const KernelType k = m.kernel();
+    return k != KernelType::GEMV && k != KernelType::GEMM && k != KernelType::GroupedGEMM;
 }
 
 std::string group_of(const Measurement& m)
 {
-    return std::string(to_string(m.kernel())) + " " + phase_of(m);
+    const std::string phase = phase_of(m);
+    return std::string(to_string(m.kernel())) + (phase == "-" ? "" : " " + phase);
 }
 
 struct Variant {
@@ -102,14 +108,20 @@ CalibrationResult calibrate_on(const HardwareSpec& base, const MeasurementSet& r
 
 } // namespace
 
-int attention_ffn_holdout(const std::string& results_file, const std::string& base_key, bool print_rows)
+int attention_ffn_holdout(const std::vector<std::string>& results_files, const std::string& base_key, bool print_rows)
 {
     const HardwareRegistry registry = HardwareRegistry::presets();
     const HardwareSpec& base = registry.get(base_key);
-    MeasurementSet all = load_measurements(results_file);
-    std::erase_if(all.rows, [](const Measurement& m) { return !is_attention_or_ffn(m); });
+    std::vector<MeasurementSet> sets;
+    std::string results_file;
+    for (const std::string& file : results_files) {
+        sets.push_back(load_measurements(file));
+        results_file += (results_file.empty() ? "" : " + ") + file;
+    }
+    MeasurementSet all = merge_measurements(sets);
+    std::erase_if(all.rows, [](const Measurement& m) { return !has_own_terms(m); });
     const auto [first_half, second_half] = split_by_shape(all);
-    std::printf("Attention and FFN held out by shape on %s: %s, %zu + %zu rows.\n", base.name.c_str(), results_file.c_str(),
+    std::printf("Attention, FFN and the elementwise kinds held out by shape on %s: %s, %zu + %zu rows.\n", base.name.c_str(), results_file.c_str(),
                 first_half.rows.size(), second_half.rows.size());
 
     const CalibrationResult on_first = calibrate_on(base, first_half, "first half of " + results_file);

@@ -1,6 +1,7 @@
 // The model's honest error on a real H100: calibrate on half of the measured shapes, predict the other half.
 //   bench_holdout [--data DIR] [--prefix h100] [--base h100_sxm] [--rows] [--gemm FILE ...] [--gemm-only]
-//   bench_holdout --llm RESULTS.json --base h200 [--rows]   (attention and FFN: holdout_attention_ffn.h)
+//   bench_holdout --llm RESULTS.json [--llm MORE.json] --base h200 [--rows]   (attention, FFN and the elementwise
+//                                                            kinds of `llm` and `layers` runs: holdout_attention_ffn.h)
 // Reads DIR/<prefix>_extended_cold.json, DIR/<prefix>_l2_warm.json and DIR/<prefix>_ceilings.json (committed in
 // resources/measurements/), splits the rows by shape, and prints the held-out error of the ideal roofline, the
 // plan-style single factor and the refined model, per kernel x precision and per class of shapes, and what each
@@ -95,7 +96,7 @@ int main(int argc, char** argv)
     std::string dir = ROOFLINE_MEASUREMENTS_DIR, prefix = "h100", base_key = "h100_sxm";
     bool print_rows = false, gemm_only = false;
     std::vector<std::string> gemm_files;
-    std::string llm_results; // --llm FILE: the attention and FFN tables of an `llm` plan run instead
+    std::vector<std::string> llm_results; // --llm FILE (repeatable): the attention, FFN and elementwise tables instead
     for (int i = 1; i < argc; ++i) {
         const std::string option = argv[i];
         if (option == "--rows") {
@@ -115,7 +116,7 @@ int main(int argc, char** argv)
         else if (option == "--base")
             base_key = argv[++i];
         else if (option == "--llm")
-            llm_results = argv[++i];
+            llm_results.push_back(argv[++i]);
         else if (option == "--gemm")
             gemm_files.push_back(argv[++i]);
     }

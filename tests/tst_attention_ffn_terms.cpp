@@ -1,9 +1,11 @@
 // Refined mode's attention and FFN terms (core/src/attention_terms.cpp, ffn_terms.cpp) against hand-computed
-// cases, and their calibration (kernel_terms_fit.cpp) recovering the numbers that made a set of measurements.
+// cases, and their calibration and the elementwise kinds' (kernel_terms_fit.cpp) recovering the numbers that made a
+// set of measurements.
 #include "roofline/calibration.h"
 #include "roofline/calculator.h"
 #include "roofline/errors.h"
 #include "roofline/hardware_registry.h"
+#include "roofline/measurements.h"
 
 #include <QTest>
 
@@ -46,6 +48,23 @@ const Term* term(const Prediction& p, const std::string& name)
             return &t;
     }
     return nullptr;
+}
+
+// BF16 rows, cold, each measured at the time `truth` predicts for it in refined mode.
+MeasurementSet measured_by(const HardwareSpec& truth, const std::vector<KernelShape>& shapes)
+{
+    MeasurementSet set;
+    set.source = "synthetic";
+    for (const KernelShape& shape : shapes) {
+        Measurement m;
+        m.row_index = set.rows.size();
+        m.shape = shape;
+        m.precision = Precision::BF16;
+        m.cache_mode = "cold";
+        m.measured_time_us = predict(truth, shape, Precision::BF16, ModelOptions{Mode::Refined, {}, CacheMode::Cold, false}).predicted_time_us;
+        set.rows.push_back(m);
+    }
+    return set;
 }
 
 } // namespace
@@ -153,8 +172,6 @@ private Q_SLOTS:
         truth.memory_efficiency[KernelType::FFN][Precision::BF16] = 0.75;
         truth.latency_floor_us[KernelType::FFN][Precision::BF16] = 3;
 
-        MeasurementSet set;
-        set.source = "synthetic";
         std::vector<KernelShape> shapes;
         for (int64_t batch : {1, 4, 16, 64})
             for (int64_t depth : {512, 4096, 32768})
@@ -164,15 +181,7 @@ private Q_SLOTS:
         shapes.push_back(AttentionShape{1, 32, 8, 4096, 4096, 128, false});
         for (int64_t tokens : {1, 16, 64, 256, 1024, 4096, 16384})
             shapes.push_back(FfnShape{tokens, 4096, 14336, true});
-        for (const KernelShape& shape : shapes) {
-            Measurement m;
-            m.row_index = set.rows.size();
-            m.shape = shape;
-            m.precision = Precision::BF16;
-            m.cache_mode = "cold";
-            m.measured_time_us = predict(truth, shape, Precision::BF16, ModelOptions{Mode::Refined, {}, CacheMode::Cold, false}).predicted_time_us;
-            set.rows.push_back(m);
-        }
+        const MeasurementSet set = measured_by(truth, shapes);
         CalibrationOptions options;
         options.key = "h200_synthetic";
         const CalibrationResult fit = calibrate(presets.get("h200"), set, nullptr, options);
@@ -194,6 +203,47 @@ private Q_SLOTS:
         }
         QVERIFY(got.sources.count("attention_unit_bandwidth_gb_s"));
         QVERIFY(got.source_for("compute_efficiency.attention.BF16").has_value());
+    }
+
+    // The elementwise kinds: rows made by a profile with known memory efficiencies and floors (cold: each pays the
+    // DRAM latency too) are fitted back to those numbers, per kind, apart from the GEMMs'.
+    void testCalibrationRecoversTheLayerKinds()
+    {
+        const HardwareRegistry presets = HardwareRegistry::presets();
+        HardwareSpec truth = presets.get("h200");
+        const std::map<KernelType, std::pair<double, double>> numbers = {
+            {KernelType::RMSNorm, {0.6, 3.5}}, {KernelType::RoPE, {0.45, 2.5}}, {KernelType::Residual, {0.8, 2}},
+            {KernelType::Activation, {0.7, 3}}, {KernelType::TopK, {0.3, 5}}, {KernelType::Embedding, {0.5, 2.2}}};
+        for (const auto& [kind, n] : numbers) {
+            truth.compute_efficiency[kind][Precision::BF16] = 0.7;
+            truth.memory_efficiency[kind][Precision::BF16] = n.first;
+            truth.latency_floor_us[kind][Precision::BF16] = n.second;
+        }
+        std::vector<KernelShape> shapes;
+        for (int64_t tokens : {1, 8, 64, 512, 4096, 32768}) {
+            shapes.insert(shapes.end(), {RmsNormShape{tokens, 4096, false}, RmsNormShape{tokens, 8192, true}, RopeShape{tokens, 40, 128},
+                                         ResidualShape{tokens * 4096}, ActivationShape{tokens, 14336, true, ActivationKind::SiLU},
+                                         TopKShape{tokens, 128, 8}, EmbeddingShape{tokens, 4096}});
+        }
+        const MeasurementSet set = measured_by(truth, shapes);
+        CalibrationOptions options;
+        options.key = "h200_synthetic";
+        const CalibrationResult fit = calibrate(presets.get("h200"), set, nullptr, options);
+        for (const std::string& line : fit.log)
+            qInfo("%s", line.c_str());
+        QCOMPARE(fit.rows_used, set.rows.size());
+        const HardwareSpec& got = fit.profile;
+        for (const auto& [kind, n] : numbers) {
+            const std::string name(to_string(kind));
+            QVERIFY2(std::fabs(got.memory_efficiency.at(kind).at(Precision::BF16) / n.first - 1) < 0.02, name.c_str());
+            QVERIFY2(std::fabs(got.latency_floor_us.at(kind).at(Precision::BF16) / n.second - 1) < 0.05, name.c_str());
+            QVERIFY2(got.source_for("memory_efficiency." + name + ".BF16").has_value(), name.c_str());
+        }
+        QVERIFY(!got.memory_efficiency.count(KernelType::GEMM)); // no GEMM row: the GEMM fit did not run
+        for (const Measurement& m : set.rows) {
+            const double us = predict(got, m.shape, m.precision, ModelOptions{Mode::Refined, {}, CacheMode::Cold, false}).predicted_time_us;
+            QVERIFY2(std::fabs(us / m.measured_time_us - 1) < 0.01, format_shape(m.shape).c_str());
+        }
     }
 
     // A profile with the attention terms is written and read back with them.

@@ -1,5 +1,5 @@
-// Attention and FFN cases, with both values of their causal and gated flags, through every file the core writes
-// and reads back: results files, plan files, the JSON report and the CSV report.
+// Attention, FFN and the layer kinds, with both values of their flags (causal, gated, the fused residual, GELU),
+// through every file the core writes and reads back: results files, plan files, the JSON report and the CSV report.
 #include "roofline/bench_plan.h"
 #include "roofline/bench_runner.h"
 #include "roofline/errors.h"
@@ -25,6 +25,15 @@ std::vector<KernelCase> someCases()
         {FfnShape{64, 4096, 14336, true}, Precision::FP16},
         {FfnShape{64, 4096, 11008, false}, Precision::BF16},
         {GemmShape{256, 512, 1024}, Precision::FP32},
+        {RmsNormShape{8, 4096, false}, Precision::BF16},
+        {RmsNormShape{512, 5120, true}, Precision::FP16},
+        {RopeShape{16, 40, 128}, Precision::BF16},
+        {ResidualShape{65536}, Precision::BF16},
+        {ActivationShape{64, 14336, true, ActivationKind::SiLU}, Precision::BF16},
+        {ActivationShape{64, 10240, false, ActivationKind::GELU}, Precision::FP16},
+        {ActivationShape{4, 10240, true, ActivationKind::GELU}, Precision::BF16}, // Gemma 3's GeGLU
+        {TopKShape{32, 128, 8}, Precision::BF16},
+        {EmbeddingShape{32, 2880}, Precision::BF16},
     };
 }
 
@@ -117,21 +126,23 @@ private Q_SLOTS:
         COMPARE_CASES(read, someCases());
     }
 
-    // A plan for the plugins holds attention and FFN (ABI 3) but still only what they run, and says so.
-    void testBenchmarkedPlanRefusesLayerKinds()
+    // A plan for the plugins holds every kind they run, and refuses the one none runs, saying what they do run.
+    void testBenchmarkedPlanRefusesTheGroupedGemm()
     {
         BenchPlan plan;
         for (const KernelCase& c : someCases())
             plan.cases.push_back({c.shape, c.precision});
         QCOMPARE(parse_plan_json(plan_to_json(plan), "plan.json").cases, plan.cases);
-        plan.cases.push_back({RmsNormShape{4, 4096, false}, Precision::FP16});
+        plan.cases.push_back({GroupedGemmShape{8, 64, 2048, 4096}, Precision::BF16});
         try {
             parse_plan_json(plan_to_json(plan), "plan.json");
             QFAIL("expected InputError");
         } catch (const InputError& e) {
-            QVERIFY2(QString::fromUtf8(e.what()).contains(QStringLiteral("'rmsnorm': the plugins benchmark gemv, gemm, attention and ffn")),
+            QVERIFY2(QString::fromUtf8(e.what()).contains(QStringLiteral("'grouped_gemm': the plugins benchmark gemv, gemm, attention, ffn, rmsnorm")),
                      e.what());
+            QCOMPARE(e.where().row, std::optional<std::size_t>(someCases().size()));
         }
+        QCOMPARE(parse_plan_json(plan_to_json(plan), "plan.json", PlanKernels::All).cases, plan.cases);
     }
 
     // A case's own cache mode is written only where it has one and read back; the plan's applies to the rest.
@@ -177,6 +188,28 @@ private Q_SLOTS:
         QCOMPARE(to_rl_case({FfnShape{1, 64, 128, true}, Precision::FP16}, plan).gated, 1);
     }
 
+    // The layer kinds through the ABI: m, n, k and the flag as plugin_abi.h's rl_kernel comments give them.
+    void testLayerKindsThroughTheAbi()
+    {
+        const BenchPlan plan;
+        const auto abi = [&](const KernelShape& shape) { return to_rl_case({shape, Precision::BF16}, plan); };
+        const auto dims = [](const rl_case& c) { return std::vector<int64_t>{c.kernel, c.m, c.n, c.k, c.gated}; };
+        QCOMPARE(dims(abi(RmsNormShape{8, 4096, true})), (std::vector<int64_t>{RL_KERNEL_RMSNORM, 8, 4096, 0, 1}));
+        QCOMPARE(dims(abi(RopeShape{16, 40, 128})), (std::vector<int64_t>{RL_KERNEL_ROPE, 16, 40, 128, 0}));
+        QCOMPARE(dims(abi(ResidualShape{65536})), (std::vector<int64_t>{RL_KERNEL_RESIDUAL, 0, 65536, 0, 0}));
+        QCOMPARE(dims(abi(ActivationShape{64, 14336, true, ActivationKind::SiLU})),
+                 (std::vector<int64_t>{RL_KERNEL_ACTIVATION, 64, 14336, 0, 1}));
+        QCOMPARE(dims(abi(ActivationShape{64, 10240, false, ActivationKind::GELU})),
+                 (std::vector<int64_t>{RL_KERNEL_ACTIVATION, 64, 10240, 0, 0}));
+        QCOMPARE(dims(abi(TopKShape{32, 128, 8})), (std::vector<int64_t>{RL_KERNEL_TOPK, 32, 128, 8, 0}));
+        const rl_case e = abi(EmbeddingShape{32, 2880});
+        QCOMPARE(e.kernel, static_cast<int32_t>(RL_KERNEL_EMBEDDING));
+        QCOMPARE(e.m, int64_t(32));
+        QCOMPARE(e.k, int64_t(2880));
+        QVERIFY(e.n >= 32); // the table's rows: at least one a token
+        QVERIFY_THROWS_EXCEPTION(InputError, abi(GroupedGemmShape{8, 64, 2048, 4096}));
+    }
+
     // The JSON report's rows are a results file of their own: read back, they are the cases validated.
     void testJsonReport()
     {
@@ -211,7 +244,9 @@ private Q_SLOTS:
             write_case_json(row, c.shape, c.precision);
             const KernelType kernel = kernel_of(c.shape);
             QCOMPARE(row.contains("causal"), kernel == KernelType::Attention);
-            QCOMPARE(row.contains("gated"), kernel == KernelType::FFN);
+            QCOMPARE(row.contains("gated"), kernel == KernelType::FFN || kernel == KernelType::Activation);
+            QCOMPARE(row.contains("activation"), kernel == KernelType::Activation);
+            QCOMPARE(row.contains("residual"), kernel == KernelType::RMSNorm);
             const auto* a = std::get_if<AttentionShape>(&c.shape);
             QCOMPARE(row.contains("window"), a && a->window > 0);
         }

@@ -9,6 +9,8 @@
 
 #include <QTest>
 
+#include <algorithm>
+#include <map>
 #include <set>
 
 using namespace roofline;
@@ -131,6 +133,43 @@ private Q_SLOTS:
         }
         qInfo("llm plan: %zu cases, about %.0f s on an H200 (longest case %.2f s)", plan.cases.size(), total_s, longest_s);
         QVERIFY2(total_s < kPlanLimitS, std::to_string(total_s).c_str());
+    }
+
+    // The `layers` plan: every elementwise kind the plugins run, at the models' decode and prefill token counts, in
+    // both precisions, each shape once, within two minutes of H200 time.
+    void testLayerPlan()
+    {
+        const BenchPlan plan = layer_plan();
+        QCOMPARE(plan.name, std::string("layers"));
+        std::map<KernelType, int> per_kind;
+        std::set<Precision> precisions;
+        std::set<int64_t> rmsnorm_rows;
+        bool fused_residual = false;
+        double total_s = 0;
+        const HardwareRegistry presets = HardwareRegistry::presets();
+        for (const BenchCase& c : plan.cases) {
+            ++per_kind[kernel_of(c.shape)];
+            precisions.insert(c.precision);
+            if (const auto* n = std::get_if<RmsNormShape>(&c.shape)) {
+                rmsnorm_rows.insert(n->rows);
+                fused_residual |= n->with_residual;
+            }
+            const double sample_s = predict(presets.get("h200"), c.shape, c.precision, Mode::Realistic).predicted_time_us * 1e-6;
+            total_s += std::max(plan.time_budget_per_case_s, (plan.min_samples + 1) * sample_s) + kSetupPerCaseS / 3;
+            QVERIFY2(workload(c.shape, c.precision).bytes <= 0.4 * kH200MemoryBytes, format_shape(c.shape).c_str());
+            QCOMPARE(std::count(plan.cases.begin(), plan.cases.end(), c), std::ptrdiff_t(1));
+        }
+        for (KernelType k : {KernelType::RMSNorm, KernelType::RoPE, KernelType::Residual, KernelType::Activation,
+                             KernelType::TopK, KernelType::Embedding})
+            QVERIFY2(per_kind[k] >= 20, (std::string(to_string(k)) + " " + std::to_string(per_kind[k])).c_str());
+        QCOMPARE(per_kind.size(), std::size_t(6)); // no grouped GEMM: no plugin runs it
+        QCOMPARE(precisions, (std::set<Precision>{Precision::BF16, Precision::FP16}));
+        for (int64_t rows : {1, 256, 32768}) // a decode batch's tokens, the largest batch, the longest prompt
+            QVERIFY2(rmsnorm_rows.count(rows), std::to_string(rows).c_str());
+        QVERIFY(fused_residual);
+        qInfo("layers plan: %zu cases, about %.0f s on an H200", plan.cases.size(), total_s);
+        QVERIFY2(total_s < 120, std::to_string(total_s).c_str());
+        QVERIFY(parse_plan_json(plan_to_json(plan), "layers.json").cases == plan.cases); // a plan the plugins run
     }
 
     // The committed file is the plan the core builds (bench/plans/make_llm_plan.py rewrites it).

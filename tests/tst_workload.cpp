@@ -405,7 +405,7 @@ private slots:
         StepOptions o; // graph by default
         // The H200 preset carries the gaps `roofline ceilings` measured.
         QCOMPARE(launch_gap(hw, o).us, 0.544);
-        QVERIFY(launch_gap(hw, o).source.find("h200_ceilings_launch_gaps.json") != std::string::npos);
+        QVERIFY(launch_gap(hw, o).source.find("resources/measurements/h200_ceilings") != std::string::npos);
         hw.launch_gap_graph_us.reset();
         QCOMPARE(launch_gap(hw, o).us, hw.launch_overhead_us);
         QVERIFY(launch_gap(hw, o).source.find("launch_gap_graph_us") != std::string::npos);

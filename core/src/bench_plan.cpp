@@ -16,6 +16,7 @@ using namespace detail;
 namespace {
 
 constexpr int64_t kMaxSamples = 1000000;
+constexpr int64_t kEmbeddingTableRows = 32768; // the rows of the table an embedding case gathers from
 
 // The plan's Phase 4 export: these precisions over these shapes.
 constexpr std::initializer_list<Precision> kPlanPrecisions = {Precision::FP16, Precision::BF16, Precision::TF32,
@@ -35,6 +36,32 @@ CacheMode read_cache_mode(const ordered_json& value, const InputLocation& where)
     if (mode != "cold" && mode != "warm")
         throw InputError(where, "expected \"cold\" or \"warm\", got \"" + mode + "\"");
     return mode == "cold" ? CacheMode::Cold : CacheMode::Warm;
+}
+
+// A layer kind's m, n, k and flag, as plugin_abi.h's rl_kernel comments give them.
+struct LayerCase {
+    rl_kernel kernel;
+    int64_t m = 0, n = 0, k = 0;
+    bool flag = false;
+};
+
+std::optional<LayerCase> layer_case(const KernelShape& shape)
+{
+    if (const auto* n = std::get_if<RmsNormShape>(&shape))
+        return LayerCase{RL_KERNEL_RMSNORM, n->rows, n->width, 0, n->with_residual};
+    if (const auto* r = std::get_if<RopeShape>(&shape))
+        return LayerCase{RL_KERNEL_ROPE, r->tokens, r->heads, r->head_dim};
+    if (const auto* r = std::get_if<ResidualShape>(&shape))
+        return LayerCase{RL_KERNEL_RESIDUAL, 0, r->elements, 0};
+    // The plugin runs gated as SiLU·mul and plain as GELU: the same bytes as the other function of each form.
+    if (const auto* a = std::get_if<ActivationShape>(&shape))
+        return LayerCase{RL_KERNEL_ACTIVATION, a->tokens, a->width, 0, a->gated};
+    if (const auto* t = std::get_if<TopKShape>(&shape))
+        return LayerCase{RL_KERNEL_TOPK, t->tokens, t->experts, t->k};
+    // A gather touches only its tokens' rows, so the table's height is a fixed vocabulary, not a dimension.
+    if (const auto* e = std::get_if<EmbeddingShape>(&shape))
+        return LayerCase{RL_KERNEL_EMBEDDING, e->tokens, kEmbeddingTableRows, e->hidden};
+    return std::nullopt;
 }
 
 } // namespace
@@ -137,9 +164,12 @@ BenchPlan parse_plan_json(std::string_view text, const std::string& source, Plan
     if (doc.contains("seed"))
         plan.seed = static_cast<uint64_t>(read_positive_integer(doc["seed"], at("seed")));
 
-    // The kinds the plugins run; plans of the layer kinds are read where the caller asks for them.
-    static const KernelChoice kBenchmarked{{KernelType::GEMV, KernelType::GEMM, KernelType::Attention, KernelType::FFN},
-                                           "the plugins benchmark gemv, gemm, attention and ffn"};
+    // The kinds the plugins run (every kind but the grouped GEMM); other plans are read where the caller asks.
+    static const KernelChoice kBenchmarked{{KernelType::GEMV, KernelType::GEMM, KernelType::Attention, KernelType::FFN,
+                                            KernelType::RMSNorm, KernelType::RoPE, KernelType::Residual,
+                                            KernelType::Activation, KernelType::TopK, KernelType::Embedding},
+                                           "the plugins benchmark gemv, gemm, attention, ffn, rmsnorm, rope, residual, "
+                                           "activation, topk and embedding"};
     const KernelChoice* only = kernels == PlanKernels::Benchmarked ? &kBenchmarked : nullptr;
 
     if (doc.contains("cases")) {
@@ -249,7 +279,16 @@ rl_case to_rl_case(const BenchCase& c, const BenchPlan& plan)
         shape.gated = f->gated;
         return abi::make_case(RL_KERNEL_FFN, precision, shape, cache, sampling);
     }
-    throw InputError("the plugins benchmark gemv, gemm, attention and ffn, not " + std::string(to_string(kernel_of(c.shape))));
+    if (const auto layer = layer_case(c.shape)) {
+        abi::CaseShape shape;
+        shape.m = layer->m;
+        shape.n = layer->n;
+        shape.k = layer->k;
+        shape.gated = layer->flag;
+        return abi::make_case(layer->kernel, precision, shape, cache, sampling);
+    }
+    throw InputError("the plugins do not benchmark " + std::string(to_string(kernel_of(c.shape)))
+                     + " (they run gemv, gemm, attention, ffn, rmsnorm, rope, residual, activation, topk and embedding)");
 }
 
 } // namespace roofline

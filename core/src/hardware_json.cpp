@@ -199,7 +199,7 @@ void read_table(KernelTable& out, const TableField& field, const ordered_json& t
         const auto kernel_where = at(source, name + "." + kernel_name);
         const auto kernel = parse_kernel(kernel_name);
         if (!kernel)
-            throw InputError(kernel_where, "unknown kernel (known: gemv, gemm, attention, ffn)");
+            throw InputError(kernel_where, "unknown kernel (known: " + kernel_names() + ")");
         read_by_precision(out[*kernel], factors, field.range, kernel_where);
     }
 }

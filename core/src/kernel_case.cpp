@@ -15,7 +15,7 @@ KernelType kernel_named(std::string_view name)
 {
     const auto kernel = parse_kernel(name);
     if (!kernel)
-        throw InputError("unknown kernel '" + std::string(name) + "' (known: gemv, gemm, attention, ffn)");
+        throw InputError("unknown kernel '" + std::string(name) + "' (known: " + kernel_names() + ")");
     return *kernel;
 }
 
@@ -52,6 +52,12 @@ void write_case_json(ordered_json& row, const KernelShape& shape, Precision prec
     }
     if (const auto* f = std::get_if<FfnShape>(&shape))
         row["gated"] = f->gated;
+    if (const auto* n = std::get_if<RmsNormShape>(&shape))
+        row["residual"] = n->with_residual;
+    if (const auto* a = std::get_if<ActivationShape>(&shape)) {
+        row["gated"] = a->gated;
+        row["activation"] = std::string(to_string(a->kind));
+    }
     row["precision"] = std::string(to_string(precision));
 }
 
@@ -108,12 +114,21 @@ KernelCase read_case_json(const ordered_json& row, const FieldLocator& at, const
 
     if (!row.contains("shape"))
         throw InputError(at("shape"), "missing");
-    bool flag = kernel == KernelType::FFN; // FFN defaults to gated (SwiGLU)
-    if (kernel == KernelType::Attention && row.contains("causal"))
-        flag = read_bool(row["causal"], at("causal"));
-    if (kernel == KernelType::FFN && row.contains("gated"))
-        flag = read_bool(row["gated"], at("gated"));
+    // FFN and the activation default to gated (SwiGLU); the flag of RMSNorm is its fused residual add.
+    bool flag = kernel == KernelType::FFN || kernel == KernelType::Activation;
+    const char* flag_field = kernel == KernelType::Attention                                  ? "causal"
+                             : kernel == KernelType::FFN || kernel == KernelType::Activation ? "gated"
+                             : kernel == KernelType::RMSNorm                                  ? "residual"
+                                                                                              : nullptr;
+    if (flag_field && row.contains(flag_field))
+        flag = read_bool(row[flag_field], at(flag_field));
     c.shape = read_shape_json(kernel, row["shape"], flag, at("shape"));
+    if (auto* a = std::get_if<ActivationShape>(&c.shape); a && row.contains("activation")) {
+        const std::string name = read_string(row["activation"], at("activation"));
+        if (name != "silu" && name != "gelu")
+            throw InputError(at("activation"), "expected \"silu\" or \"gelu\", got \"" + name + "\"");
+        a->kind = name == "gelu" ? ActivationKind::GELU : ActivationKind::SiLU;
+    }
     if (auto* a = std::get_if<AttentionShape>(&c.shape); a && row.contains("window")) {
         a->window = read_positive_integer(row["window"], at("window"));
         located(at("window"), [&] { return workload(c.shape, Precision::FP64); });

@@ -82,11 +82,12 @@ struct MeasurementSet;
 
 namespace roofline::detail {
 
-// The kinds whose Refined terms are their own (attention, FFN): calibration fits them here, not with the GEMMs'.
+// The kinds calibration fits here, not with the GEMMs': attention and FFN (terms of their own) and the elementwise
+// kinds the plugins run (the calculator's refined terms, fitted per kind and precision apart from the GEMMs').
 bool has_own_terms(KernelType kernel);
 
-// Fits the attention and FFN numbers of `spec` from the measured rows of those kinds, by robust least squares on
-// log time like the other kernels': per precision the compute and memory efficiencies and the latency floor; for
+// Fits the attention, FFN and elementwise numbers of `spec` from the measured rows of those kinds, by robust least
+// squares on log time like the other kernels': per precision the compute and memory efficiencies and the latency floor; for
 // attention also the unit bandwidth of the partition floor, and (tried in turn) the query tile and the KV split
 // that explain the rows best. The realistic factor is the median of ideal / measured. Runs after the GEMM fit, so
 // the FFN's GEMMs count their waves at the fitted tile. Returns the rows used; appends its log lines.

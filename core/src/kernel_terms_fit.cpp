@@ -1,4 +1,4 @@
-// Calibration of the attention and FFN terms (kernel_terms.h): robust least squares on log(predicted / measured),
+// Calibration of the attention, FFN and elementwise kinds' terms (kernel_terms.h): robust least squares on log(predicted / measured),
 // the same loss as the other kernels' fit (refined_fit.cpp), over the numbers the calculator reads.
 #include "kernel_terms.h"
 
@@ -38,6 +38,7 @@ struct TermRow {
     const Measurement* m = nullptr;
     AttentionBase attention;
     std::vector<FfnPartBase> ffn;
+    Prediction layer; // the layer kinds: the calculator's refined terms at efficiencies 1 and no floor
 };
 
 CacheMode cache_of(const Measurement& m)
@@ -113,14 +114,25 @@ void group_parameters(const std::vector<TermRow>& rows, std::size_t groups, std:
     }
 }
 
-// The realistic factor: the typical ideal / measured time of each group.
-void write_plan_factors(HardwareSpec& spec, KernelType kernel, const std::vector<TermRow>& rows, const std::vector<Precision>& groups)
+// The realistic factor: the typical ideal / measured time of each group, over the rows whose ideal time is at least
+// the group's fitted floor. Realistic mode has no floor, so its factor is the fraction of the roofline that kernels
+// large enough to reach it attain; a plan of mostly launch-bound rows (a decode's elementwise kernels) would
+// otherwise give a factor of a few percent that slows every large kernel twentyfold. A group with no such row uses
+// all its rows.
+void write_plan_factors(HardwareSpec& spec, KernelType kernel, const std::vector<TermRow>& rows, const std::vector<Precision>& groups,
+                        const std::vector<double>& x)
 {
-    std::vector<std::vector<double>> logs(groups.size());
-    for (const TermRow& r : rows)
-        logs[r.group].push_back(std::log(r.ideal_us / r.measured_us));
-    for (std::size_t g = 0; g < groups.size(); ++g)
-        spec.kernel_efficiency[kernel][groups[g]] = rounded(std::clamp(std::exp(median(logs[g])), kMinEfficiency, kMaxEfficiency));
+    std::vector<std::vector<double>> logs(groups.size()), all(groups.size());
+    for (const TermRow& r : rows) {
+        const double log_ratio = std::log(r.ideal_us / r.measured_us);
+        all[r.group].push_back(log_ratio);
+        if (r.ideal_us >= std::exp(x[3 * r.group + 2]))
+            logs[r.group].push_back(log_ratio);
+    }
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+        const double factor = std::exp(median(logs[g].empty() ? all[g] : logs[g]));
+        spec.kernel_efficiency[kernel][groups[g]] = rounded(std::clamp(factor, kMinEfficiency, kMaxEfficiency));
+    }
 }
 
 void write_group_values(HardwareSpec& spec, KernelType kernel, const std::vector<Precision>& groups, const std::vector<double>& x)
@@ -192,7 +204,7 @@ std::size_t fit_attention(HardwareSpec& spec, const MeasurementSet& set, const s
         const AttentionTimes t = attention_times(r.attention, n);
         partition_bound += t.partition_us > std::max(t.math_us, t.memory_us);
     }
-    write_plan_factors(spec, KernelType::Attention, rows, groups);
+    write_plan_factors(spec, KernelType::Attention, rows, groups, best.x);
     write_group_values(spec, KernelType::Attention, groups, best.x);
     spec.attention_query_tile = best_tile;
     if (best_split > 0)
@@ -203,7 +215,7 @@ std::size_t fit_attention(HardwareSpec& spec, const MeasurementSet& set, const s
     spec.sources["compute_efficiency.attention"] = "fitted: " + what + " (prefill: the fraction of the tensor peak in waves of query tiles)";
     spec.sources["memory_efficiency.attention"] = "fitted: " + what + " (decode: the KV cache at the memory roof)";
     spec.sources["latency_floor_us.attention"] = "fitted: " + what;
-    spec.sources["kernel_efficiency.attention"] = "fitted: median of ideal / measured time over " + what;
+    spec.sources["kernel_efficiency.attention"] = "fitted: median of ideal / measured time over the " + what + " whose ideal time is above the floor";
     spec.sources["attention_query_tile"] = "fitted: the query tile (of 64, 128) that explains " + what + " best";
     if (spec.attention_kv_split)
         spec.sources["attention_kv_split"] = "fitted: the keys per KV partition (of none, 256 … 4096) that explain " + what + " best";
@@ -233,14 +245,55 @@ std::size_t fit_ffn(HardwareSpec& spec, const MeasurementSet& set, const std::st
     std::vector<double> x0, lower, upper;
     group_parameters(rows, groups.size(), x0, lower, upper, 0.7, 0.8, 0.1);
     const Fit fit = solve(rows, x0, lower, upper, predict, {});
-    write_plan_factors(spec, KernelType::FFN, rows, groups);
+    write_plan_factors(spec, KernelType::FFN, rows, groups, fit.x);
     write_group_values(spec, KernelType::FFN, groups, fit.x);
     const std::string what = "FFN rows of " + run;
     spec.sources["compute_efficiency.ffn"] = "fitted: " + what + " (each GEMM of the FFN, in waves of output tiles)";
     spec.sources["memory_efficiency.ffn"] = "fitted: " + what + " (weights, activations and the intermediate through DRAM)";
     spec.sources["latency_floor_us.ffn"] = "fitted: " + what + " (paid by each of its three kernels)";
-    spec.sources["kernel_efficiency.ffn"] = "fitted: median of ideal / measured time over " + what;
+    spec.sources["kernel_efficiency.ffn"] = "fitted: median of ideal / measured time over the " + what + " whose ideal time is above the floor";
     log.push_back("ffn: " + std::to_string(rows.size()) + " rows as gate+up GEMM, activation and down GEMM, mean |error| " + error_text(fit.error));
+    return rows.size();
+}
+
+// The elementwise kinds the plugins run: one kernel each, max(math / compute, memory / memory) + floor, plus the
+// DRAM latency of a cold read, exactly as the calculator's refined() adds them up. Each row's terms come from the
+// calculator itself on a copy of the profile whose entries for the kind are 1 and no floor.
+constexpr KernelType kFittedLayerKinds[] = {KernelType::RMSNorm, KernelType::RoPE, KernelType::Residual,
+                                            KernelType::Activation, KernelType::TopK, KernelType::Embedding};
+
+std::size_t fit_layer_kind(HardwareSpec& spec, const MeasurementSet& set, KernelType kernel, const std::string& run,
+                           std::vector<std::string>& log)
+{
+    std::vector<Precision> groups;
+    std::vector<TermRow> rows = rows_of(spec, set, kernel, groups);
+    if (rows.empty())
+        return 0;
+    HardwareSpec probe = spec;
+    for (Precision p : groups) {
+        probe.kernel_efficiency[kernel][p] = 1;
+        probe.compute_efficiency[kernel][p] = 1;
+        probe.memory_efficiency[kernel][p] = 1;
+        probe.latency_floor_us[kernel][p] = 0;
+    }
+    for (TermRow& r : rows)
+        r.layer = predict(probe, r.m->shape, r.m->precision, ModelOptions{Mode::Refined, {}, cache_of(*r.m), false});
+    const auto predict_row = [](const TermRow& r, const std::vector<double>& x) {
+        const double memory_us = r.layer.l2_resident ? r.layer.t_mem_us : r.layer.t_mem_us / std::exp(x[3 * r.group + 1]);
+        return std::max(r.layer.t_math_us / std::exp(x[3 * r.group]), memory_us) + std::exp(x[3 * r.group + 2]) + r.layer.dram_latency_us;
+    };
+    std::vector<double> x0, lower, upper;
+    group_parameters(rows, groups.size(), x0, lower, upper, 0.7, 0.8, 0.5);
+    const Fit fit = solve(rows, x0, lower, upper, predict_row, {});
+    write_plan_factors(spec, kernel, rows, groups, fit.x);
+    write_group_values(spec, kernel, groups, fit.x);
+    const std::string name(to_string(kernel));
+    const std::string what = name + " rows of " + run;
+    spec.sources["compute_efficiency." + name] = "fitted: " + what + " (its arithmetic hides under its memory time)";
+    spec.sources["memory_efficiency." + name] = "fitted: " + what + " (the fraction of the DRAM bandwidth it streams at)";
+    spec.sources["latency_floor_us." + name] = "fitted: " + what + " (the time of its smallest launches)";
+    spec.sources["kernel_efficiency." + name] = "fitted: median of ideal / measured time over the " + what + " whose ideal time is above the floor";
+    log.push_back(name + ": " + std::to_string(rows.size()) + " rows, mean |error| " + error_text(fit.error));
     return rows.size();
 }
 
@@ -248,13 +301,17 @@ std::size_t fit_ffn(HardwareSpec& spec, const MeasurementSet& set, const std::st
 
 bool has_own_terms(KernelType kernel)
 {
-    return kernel == KernelType::Attention || kernel == KernelType::FFN;
+    return kernel == KernelType::Attention || kernel == KernelType::FFN
+        || std::find(std::begin(kFittedLayerKinds), std::end(kFittedLayerKinds), kernel) != std::end(kFittedLayerKinds);
 }
 
 std::size_t fit_own_terms(HardwareSpec& spec, const MeasurementSet& measurements, const std::string& run_label,
                           std::vector<std::string>& log)
 {
-    return fit_attention(spec, measurements, run_label, log) + fit_ffn(spec, measurements, run_label, log);
+    std::size_t rows = fit_attention(spec, measurements, run_label, log) + fit_ffn(spec, measurements, run_label, log);
+    for (KernelType kernel : kFittedLayerKinds)
+        rows += fit_layer_kind(spec, measurements, kernel, run_label, log);
+    return rows;
 }
 
 } // namespace roofline::detail

@@ -147,6 +147,17 @@ std::string_view to_string(ActivationKind a)
     return a == ActivationKind::GELU ? "gelu" : "silu";
 }
 
+std::string kernel_names()
+{
+    std::string out;
+    for (const auto& kinds : {std::vector<KernelType>(kAllKernels.begin(), kAllKernels.end()),
+                              std::vector<KernelType>(kLayerKernels.begin(), kLayerKernels.end())}) {
+        for (KernelType k : kinds)
+            out += (out.empty() ? "" : ", ") + std::string(to_string(k));
+    }
+    return out;
+}
+
 std::optional<KernelType> parse_kernel(std::string_view text)
 {
     std::string lower;
@@ -341,15 +352,24 @@ KernelShape parse_shape(KernelType kernel, std::string_view text)
         window = value[0];
         text = text.substr(0, at);
     }
+    // The activation's ",gelu", which follows its ",plain".
+    const bool gelu = kernel == KernelType::Activation && text.ends_with(",gelu");
+    if (gelu)
+        text.remove_suffix(5);
     // The flag word, if any, follows the last separator.
-    const std::string_view flag_word = kernel == KernelType::Attention ? ",causal" : kernel == KernelType::FFN ? ",plain" : "";
+    const std::string_view flag_word = kernel == KernelType::Attention                                  ? ",causal"
+                                       : kernel == KernelType::FFN || kernel == KernelType::Activation ? ",plain"
+                                       : kernel == KernelType::RMSNorm                                  ? ",residual"
+                                                                                                        : "";
     const bool flagged = !flag_word.empty() && text.ends_with(flag_word);
     if (flagged)
         text.remove_suffix(flag_word.size());
-    const bool flag = kernel == KernelType::FFN ? !flagged : flagged;
+    const bool flag = flag_word == ",plain" ? !flagged : flagged;
     KernelShape shape = make_shape(kernel, parse_dims(text), flag);
     if (auto* a = std::get_if<AttentionShape>(&shape))
         a->window = window;
+    if (auto* a = std::get_if<ActivationShape>(&shape); a && gelu)
+        a->kind = ActivationKind::GELU;
     return shape;
 }
 

@@ -13,7 +13,8 @@ struct NamedPlan {
     BenchPlan (*make)();
 };
 
-constexpr NamedPlan kNamedPlans[] = {{"default", &default_plan}, {"extended", &extended_plan}, {"smoke", &smoke_plan}, {"llm", &llm_plan}};
+constexpr NamedPlan kNamedPlans[] = {{"default", &default_plan}, {"extended", &extended_plan}, {"smoke", &smoke_plan}, {"llm", &llm_plan},
+                                   {"layers", &layer_plan}};
 
 } // namespace
 

@@ -448,11 +448,12 @@ private Q_SLOTS:
                                        << QStringList{"row 0", "field 'shape'", "missing"};
         QTest::newRow("missing precision") << R"({"cases": [{"kernel_type": "gemv", "shape": [1, 2]}]})"
                                            << QStringList{"row 0", "field 'precision'", "missing"};
-        QTest::newRow("rmsnorm in row 1") << R"({"cases": [{"kernel_type": "gemv", "shape": [8, 8], "precision": "FP32"},
-            {"kernel_type": "rmsnorm", "shape": [4, 4096], "precision": "FP16"}]})"
-                                          << QStringList{"row 1", "field 'kernel_type'", "gemv, gemm, attention and ffn"};
+        // Every kind runs in a plugin but the grouped GEMM (MoE experts), which none runs.
+        QTest::newRow("grouped_gemm in row 1") << R"({"cases": [{"kernel_type": "gemv", "shape": [8, 8], "precision": "FP32"},
+            {"kernel_type": "grouped_gemm", "shape": [8, 64, 2048, 4096], "precision": "FP16"}]})"
+                                               << QStringList{"row 1", "field 'kernel_type'", "topk and embedding"};
         QTest::newRow("unknown kernel") << R"({"cases": [{"kernel_type": "conv", "shape": [1, 2], "precision": "FP32"}]})"
-                                        << QStringList{"row 0", "'conv'", "gemv, gemm, attention and ffn"};
+                                        << QStringList{"row 0", "'conv'", "gemv, gemm, attention, ffn, rmsnorm"};
         QTest::newRow("window 0") << R"({"cases": [{"kernel_type": "attention", "shape": [1, 2, 2, 4, 4, 8], "window": 0,
             "precision": "FP16"}]})" << QStringList{"row 0", "field 'window'", "greater than 0"};
         QTest::newRow("case cache_mode hot") << R"({"cases": [{"kernel_type": "gemv", "shape": [8, 8], "precision": "FP32",
@@ -491,16 +492,16 @@ private Q_SLOTS:
                                                 << QStringList{"field 'precisions[1]'", "expected a string"};
         QTest::newRow("kernels not a list") << R"({"shapes": {"gemv": [[64, 64]]}, "precisions": ["FP32"], "kernels": "gemv"})"
                                             << QStringList{"field 'kernels'", "list"};
-        QTest::newRow("kernels rope") << R"({"shapes": {"gemv": [[64, 64]]}, "precisions": ["FP32"], "kernels": ["rope"]})"
-                                      << QStringList{"field 'kernels[0]'", "gemv, gemm, attention and ffn"};
+        QTest::newRow("kernels grouped_gemm") << R"({"shapes": {"gemv": [[64, 64]]}, "precisions": ["FP32"], "kernels": ["grouped_gemm"]})"
+                                              << QStringList{"field 'kernels[0]'", "the plugins benchmark gemv"};
         QTest::newRow("gemv shape of 3") << R"({"shapes": {"gemv": [[64, 64, 64]]}, "precisions": ["FP32"]})"
                                          << QStringList{"field 'shapes.gemv[0]'", "expected 2 dimensions"};
         QTest::newRow("shape list flat") << R"({"shapes": {"gemv": [64, 64]}, "precisions": ["FP32"]})"
                                          << QStringList{"field 'shapes.gemv[0]'", "expected a list of dimensions"};
         QTest::newRow("shapes.gemv an object") << R"({"shapes": {"gemv": {}}, "precisions": ["FP32"]})"
                                                << QStringList{"field 'shapes.gemv'", "expected a list of shapes"};
-        QTest::newRow("shapes.residual") << R"({"shapes": {"residual": [[4096]]}, "precisions": ["FP32"]})"
-                                         << QStringList{"field 'shapes.residual'", "gemv, gemm, attention and ffn"};
+        QTest::newRow("shapes.grouped_gemm") << R"({"shapes": {"grouped_gemm": [[8, 64, 2048, 4096]]}, "precisions": ["FP32"]})"
+                                             << QStringList{"field 'shapes.grouped_gemm'", "the plugins benchmark gemv"};
         QTest::newRow("no precisions") << R"({"shapes": {"gemv": [[64, 64]]}, "precisions": []})" << QStringList{"no cases"};
     }
 

@@ -14,7 +14,7 @@
 namespace roofline {
 
 struct BenchCase {
-    KernelShape shape;  // GEMV, GEMM, attention or FFN: the kinds the plugins run (see PlanKernels)
+    KernelShape shape;  // any kind but the grouped GEMM, which no plugin runs (see PlanKernels)
     Precision precision = Precision::FP16;
     std::optional<CacheMode> cache = std::nullopt; // this case's, where it differs from the plan's cache_mode
 
@@ -43,8 +43,11 @@ BenchPlan extended_plan();
 BenchPlan smoke_plan();
 // Attention and FFN as the built-in models run them, decode and prefill (llm_plan.cpp says how it is built).
 BenchPlan llm_plan();
+// The elementwise kernels of a step (RMSNorm, RoPE, residual, activation, top-k, embedding) at the built-in models'
+// decode and prefill shapes (layer_plan.cpp says how it is built).
+BenchPlan layer_plan();
 
-// The plans known by name, in the order a menu lists them: "default", "extended", "smoke", "llm".
+// The plans known by name, in the order a menu lists them: "default", "extended", "smoke", "llm", "layers".
 const std::vector<std::string>& plan_names();
 // The plan of that name; nothing for a name not in plan_names().
 std::optional<BenchPlan> named_plan(std::string_view name);
@@ -52,8 +55,7 @@ std::optional<BenchPlan> named_plan(std::string_view name);
 // and names the plans there are.
 BenchPlan load_plan(const std::string& name_or_file);
 
-// Which kernels a plan may hold: those the plugins benchmark (GEMV, GEMM, attention, FFN), or every kernel (plans of
-// a model step's layer kinds, written and read ahead of a plugin that runs them).
+// Which kernels a plan may hold: those the plugins benchmark (every kind but the grouped GEMM), or every kernel.
 enum class PlanKernels { Benchmarked, All };
 
 // {"name", "cache_mode", "time_budget_per_case_s", "min_samples", …, "cases": [{kernel_type, shape,

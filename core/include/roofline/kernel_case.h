@@ -25,11 +25,13 @@ struct KernelCase {
 };
 
 // The JSON fields of a case: "kernel_type" (read as "kernel" too), "shape", "causal" and "window" (attention),
-// "gated" (FFN), "precision". A reader that keeps the other fields of a row knows these as read.
-inline constexpr std::array<std::string_view, 7> kCaseFields = {"kernel_type", "kernel", "shape", "causal", "window", "gated", "precision"};
+// "gated" (FFN, activation), "residual" (RMSNorm), "activation" ("silu" or "gelu"), "precision". A reader that keeps
+// the other fields of a row knows these as read.
+inline constexpr std::array<std::string_view, 9> kCaseFields = {"kernel_type", "kernel",   "shape",      "causal",   "window",
+                                                                "gated",       "residual", "activation", "precision"};
 
-// Appends {"kernel_type", "shape": [dims], "causal" (+ "window" when there is one) | "gated", "precision"} to `row`,
-// in that order.
+// Appends {"kernel_type", "shape": [dims], "causal" (+ "window" when there is one) | "gated" | "residual" |
+// "gated" and "activation", "precision"} to `row`, in that order.
 void write_case_json(nlohmann::ordered_json& row, const KernelShape& shape, Precision precision);
 
 // The kernels a reader accepts, and what it says of any other. Null: every kernel this build knows.

@@ -24,6 +24,7 @@ inline constexpr std::array<KernelType, 7> kLayerKernels = {KernelType::RMSNorm,
 // "gemv", "gemm", "attention", "ffn", "rmsnorm", "rope", "residual", "activation", "topk", "embedding", "grouped_gemm"
 std::string_view to_string(KernelType k);
 std::optional<KernelType> parse_kernel(std::string_view text); // case-insensitive
+std::string kernel_names(); // "gemv, gemm, attention, …, grouped_gemm": every name parse_kernel reads
 
 // y[N] = W[N,K] x[K]
 struct GemvShape {
@@ -197,9 +198,10 @@ std::vector<std::string_view> dim_names(KernelType kernel); // {"N", "K"}, {"M",
 // Throws InputError on wrong arity or a non-positive dimension.
 KernelShape make_shape(KernelType kernel, const std::vector<int64_t>& dims, bool flag = false);
 
-// "4096x4096x4096"; attention appends ",causal", FFN ",plain" when not gated.
+// "4096x4096x4096"; attention appends ",causal" (and ",window N"), FFN and the activation ",plain" when not gated,
+// the activation ",gelu" when GELU, RMSNorm ",residual" when the residual add is fused.
 std::string format_shape(const KernelShape& shape);
-// format_shape's text back to a shape of `kernel` (FFN gated unless ",plain"). Throws InputError.
+// format_shape's text back to a shape of `kernel` (FFN and the activation gated unless ",plain"). Throws InputError.
 KernelShape parse_shape(KernelType kernel, std::string_view text);
 std::string format_dims(const std::vector<int64_t>& dims);
 
