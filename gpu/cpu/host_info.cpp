@@ -1,5 +1,7 @@
 #include "host_info.h"
 
+#include "cpu_name.h"
+
 #include <unistd.h>
 
 #include <fstream>
@@ -51,14 +53,7 @@ HostInfo read_host_info()
 {
     HostInfo info;
     std::ifstream cpuinfo("/proc/cpuinfo");
-    for (std::string line; std::getline(cpuinfo, line);) {
-        if (line.rfind("model name", 0) == 0) {
-            info.cpu_name = line.substr(line.find(':') + 2);
-            break;
-        }
-    }
-    if (info.cpu_name.empty())
-        info.cpu_name = "host CPU";
+    info.cpu_name = cpu_name_from_cpuinfo(cpuinfo);
     info.cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     info.memory_bytes = meminfo_bytes("MemTotal");
     for (int index = 0; index < 8; ++index) {

@@ -7,6 +7,7 @@
 #include "validationmodel.h"
 #include "validationtab.h"
 
+#include "child_process.h"
 #include "testutils.h"
 
 #include "roofline/version.h"
@@ -175,6 +176,7 @@ private Q_SLOTS:
 
     void testVersionOption()
     {
+        ROOFLINE_SKIP_WITHOUT_CHILD_PROCESSES();
         QProcess app;
         app.start(QStringLiteral(ROOFLINE_BINARY_DIR "/bin/roofline-lab"), {QStringLiteral("--version")});
         QVERIFY(app.waitForFinished(30000));
@@ -246,6 +248,7 @@ private Q_SLOTS:
     // The hidden options that take the docs' screenshot: open two runs, calibrate, write the PNG.
     void testCalibrateScreenshotOption()
     {
+        ROOFLINE_SKIP_WITHOUT_CHILD_PROCESSES();
         QTemporaryDir dir;
         const QString png = dir.filePath(QStringLiteral("validation.png"));
         const QString runs = QStringLiteral(ROOFLINE_SOURCE_DIR "/resources/measurements/");

@@ -14,6 +14,7 @@
 #include "tokensratechart.h"
 #include "validationtab.h"
 
+#include "child_process.h"
 #include "gguf_writer.h"
 #include "testutils.h"
 
@@ -97,16 +98,20 @@ private Q_SLOTS:
         QVERIFY(view.memoryBar()->format().startsWith(formatNumber(expected.memory.total_bytes() / 1e9, 2) + QStringLiteral(" GB of ")));
         QVERIFY(view.memoryLabel()->text().endsWith(QStringLiteral(": fits")));
 
-        // And the CLI, run as a user runs it.
-        const QJsonObject cli = cliPrediction({QStringLiteral("--model"), QStringLiteral("llama-3.1-8b"), QStringLiteral("--hardware"),
-                                               QStringLiteral("h100_sxm"), QStringLiteral("--weights"), QStringLiteral("FP8_E4M3"),
-                                               QStringLiteral("--kv"), QStringLiteral("FP8_E4M3"), QStringLiteral("--batch"), QStringLiteral("8"),
-                                               QStringLiteral("--prompt"), QStringLiteral("1024"), QStringLiteral("--context"),
-                                               QStringLiteral("2048"), QStringLiteral("--phase"), QStringLiteral("both")});
-        QVERIFY(!cli.isEmpty());
-        QCOMPARE(cli[QStringLiteral("decode")].toObject()[QStringLiteral("tokens_per_s")].toDouble(), shown.decode->tokens_per_s);
-        QCOMPARE(cli[QStringLiteral("prefill")].toObject()[QStringLiteral("ttft_us")].toDouble(), *shown.ttft_us);
-        QCOMPARE(cli[QStringLiteral("memory")].toObject()[QStringLiteral("total_bytes")].toDouble(), shown.memory.total_bytes());
+        // And the CLI, run as a user runs it (not where no child process can start: child_process.h).
+        if (const QString why = roofline_test::childProcessesUnavailable(); !why.isEmpty()) {
+            qWarning("SKIP the CLI comparison: %s", qPrintable(why));
+        } else {
+            const QJsonObject cli = cliPrediction({QStringLiteral("--model"), QStringLiteral("llama-3.1-8b"), QStringLiteral("--hardware"),
+                                                   QStringLiteral("h100_sxm"), QStringLiteral("--weights"), QStringLiteral("FP8_E4M3"),
+                                                   QStringLiteral("--kv"), QStringLiteral("FP8_E4M3"), QStringLiteral("--batch"), QStringLiteral("8"),
+                                                   QStringLiteral("--prompt"), QStringLiteral("1024"), QStringLiteral("--context"),
+                                                   QStringLiteral("2048"), QStringLiteral("--phase"), QStringLiteral("both")});
+            QVERIFY(!cli.isEmpty());
+            QCOMPARE(cli[QStringLiteral("decode")].toObject()[QStringLiteral("tokens_per_s")].toDouble(), shown.decode->tokens_per_s);
+            QCOMPARE(cli[QStringLiteral("prefill")].toObject()[QStringLiteral("ttft_us")].toDouble(), *shown.ttft_us);
+            QCOMPARE(cli[QStringLiteral("memory")].toObject()[QStringLiteral("total_bytes")].toDouble(), shown.memory.total_bytes());
+        }
 
         // The kernels of the decode step: the table's shares add up to the step.
         StepKernelsModel* kernels = view.kernelsModel();

@@ -5,6 +5,8 @@
 #include "roofline/plugin_loader.h"
 #include "roofline/version.h"
 
+#include "child_process.h"
+
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -206,6 +208,7 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
+        ROOFLINE_SKIP_WITHOUT_CHILD_PROCESSES(); // every test here runs the CLI as a child
         QVERIFY2(QFileInfo(kRoofline).isExecutable(), qPrintable(kRoofline));
         QVERIFY(m_dir.isValid());
         // The user's own profiles and plugin folder must not leak in (ctest sets a per-test data dir already).
