@@ -125,10 +125,16 @@ struct WorkerClient::Process {
     std::string last_line() const
     {
         std::string text = output_tail;
-        while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
-            text.pop_back();
-        const auto newline = text.rfind('\n');
-        std::string line = newline == std::string::npos ? text : text.substr(newline + 1);
+        std::string line;
+        // qemu-user reports a signal the program did not catch on its own line after the program's last one
+        // ("qemu: uncaught target signal 11 …"): the exit status says that already, the plugin's line is the news.
+        do {
+            while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+                text.pop_back();
+            const auto newline = text.rfind('\n');
+            line = newline == std::string::npos ? text : text.substr(newline + 1);
+            text.resize(newline == std::string::npos ? 0 : newline);
+        } while (line.starts_with("qemu: uncaught target signal") && !text.empty());
         if (line.size() > 300)
             line = line.substr(0, 300) + "…";
         return line;

@@ -4,6 +4,7 @@
 #include "planeditor.h"
 #include "rooflinechart.h"
 
+#include "emulation.h"
 #include "testutils.h"
 
 #include <QCheckBox>
@@ -226,7 +227,8 @@ private Q_SLOTS:
         QTest::mouseClick(tab->cancelButton(), Qt::LeftButton);
         QVERIFY(!tab->cancelButton()->isEnabled());
         QVERIFY(finished.wait(30000));
-        QVERIFY2(sinceCancel.elapsed() < 3000, qPrintable(QStringLiteral("%1 ms to stop").arg(sinceCancel.elapsed())));
+        QVERIFY2(sinceCancel.elapsed() < 3000 * roofline_test::emulationSlowdown(),
+                 qPrintable(QStringLiteral("%1 ms to stop").arg(sinceCancel.elapsed())));
         QCOMPARE(finished.at(0).at(1).toBool(), true);
         const auto results = finished.at(0).at(0).value<roofline::MeasurementSet>();
         QVERIFY(static_cast<int>(results.rows.size()) < total);
@@ -250,7 +252,8 @@ private Q_SLOTS:
         QElapsedTimer clock;
         clock.start();
         tab.reset(); // stop(); quit(); wait();
-        QVERIFY2(clock.elapsed() < 3000, qPrintable(QStringLiteral("%1 ms to shut down").arg(clock.elapsed())));
+        QVERIFY2(clock.elapsed() < 3000 * roofline_test::emulationSlowdown(),
+                 qPrintable(QStringLiteral("%1 ms to shut down").arg(clock.elapsed())));
     }
 
     void testBadPlanIsReported()

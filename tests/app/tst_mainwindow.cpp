@@ -7,7 +7,7 @@
 #include "validationmodel.h"
 #include "validationtab.h"
 
-#include "child_process.h"
+#include "emulation.h"
 #include "testutils.h"
 
 #include "roofline/version.h"

@@ -14,7 +14,7 @@
 #include "tokensratechart.h"
 #include "validationtab.h"
 
-#include "child_process.h"
+#include "emulation.h"
 #include "gguf_writer.h"
 #include "testutils.h"
 
@@ -98,7 +98,7 @@ private Q_SLOTS:
         QVERIFY(view.memoryBar()->format().startsWith(formatNumber(expected.memory.total_bytes() / 1e9, 2) + QStringLiteral(" GB of ")));
         QVERIFY(view.memoryLabel()->text().endsWith(QStringLiteral(": fits")));
 
-        // And the CLI, run as a user runs it (not where no child process can start: child_process.h).
+        // And the CLI, run as a user runs it (not where no child process can start: emulation.h).
         if (const QString why = roofline_test::childProcessesUnavailable(); !why.isEmpty()) {
             qWarning("SKIP the CLI comparison: %s", qPrintable(why));
         } else {

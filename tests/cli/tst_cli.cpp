@@ -5,7 +5,7 @@
 #include "roofline/plugin_loader.h"
 #include "roofline/version.h"
 
-#include "child_process.h"
+#include "emulation.h"
 
 #include <QDir>
 #include <QElapsedTimer>

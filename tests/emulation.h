@@ -1,8 +1,10 @@
 #pragma once
-// Tests that start a child process (the CLI, the app) through QProcess. Under qemu-user, where .ci/fresh_root.sh
-// runs the arm64 suite, QProcess cannot start one: its forkfd asks clone() for flags qemu-user refuses ("fork
-// failure: Invalid argument"). There, and only where the environment says it is emulated (ROOFLINE_EMULATED), such
-// a test skips and says why; anywhere else a child that cannot start fails the test as it should.
+// Tests under emulation: qemu-user, where .ci/fresh_root_arm64.sh runs the arm64 suite, says so in ROOFLINE_EMULATED.
+// Children: QProcess cannot start one there (its forkfd asks clone() for flags qemu-user refuses, "fork failure:
+// Invalid argument"), so a test that starts the CLI or the app skips and says why; anywhere else a child that
+// cannot start fails the test as it should.
+// Time: every instruction runs many times slower there, so a bound on how soon something happens (a cancel, a
+// shutdown) is scaled by emulationSlowdown().
 
 #include <QProcess>
 #include <QString>
@@ -25,6 +27,13 @@ inline QString childProcessesUnavailable()
     return QStringLiteral("QProcess cannot start a child under %1 (%2): an emulation limit, not this platform's; run "
                           "this test on the hardware itself")
         .arg(emulator, probe.errorString());
+}
+
+// 1 natively; under emulation the factor a responsiveness bound is stretched by (qemu-user ran the CPU plugin's
+// samples five to ten times slower on the 2-core CI machine).
+inline int emulationSlowdown()
+{
+    return qEnvironmentVariableIsEmpty("ROOFLINE_EMULATED") ? 1 : 10;
 }
 
 } // namespace roofline_test
