@@ -98,6 +98,8 @@ private slots:
         QTest::newRow("elements overflow") << KernelShape(GemvShape{int64_t(1) << 40, int64_t(1) << 40}) << "overflows 64 bits";
         QTest::newRow("heads not a multiple") << KernelShape(AttentionShape{1, 6, 4, 1, 8, 8, false}) << "multiple of kv_heads";
         QTest::newRow("causal longer query") << KernelShape(AttentionShape{1, 1, 1, 8, 4, 8, true}) << "query_len <= kv_len";
+        // Found by the long fuzz run (UBSan: signed overflow in ffn_parts) from a results row of this shape.
+        QTest::newRow("ffn gate+up columns overflow") << KernelShape(FfnShape{1, 1, 7333861793193554382, true}) << "overflow 64 bits";
     }
     void testBadShapes()
     {

@@ -321,6 +321,10 @@ private slots:
         QTest::newRow("unknown dtype") << "llama-3.1-8b.json" << "dtype" << "field 'torch_dtype'" << "int3";
         QTest::newRow("negative shared experts") << "qwen3-30b-a3b.json" << "shared" << "field 'shared_expert_intermediate_size'" << "not be negative";
         QTest::newRow("head_dim as text") << "qwen3-8b.json" << "head_dim" << "field 'head_dim'" << "expected an integer";
+        // Found by the long fuzz run: a per-layer list of 3·10^9 entries ran the reader out of memory.
+        QTest::newRow("a billion layers") << "gemma-3-4b-it.json" << "layers" << "field 'text_config.num_hidden_layers'" << "at most 100000";
+        // Found by the long fuzz run too: sizes each valid alone whose parameter count overflowed (signed overflow).
+        QTest::newRow("parameter count overflows") << "qwen3-30b-a3b.json" << "huge" << "field 'hidden_size'" << "overflows 64 bits";
     }
     void testBadConfigs()
     {
@@ -346,6 +350,8 @@ private slots:
             {"dtype", [&] { c["torch_dtype"] = "int3"; }},
             {"shared", [&] { c["shared_expert_intermediate_size"] = -1; }},
             {"head_dim", [&] { c["head_dim"] = "128"; }},
+            {"layers", [&] { c["text_config"]["num_hidden_layers"] = 3000000000LL; }},
+            {"huge", [&] { c["moe_intermediate_size"] = 3982222222222222336LL; }},
         };
         edits.at(edit)();
         const QString error = error_of(c);

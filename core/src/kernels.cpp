@@ -111,6 +111,8 @@ Overloaded(Ts...) -> Overloaded<Ts...>;
 
 std::vector<FfnPart> ffn_parts(const FfnShape& s)
 {
+    if (s.gated && s.intermediate > std::numeric_limits<int64_t>::max() / 2)
+        throw InputError("intermediate " + std::to_string(s.intermediate) + ": the gate+up GEMM's 2 × intermediate columns overflow 64 bits");
     const int64_t up = s.gated ? 2 * s.intermediate : s.intermediate;
     return {{s.gated ? "gate+up GEMM" : "up GEMM", GemmShape{s.tokens, up, s.hidden}},
             {"activation", ActivationShape{s.tokens, s.intermediate, s.gated, s.gated ? ActivationKind::SiLU : ActivationKind::GELU}},

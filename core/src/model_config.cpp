@@ -1,5 +1,7 @@
 #include "roofline/model_config.h"
 
+#include "roofline/model_parameters.h"
+
 #include "config_fields.h"
 #include "json_util.h"
 #include "model_families.h"
@@ -65,6 +67,9 @@ std::vector<std::string> supported_architectures()
 }
 
 namespace {
+
+constexpr int64_t kMaxLayers = 100000;
+
 
 using detail::Fields;
 
@@ -215,6 +220,9 @@ void read_shape(const Fields& f, const detail::FamilyTraits& traits, ModelDescri
 {
     m.hidden_size = f.positive("hidden_size");
     m.num_layers = f.positive("num_hidden_layers");
+    if (m.num_layers > kMaxLayers) // every layer gets entries of its own below: a typo must not allocate gigabytes
+        throw InputError(f.at("num_hidden_layers"), std::to_string(m.num_layers) + " layers; a model description takes at most "
+                                                     + std::to_string(kMaxLayers) + " (the largest public models have under 200)");
     m.num_attention_heads = f.positive_or("num_attention_heads", traits.defaults.num_attention_heads);
     m.num_kv_heads = f.has("num_key_value_heads") ? f.positive("num_key_value_heads")
                                                   : traits.defaults.num_key_value_heads.value_or(m.num_attention_heads);
@@ -301,6 +309,12 @@ ModelDescription parse_model_config(std::string_view text, const std::string& so
     // A Hugging Face snapshot keeps config.json in a folder named after the model.
     const std::filesystem::path path(source_name);
     m.name = path.stem() == "config" && path.has_parent_path() ? path.parent_path().filename().string() : path.stem().string();
+    // Sizes each valid alone can still multiply past 64 bits: such a description is refused here, not later.
+    try {
+        (void)count_parameters(m).total();
+    } catch (const InputError& e) {
+        throw InputError(InputLocation{source_name, {}, {}, {}, prefix + "hidden_size"}, e.problem());
+    }
     return m;
 }
 

@@ -1,11 +1,10 @@
 #include "roofline/model_parameters.h"
 
-namespace roofline {
+#include "roofline/errors.h"
 
-int64_t ParameterCount::total() const
-{
-    return embedding + attention + dense_ffn + routed_experts + shared_experts + router + norms + lm_head;
-}
+#include <initializer_list>
+
+namespace roofline {
 
 double WeightBytes::total_bytes() const
 {
@@ -14,18 +13,47 @@ double WeightBytes::total_bytes() const
 
 namespace {
 
+// Sums and products of a description's sizes, refused where they leave 64 bits (a config.json may hold any size:
+// found by the long fuzz run, which reached signed overflow here).
+[[noreturn]] void overflows()
+{
+    throw InputError("the model's parameter count overflows 64 bits: its sizes are far beyond any model's");
+}
+
+int64_t mul(std::initializer_list<int64_t> factors)
+{
+    int64_t product = 1;
+    for (int64_t f : factors) {
+        if (__builtin_mul_overflow(product, f, &product))
+            overflows();
+    }
+    return product;
+}
+
+int64_t add(std::initializer_list<int64_t> terms)
+{
+    int64_t sum = 0;
+    for (int64_t t : terms) {
+        if (__builtin_add_overflow(sum, t, &sum))
+            overflows();
+    }
+    return sum;
+}
+
 int64_t attention_per_layer(const ModelDescription& m)
 {
     const int64_t h = m.hidden_size;
-    int64_t n = h * m.q_width() + 2 * h * m.kv_width() + m.q_width() * h;
+    const int64_t q = mul({m.num_attention_heads, m.head_dim}), kv = mul({m.num_kv_heads, m.head_dim});
+    // Q, K, V and O projections
+    int64_t n = add({mul({h, q}), mul({2, h, kv}), mul({q, h})});
     if (m.qkv_bias)
-        n += m.q_width() + 2 * m.kv_width();
+        n = add({n, q, mul({2, kv})});
     if (m.o_bias)
-        n += h;
+        n = add({n, h});
     if (m.qk_norm)
-        n += 2 * m.head_dim;
+        n = add({n, mul({2, m.head_dim})});
     if (m.attention_sinks)
-        n += m.num_attention_heads;
+        n = add({n, m.num_attention_heads});
     return n;
 }
 
@@ -33,40 +61,45 @@ int64_t attention_per_layer(const ModelDescription& m)
 int64_t ffn_weights(int64_t hidden, int64_t width, bool gated, bool biased)
 {
     const int64_t inputs = gated ? 2 : 1;
-    int64_t n = (inputs + 1) * hidden * width;
+    int64_t n = mul({inputs + 1, hidden, width});
     if (biased)
-        n += inputs * width + hidden;
+        n = add({n, mul({inputs, width}), hidden});
     return n;
 }
 
 } // namespace
 
+int64_t ParameterCount::total() const
+{
+    return add({embedding, attention, dense_ffn, routed_experts, shared_experts, router, norms, lm_head});
+}
+
 ParameterCount count_parameters(const ModelDescription& m)
 {
     ParameterCount count;
     const int64_t h = m.hidden_size;
-    count.embedding = m.vocab_size * h;
-    count.lm_head = m.tie_word_embeddings ? 0 : m.vocab_size * h;
-    count.attention = attention_per_layer(m) * m.num_layers;
-    count.norms = static_cast<int64_t>(m.norms_per_layer) * h * m.num_layers + h;
+    count.embedding = mul({m.vocab_size, h});
+    count.lm_head = m.tie_word_embeddings ? 0 : count.embedding;
+    count.attention = mul({attention_per_layer(m), m.num_layers});
+    count.norms = add({mul({static_cast<int64_t>(m.norms_per_layer), h, m.num_layers}), h});
 
     const int64_t moe_layers = m.moe ? m.moe_layer_count() : 0;
-    count.dense_ffn = ffn_weights(h, m.intermediate_size, m.gated_ffn, m.mlp_bias) * (m.num_layers - moe_layers);
+    count.dense_ffn = mul({ffn_weights(h, m.intermediate_size, m.gated_ffn, m.mlp_bias), m.num_layers - moe_layers});
     int64_t active_experts = 0;
     if (m.moe) {
         const MoeDescription& e = *m.moe;
         const int64_t expert = ffn_weights(h, e.expert_intermediate_size, m.gated_ffn, e.expert_bias);
-        count.routed_experts = expert * e.num_experts * moe_layers;
-        active_experts = expert * e.experts_per_token * moe_layers;
-        count.router = (h * e.num_experts + (e.router_bias ? e.num_experts : 0)) * moe_layers;
-        int64_t shared = ffn_weights(h, e.shared_expert_intermediate_size, m.gated_ffn, false) * e.num_shared_experts;
+        count.routed_experts = mul({expert, e.num_experts, moe_layers});
+        active_experts = mul({expert, e.experts_per_token, moe_layers});
+        count.router = mul({add({mul({h, e.num_experts}), e.router_bias ? e.num_experts : 0}), moe_layers});
+        int64_t shared = mul({ffn_weights(h, e.shared_expert_intermediate_size, m.gated_ffn, false), e.num_shared_experts});
         if (e.shared_expert_gate)
-            shared += h;
-        count.shared_experts = shared * moe_layers;
+            shared = add({shared, h});
+        count.shared_experts = mul({shared, moe_layers});
     }
     // A tied table is the LM head too, which reads all of it.
     const int64_t gathered_only = m.tie_word_embeddings ? 0 : count.embedding;
-    count.active_per_token = count.total() - gathered_only - count.routed_experts + active_experts;
+    count.active_per_token = add({count.total(), -gathered_only, -count.routed_experts, active_experts});
     return count;
 }
 
