@@ -41,12 +41,14 @@ copy_checkout() {
     echo "copied $(find "$1/src" -type f | wc -l) files"
 }
 
-# in_root DIR COMMAND [NAME=VALUE …]: COMMAND in DIR/src with a clean environment (and those variables).
+# in_root DIR COMMAND [NAME=VALUE …]: COMMAND in DIR/src (DIR/tmp in a root without the checkout) with a clean
+# environment (and those variables).
 in_root() {
-    local dir=$1 command=$2
+    local dir=$1 command=$2 here=/src
     shift 2
+    [ -d "$dir/src" ] || here=/tmp
     chroot "$dir" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-        LANG=C.UTF-8 TERM=dumb CI="${CI:-}" "$@" /bin/bash -c "cd /src && $command"
+        LANG=C.UTF-8 TERM=dumb CI="${CI:-}" "$@" /bin/bash -c "cd $here && $command"
 }
 
 # enable_emulation ARCH: qemu-user through binfmt_misc, so that ARCH's programs run here and in every root.
