@@ -25,7 +25,7 @@ while [ $# -gt 0 ]; do
     --arch) arch=$2; shift 2 ;;
     --keep) keep=1; shift ;;
     --root) root=$2; shift 2 ;;
-    *) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 1 ;;
+    *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 1 ;;
     esac
 done
 if [ "$arch" != "$(dpkg --print-architecture)" ]; then

@@ -21,7 +21,7 @@ while [ $# -gt 0 ]; do
     case $1 in
     --keep) roots_keep=1; shift ;;
     --root) root=$2; shift 2 ;;
-    *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 1 ;;
+    *) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 1 ;;
     esac
 done
 [ "$(id -u)" -eq 0 ] || { echo "fresh_root_arm64: run as root (debootstrap and chroot need it)" >&2; exit 1; }

@@ -38,6 +38,24 @@ CacheMode read_cache_mode(const ordered_json& value, const InputLocation& where)
     return mode == "cold" ? CacheMode::Cold : CacheMode::Warm;
 }
 
+// The kinds the plugins run: kAllKernels and the benchmarked layer kinds.
+std::vector<KernelType> benchmarked_kernels()
+{
+    std::vector<KernelType> kinds(kAllKernels.begin(), kAllKernels.end());
+    kinds.insert(kinds.end(), kBenchmarkedLayerKernels.begin(), kBenchmarkedLayerKernels.end());
+    return kinds;
+}
+
+// "gemv, gemm, …, topk and embedding"
+std::string benchmarked_kernel_names()
+{
+    const std::vector<KernelType> kinds = benchmarked_kernels();
+    std::string out;
+    for (std::size_t i = 0; i < kinds.size(); ++i)
+        out += (i == 0 ? "" : i + 1 == kinds.size() ? " and " : ", ") + std::string(to_string(kinds[i]));
+    return out;
+}
+
 // A layer kind's m, n, k and flag, as plugin_abi.h's rl_kernel comments give them.
 struct LayerCase {
     rl_kernel kernel;
@@ -165,11 +183,7 @@ BenchPlan parse_plan_json(std::string_view text, const std::string& source, Plan
         plan.seed = static_cast<uint64_t>(read_positive_integer(doc["seed"], at("seed")));
 
     // The kinds the plugins run (every kind but the grouped GEMM); other plans are read where the caller asks.
-    static const KernelChoice kBenchmarked{{KernelType::GEMV, KernelType::GEMM, KernelType::Attention, KernelType::FFN,
-                                            KernelType::RMSNorm, KernelType::RoPE, KernelType::Residual,
-                                            KernelType::Activation, KernelType::TopK, KernelType::Embedding},
-                                           "the plugins benchmark gemv, gemm, attention, ffn, rmsnorm, rope, residual, "
-                                           "activation, topk and embedding"};
+    static const KernelChoice kBenchmarked{benchmarked_kernels(), "the plugins benchmark " + benchmarked_kernel_names()};
     const KernelChoice* only = kernels == PlanKernels::Benchmarked ? &kBenchmarked : nullptr;
 
     if (doc.contains("cases")) {
@@ -287,8 +301,8 @@ rl_case to_rl_case(const BenchCase& c, const BenchPlan& plan)
         shape.gated = layer->flag;
         return abi::make_case(layer->kernel, precision, shape, cache, sampling);
     }
-    throw InputError("the plugins do not benchmark " + std::string(to_string(kernel_of(c.shape)))
-                     + " (they run gemv, gemm, attention, ffn, rmsnorm, rope, residual, activation, topk and embedding)");
+    throw InputError("the plugins do not benchmark " + std::string(to_string(kernel_of(c.shape))) + " (they run "
+                     + benchmarked_kernel_names() + ")");
 }
 
 } // namespace roofline

@@ -87,9 +87,10 @@ namespace roofline::detail {
 bool has_own_terms(KernelType kernel);
 
 // Fits the attention, FFN and elementwise numbers of `spec` from the measured rows of those kinds, by robust least
-// squares on log time like the other kernels': per precision the compute and memory efficiencies and the latency floor; for
-// attention also the unit bandwidth of the partition floor, and (tried in turn) the query tile and the KV split
-// that explain the rows best. The realistic factor is the median of ideal / measured. Runs after the GEMM fit, so
+// squares on log time like the other kernels': per precision the compute and memory efficiencies and the latency
+// floor; for attention also the unit bandwidth of the partition floor, and (tried in turn) the query tile and the KV
+// split that explain the rows best. The realistic factor is the median of ideal / measured over the rows above the
+// floor (write_plan_factors says why). Runs after the GEMM fit, so
 // the FFN's GEMMs count their waves at the fitted tile. Returns the rows used; appends its log lines.
 std::size_t fit_own_terms(HardwareSpec& spec, const MeasurementSet& measurements, const std::string& run_label,
                           std::vector<std::string>& log);

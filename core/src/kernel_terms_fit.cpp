@@ -1,5 +1,6 @@
-// Calibration of the attention, FFN and elementwise kinds' terms (kernel_terms.h): robust least squares on log(predicted / measured),
-// the same loss as the other kernels' fit (refined_fit.cpp), over the numbers the calculator reads.
+// Calibration of the attention, FFN and elementwise kinds' terms (kernel_terms.h): robust least squares on
+// log(predicted / measured), the same loss as the other kernels' fit (refined_fit.cpp), over the numbers the
+// calculator reads.
 #include "kernel_terms.h"
 
 #include "roofline/errors.h"
@@ -259,9 +260,6 @@ std::size_t fit_ffn(HardwareSpec& spec, const MeasurementSet& set, const std::st
 // The elementwise kinds the plugins run: one kernel each, max(math / compute, memory / memory) + floor, plus the
 // DRAM latency of a cold read, exactly as the calculator's refined() adds them up. Each row's terms come from the
 // calculator itself on a copy of the profile whose entries for the kind are 1 and no floor.
-constexpr KernelType kFittedLayerKinds[] = {KernelType::RMSNorm, KernelType::RoPE, KernelType::Residual,
-                                            KernelType::Activation, KernelType::TopK, KernelType::Embedding};
-
 std::size_t fit_layer_kind(HardwareSpec& spec, const MeasurementSet& set, KernelType kernel, const std::string& run,
                            std::vector<std::string>& log)
 {
@@ -302,14 +300,14 @@ std::size_t fit_layer_kind(HardwareSpec& spec, const MeasurementSet& set, Kernel
 bool has_own_terms(KernelType kernel)
 {
     return kernel == KernelType::Attention || kernel == KernelType::FFN
-        || std::find(std::begin(kFittedLayerKinds), std::end(kFittedLayerKinds), kernel) != std::end(kFittedLayerKinds);
+        || std::find(kBenchmarkedLayerKernels.begin(), kBenchmarkedLayerKernels.end(), kernel) != kBenchmarkedLayerKernels.end();
 }
 
 std::size_t fit_own_terms(HardwareSpec& spec, const MeasurementSet& measurements, const std::string& run_label,
                           std::vector<std::string>& log)
 {
     std::size_t rows = fit_attention(spec, measurements, run_label, log) + fit_ffn(spec, measurements, run_label, log);
-    for (KernelType kernel : kFittedLayerKinds)
+    for (KernelType kernel : kBenchmarkedLayerKernels)
         rows += fit_layer_kind(spec, measurements, kernel, run_label, log);
     return rows;
 }

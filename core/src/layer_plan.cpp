@@ -26,7 +26,7 @@ constexpr Precision kPrecisions[] = {Precision::BF16, Precision::FP16};
 bool plugins_run(const KernelShape& shape)
 {
     const KernelType k = kernel_of(shape);
-    return std::find(kLayerKernels.begin(), kLayerKernels.end(), k) != kLayerKernels.end() && k != KernelType::GroupedGEMM;
+    return std::find(kBenchmarkedLayerKernels.begin(), kBenchmarkedLayerKernels.end(), k) != kBenchmarkedLayerKernels.end();
 }
 
 } // namespace

@@ -21,6 +21,11 @@ inline constexpr std::array<KernelType, 7> kLayerKernels = {KernelType::RMSNorm,
                                                             KernelType::Activation, KernelType::TopK, KernelType::Embedding,
                                                             KernelType::GroupedGEMM};
 
+// The layer kinds the plugins run: every one but the grouped GEMM. Plans hold them, calibration fits them.
+inline constexpr std::array<KernelType, 6> kBenchmarkedLayerKernels = {KernelType::RMSNorm,    KernelType::RoPE,
+                                                                       KernelType::Residual,   KernelType::Activation,
+                                                                       KernelType::TopK,       KernelType::Embedding};
+
 // "gemv", "gemm", "attention", "ffn", "rmsnorm", "rope", "residual", "activation", "topk", "embedding", "grouped_gemm"
 std::string_view to_string(KernelType k);
 std::optional<KernelType> parse_kernel(std::string_view text); // case-insensitive
