@@ -5,7 +5,6 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
-#include <iterator>
 #include <unistd.h>
 
 namespace roofline::detail {
@@ -17,6 +16,8 @@ ordered_json* JsonTreeBuilder::place(ordered_json v)
     // A row has a handful of fields: room for them at once, not by doubling from one.
     if (v.is_object())
         v.get_ref<ordered_json::object_t&>().reserve(8);
+    else if (v.is_array())
+        v.get_ref<ordered_json::array_t&>().reserve(4); // a shape's dimensions
     if (!started_) {
         started_ = true;
         root_ = std::move(v);
@@ -42,100 +43,95 @@ ordered_json JsonTreeBuilder::take()
     return out;
 }
 
-bool RecordingSax::parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& ex)
+void JsonTape::replay(const std::function<void(ordered_json)>& take) const
 {
-    problem_ = syntax_problem(ex);
-    return false;
-}
-
-bool sax_parse_text(std::string_view text, RecordingSax& sax)
-{
-    return ordered_json::sax_parse(text.begin(), text.end(), &sax);
+    JsonTreeBuilder tree;
+    const char* p = bytes_.data();
+    const char* const end = p + bytes_.size();
+    const auto read = [&p](auto& v) {
+        std::memcpy(&v, p, sizeof v);
+        p += sizeof v;
+    };
+    const auto read_text = [&]() {
+        std::size_t size = 0;
+        read(size);
+        std::string v(p, size);
+        p += size;
+        return v;
+    };
+    while (p < end) {
+        switch (static_cast<Tag>(*p++)) {
+        case Tag::Null: tree.value(nullptr); break;
+        case Tag::True: tree.value(true); break;
+        case Tag::False: tree.value(false); break;
+        case Tag::Integer: {
+            std::int64_t v = 0;
+            read(v);
+            tree.value(v);
+            break;
+        }
+        case Tag::Unsigned: {
+            std::uint64_t v = 0;
+            read(v);
+            tree.value(v);
+            break;
+        }
+        case Tag::Float: {
+            double v = 0;
+            read(v);
+            tree.value(v);
+            break;
+        }
+        case Tag::String: tree.value(read_text()); break;
+        case Tag::Key: tree.key(read_text()); break;
+        case Tag::Object: tree.start(ordered_json::object()); break;
+        case Tag::Array: tree.start(ordered_json::array()); break;
+        case Tag::End: tree.end(); break;
+        }
+        if (tree.complete())
+            take(tree.take());
+    }
 }
 
 namespace {
 
 // The bytes of an open file, a chunk at a time.
-class ChunkReader {
+class FileBytes : public JsonBytes {
 public:
-    ChunkReader(int fd, std::string source) : fd_(fd), source_(std::move(source)), buffer_(1 << 18) {}
-    ~ChunkReader() { ::close(fd_); }
-    ChunkReader(const ChunkReader&) = delete;
-    ChunkReader& operator=(const ChunkReader&) = delete;
+    FileBytes(int fd, std::string source) : fd_(fd), source_(std::move(source)), buffer_(1 << 18) {}
+    ~FileBytes() override { ::close(fd_); }
+    FileBytes(const FileBytes&) = delete;
+    FileBytes& operator=(const FileBytes&) = delete;
 
-    bool at_end()
+    bool refill(const char*& begin, const char*& end) override
     {
-        if (pos_ < len_)
-            return false;
-        refill();
-        return pos_ >= len_;
-    }
-    char current() const { return buffer_[pos_]; }
-    void advance() { ++pos_; }
-
-private:
-    void refill()
-    {
-        pos_ = len_ = 0;
         for (;;) {
             const ssize_t n = ::read(fd_, buffer_.data(), buffer_.size());
             if (n < 0 && errno == EINTR)
                 continue;
             if (n < 0)
                 throw InputError(InputLocation{source_, {}, {}, {}, {}}, std::string("cannot read the file: ") + std::strerror(errno));
-            len_ = static_cast<std::size_t>(n);
-            return;
+            begin = buffer_.data();
+            end = begin + n;
+            return n > 0;
         }
     }
 
+private:
     int fd_;
     std::string source_;
     std::vector<char> buffer_;
-    std::size_t pos_ = 0, len_ = 0;
-};
-
-// An input iterator over a ChunkReader, as nlohmann's iterator adapter reads it (compare with the end, read,
-// advance). The default one is the end.
-class ChunkIterator {
-public:
-    using iterator_category = std::input_iterator_tag;
-    using value_type = char;
-    using difference_type = std::ptrdiff_t;
-    using pointer = const char*;
-    using reference = char;
-
-    ChunkIterator() = default;
-    explicit ChunkIterator(ChunkReader* reader) : reader_(reader) {}
-
-    char operator*() const { return reader_->current(); }
-    ChunkIterator& operator++()
-    {
-        reader_->advance();
-        return *this;
-    }
-    ChunkIterator operator++(int)
-    {
-        ChunkIterator before = *this;
-        reader_->advance();
-        return before;
-    }
-    bool operator==(const ChunkIterator& other) const { return done() && other.done(); }
-
-private:
-    bool done() const { return !reader_ || reader_->at_end(); }
-
-    ChunkReader* reader_ = nullptr;
 };
 
 } // namespace
 
-bool sax_parse_file(const std::filesystem::path& file, RecordingSax& sax)
+JsonEventsEnd read_json_file_events(const std::filesystem::path& file, JsonSax& sax)
 {
     const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         throw InputError(InputLocation{file.string(), {}, {}, {}, {}}, std::string("cannot open the file: ") + std::strerror(errno));
-    ChunkReader reader(fd, file.string());
-    return ordered_json::sax_parse(ChunkIterator(&reader), ChunkIterator(), &sax);
+    FileBytes bytes(fd, file.string());
+    return read_json_events(bytes, sax);
 }
 
 } // namespace roofline::detail

@@ -7,6 +7,9 @@ namespace roofline::detail {
 
 nlohmann::ordered_json parse_json_text(std::string_view text, const std::string& source)
 {
+    // nlohmann's parser takes a NUL byte for the end of the text and would drop whatever follows it unsaid.
+    if (const auto nul = text.find('\0'); nul != std::string_view::npos)
+        throw syntax_error(text, source, JsonSyntaxProblem{true, nul + 1, "a NUL byte, which JSON does not allow"});
     try {
         return nlohmann::ordered_json::parse(text.begin(), text.end());
     } catch (const nlohmann::json::exception& e) {
@@ -76,7 +79,7 @@ static double read_number(const nlohmann::ordered_json& value, const InputLocati
     return v;
 }
 
-double read_positive_number(const nlohmann::ordered_json& value, InputLocation where)
+double read_positive_number(const nlohmann::ordered_json& value, const InputLocation& where)
 {
     const double v = read_number(value, where);
     if (!(v > 0))
@@ -84,7 +87,7 @@ double read_positive_number(const nlohmann::ordered_json& value, InputLocation w
     return v;
 }
 
-double read_non_negative_number(const nlohmann::ordered_json& value, InputLocation where)
+double read_non_negative_number(const nlohmann::ordered_json& value, const InputLocation& where)
 {
     const double v = read_number(value, where);
     if (v < 0)
@@ -92,7 +95,7 @@ double read_non_negative_number(const nlohmann::ordered_json& value, InputLocati
     return v;
 }
 
-int64_t read_positive_integer(const nlohmann::ordered_json& value, InputLocation where)
+int64_t read_positive_integer(const nlohmann::ordered_json& value, const InputLocation& where)
 {
     if (value.is_number_unsigned()) {
         const auto u = value.get<uint64_t>();
@@ -121,14 +124,14 @@ int64_t read_positive_integer(const nlohmann::ordered_json& value, InputLocation
     throw InputError(where, "expected an integer, got " + json_type_name(value));
 }
 
-std::string read_string(const nlohmann::ordered_json& value, InputLocation where)
+std::string read_string(const nlohmann::ordered_json& value, const InputLocation& where)
 {
     if (!value.is_string())
         throw InputError(where, "expected a string, got " + json_type_name(value));
     return value.get<std::string>();
 }
 
-bool read_bool(const nlohmann::ordered_json& value, InputLocation where)
+bool read_bool(const nlohmann::ordered_json& value, const InputLocation& where)
 {
     if (!value.is_boolean())
         throw InputError(where, "expected true or false, got " + json_type_name(value));

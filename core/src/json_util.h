@@ -12,7 +12,8 @@
 
 namespace roofline::detail {
 
-// Parses text; a syntax error becomes an InputError with the line and column of the offending byte.
+// Parses text; a syntax error becomes an InputError with the line and column of the offending byte. A NUL byte
+// is refused there (nlohmann's parser would end the text at it).
 nlohmann::ordered_json parse_json_text(std::string_view text, const std::string& source);
 
 // Why nlohmann refused a text, as its parser reports it.
@@ -28,11 +29,11 @@ InputError syntax_error(std::string_view text, const std::string& source, const 
 std::string json_type_name(const nlohmann::ordered_json& value);
 
 // Field readers: throw InputError at `where` (field filled in) when the value has the wrong type or range.
-double read_positive_number(const nlohmann::ordered_json& value, InputLocation where);
-double read_non_negative_number(const nlohmann::ordered_json& value, InputLocation where);
-int64_t read_positive_integer(const nlohmann::ordered_json& value, InputLocation where);
-std::string read_string(const nlohmann::ordered_json& value, InputLocation where);
-bool read_bool(const nlohmann::ordered_json& value, InputLocation where);
+double read_positive_number(const nlohmann::ordered_json& value, const InputLocation& where);
+double read_non_negative_number(const nlohmann::ordered_json& value, const InputLocation& where);
+int64_t read_positive_integer(const nlohmann::ordered_json& value, const InputLocation& where);
+std::string read_string(const nlohmann::ordered_json& value, const InputLocation& where);
+bool read_bool(const nlohmann::ordered_json& value, const InputLocation& where);
 
 // "a, b, c": the known field names an "unknown field" error lists.
 std::string join_names(const std::set<std::string>& names);
