@@ -1,6 +1,7 @@
 #include "benchmarkresultsmodel.h"
 
 #include "textconv.h"
+#include "roofline/measurement_extra.h"
 
 #include <QBrush>
 #include <QColor>
@@ -105,7 +106,7 @@ QVariant BenchmarkResultsModel::data(const QModelIndex& index, int role) const
     const Row& row = m_rows[static_cast<std::size_t>(index.row())];
     const roofline::Measurement* m = row.measurement ? &*row.measurement : nullptr;
     const bool timed = m && m->measured_time_us > 0;
-    const int samples = m ? m->extra.value("samples", 0) : 0;
+    const int samples = m ? roofline::extra_field(*m, "samples", 0) : 0;
 
     switch (role) {
     case StateRole:
@@ -134,7 +135,7 @@ QVariant BenchmarkResultsModel::data(const QModelIndex& index, int role) const
         // The whole note: a CUDA algorithm note (kernel, tile, the race and its runner-up) outgrows the column.
         if (!m)
             return {};
-        const std::string note = !m->reason.empty() ? m->reason : m->extra.value("algorithm", std::string());
+        const std::string note = !m->reason.empty() ? m->reason : roofline::extra_field(*m, "algorithm", std::string());
         return note.empty() ? QVariant() : QVariant(toQString(note));
     }
     case SortRole:
@@ -162,7 +163,7 @@ QVariant BenchmarkResultsModel::data(const QModelIndex& index, int role) const
                 return QString();
             if (!m->reason.empty())
                 return toQString(m->reason);
-            return toQString(m->extra.value("algorithm", std::string()));
+            return toQString(roofline::extra_field(*m, "algorithm", std::string()));
         case ColumnCount: break;
         }
         return {};

@@ -3,6 +3,7 @@
 #include "roofline/calibration.h"
 #include "roofline/hardware_registry.h"
 #include "roofline/holdout.h"
+#include "roofline/measurement_extra.h"
 #include "roofline/reports.h"
 #include "roofline/validation.h"
 
@@ -71,7 +72,7 @@ void predict_fold(const HardwareSpec& base, const HardwareSpec& calibrated, cons
             std::printf("  %-9s %-8s %-34s %-5s %-4s %11.2f %11.2f %+8.1f  %s\n", std::string(to_string(m.kernel())).c_str(),
                         phase_of(m), format_shape(m.shape).c_str(), std::string(to_string(m.precision)).c_str(),
                         m.cache_mode.c_str(), m.measured_time_us, refined_us,
-                        (refined_us - m.measured_time_us) / m.measured_time_us * 100, m.extra.value("algorithm", std::string()).c_str());
+                        (refined_us - m.measured_time_us) / m.measured_time_us * 100, roofline::extra_field(m, "algorithm", std::string()).c_str());
     }
 }
 

@@ -16,6 +16,7 @@
 #include "roofline/calibration.h"
 #include "roofline/holdout.h"
 #include "roofline/hardware_registry.h"
+#include "roofline/measurement_extra.h"
 #include "roofline/reports.h"
 
 #include "holdout_attention_ffn.h"
@@ -197,7 +198,7 @@ int main(int argc, char** argv)
             std::printf("%-6s %-9s %-22s %-5s %11.2f %11.2f %+8.1f  %.60s\n", std::string(to_string(m.kernel())).c_str(),
                         std::string(to_string(m.precision)).c_str(), format_shape(m.shape).c_str(), m.cache_mode.c_str(),
                         m.measured_time_us, p.predicted_time_us, error_pct(p, m),
-                        m.extra.value("algorithm", std::string()).c_str());
+                        roofline::extra_field(m, "algorithm", std::string()).c_str());
         }
         std::printf("\n");
     }

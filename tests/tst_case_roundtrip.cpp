@@ -5,6 +5,7 @@
 #include "roofline/errors.h"
 #include "roofline/hardware_registry.h"
 #include "roofline/kernel_case.h"
+#include "roofline/measurement_extra.h"
 #include "roofline/measurements.h"
 #include "roofline/reports.h"
 #include "roofline/validation.h"
@@ -262,8 +263,8 @@ private Q_SLOTS:
         set.rows[0].extra["cudnn_version"] = "9.14.0";
         set.rows[0].extra["engine_id"] = 8;
         const MeasurementSet again = parse_measurements(measurements_to_json(set), "results.json");
-        QCOMPARE(again.rows[0].extra.value("cudnn_version", std::string()), std::string("9.14.0"));
-        QCOMPARE(again.rows[0].extra.value("engine_id", int64_t(-1)), int64_t(8));
+        QCOMPARE(roofline::extra_field(again.rows[0], "cudnn_version", std::string()), std::string("9.14.0"));
+        QCOMPARE(roofline::extra_field(again.rows[0], "engine_id", int64_t(-1)), int64_t(8));
         const HardwareRegistry registry = HardwareRegistry::presets();
         QStringList records = QString::fromStdString(validation_csv(validate(registry.get("h100_sxm"), again, Mode::Refined)))
                                   .split(QStringLiteral("\r\n"), Qt::SkipEmptyParts);

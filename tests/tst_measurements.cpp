@@ -1,4 +1,5 @@
 #include "roofline/errors.h"
+#include "roofline/measurement_extra.h"
 #include "roofline/measurements.h"
 
 #include <QtTest>
@@ -246,7 +247,7 @@ private slots:
         QCOMPARE(first.candidates_timed, 9);
         std::size_t lt = 0, gemm_ex = 0, auto_tile = 0, unknown = 0;
         for (const Measurement& m : set.rows) {
-            const std::string text = m.extra.value("algorithm", std::string());
+            const std::string text = roofline::extra_field(m, "algorithm", std::string());
             const GemmConfig& c = m.gemm_config;
             if (text.rfind("cublasGemmEx", 0) == 0) {
                 ++gemm_ex;

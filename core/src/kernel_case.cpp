@@ -3,6 +3,7 @@
 #include "json_util.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace roofline {
 
@@ -37,6 +38,19 @@ template <class Read> auto located(const InputLocation& where, Read&& read)
             throw;
         throw InputError(where, e.problem());
     }
+}
+
+// A dimension, located at "shape[i]" when it is refused. The common case (a positive integer) builds no location.
+int64_t read_dim(const ordered_json& value, const InputLocation& shape, std::size_t i)
+{
+    if (value.is_number_unsigned()) {
+        const auto u = value.get<uint64_t>();
+        if (u > 0 && u <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
+            return static_cast<int64_t>(u);
+    }
+    InputLocation at_dim = shape;
+    at_dim.field += "[" + std::to_string(i) + "]";
+    return read_positive_integer(value, at_dim);
 }
 
 } // namespace
@@ -86,11 +100,9 @@ KernelShape read_shape_json(KernelType kernel, const ordered_json& dims, bool fl
         if (dims.is_string()) {
             values = parse_dims(dims.get<std::string>());
         } else if (dims.is_array()) {
-            for (std::size_t i = 0; i < dims.size(); ++i) {
-                InputLocation at_dim = where;
-                at_dim.field += "[" + std::to_string(i) + "]";
-                values.push_back(read_positive_integer(dims[i], at_dim));
-            }
+            values.reserve(dims.size());
+            for (std::size_t i = 0; i < dims.size(); ++i)
+                values.push_back(read_dim(dims[i], where, i));
         } else {
             throw InputError("expected a list of dimensions or \"4096x4096\", got " + json_type_name(dims));
         }
@@ -102,36 +114,53 @@ KernelShape read_shape_json(KernelType kernel, const ordered_json& dims, bool fl
 
 KernelCase read_case_json(const ordered_json& row, const FieldLocator& at, const KernelChoice* only)
 {
-    const char* kernel_field = row.contains("kernel_type") ? "kernel_type" : "kernel";
-    if (!row.contains(kernel_field))
-        throw InputError(at("kernel_type"), "missing (gemv, gemm, attention or ffn)");
-    const KernelType kernel = read_kernel_json(row[kernel_field], at(kernel_field), only);
+    // One location for the row, its field set as the reading moves on (a locator differs only by field): a big
+    // results file reads half a million rows.
+    const auto kernel_it = row.find("kernel_type");
+    const char* kernel_field = kernel_it != row.end() ? "kernel_type" : "kernel";
+    InputLocation where = at(kernel_field);
+    const auto field = [&where](const char* name) -> const InputLocation& {
+        where.field = name;
+        return where;
+    };
+    const auto kernel_value = kernel_it != row.end() ? kernel_it : row.find("kernel");
+    if (kernel_value == row.end())
+        throw InputError(field("kernel_type"), "missing (gemv, gemm, attention or ffn)");
+    const KernelType kernel = read_kernel_json(*kernel_value, where, only);
 
     KernelCase c;
-    if (!row.contains("precision"))
-        throw InputError(at("precision"), "missing");
-    c.precision = read_precision_json(row["precision"], at("precision"));
+    const auto precision = row.find("precision");
+    if (precision == row.end())
+        throw InputError(field("precision"), "missing");
+    c.precision = read_precision_json(*precision, field("precision"));
 
-    if (!row.contains("shape"))
-        throw InputError(at("shape"), "missing");
+    const auto shape = row.find("shape");
+    if (shape == row.end())
+        throw InputError(field("shape"), "missing");
     // FFN and the activation default to gated (SwiGLU); the flag of RMSNorm is its fused residual add.
     bool flag = kernel == KernelType::FFN || kernel == KernelType::Activation;
     const char* flag_field = kernel == KernelType::Attention                                  ? "causal"
                              : kernel == KernelType::FFN || kernel == KernelType::Activation ? "gated"
                              : kernel == KernelType::RMSNorm                                  ? "residual"
                                                                                               : nullptr;
-    if (flag_field && row.contains(flag_field))
-        flag = read_bool(row[flag_field], at(flag_field));
-    c.shape = read_shape_json(kernel, row["shape"], flag, at("shape"));
-    if (auto* a = std::get_if<ActivationShape>(&c.shape); a && row.contains("activation")) {
-        const std::string name = read_string(row["activation"], at("activation"));
-        if (name != "silu" && name != "gelu")
-            throw InputError(at("activation"), "expected \"silu\" or \"gelu\", got \"" + name + "\"");
-        a->kind = name == "gelu" ? ActivationKind::GELU : ActivationKind::SiLU;
+    if (flag_field) {
+        if (const auto it = row.find(flag_field); it != row.end())
+            flag = read_bool(*it, field(flag_field));
     }
-    if (auto* a = std::get_if<AttentionShape>(&c.shape); a && row.contains("window")) {
-        a->window = read_positive_integer(row["window"], at("window"));
-        located(at("window"), [&] { return workload(c.shape, Precision::FP64); });
+    c.shape = read_shape_json(kernel, *shape, flag, field("shape"));
+    if (auto* a = std::get_if<ActivationShape>(&c.shape)) {
+        if (const auto it = row.find("activation"); it != row.end()) {
+            const std::string name = read_string(*it, field("activation"));
+            if (name != "silu" && name != "gelu")
+                throw InputError(where, "expected \"silu\" or \"gelu\", got \"" + name + "\"");
+            a->kind = name == "gelu" ? ActivationKind::GELU : ActivationKind::SiLU;
+        }
+    }
+    if (auto* a = std::get_if<AttentionShape>(&c.shape)) {
+        if (const auto it = row.find("window"); it != row.end()) {
+            a->window = read_positive_integer(*it, field("window"));
+            located(where, [&] { return workload(c.shape, Precision::FP64); });
+        }
     }
     return c;
 }

@@ -27,11 +27,20 @@ bool is_row_field(std::string_view field)
         || std::find(kCaseFields.begin(), kCaseFields.end(), field) != kCaseFields.end();
 }
 
-struct RowReader {
-    const std::string& source;
-    std::size_t row;
+// The row's location, built once: at() moves its field (a big file reads half a million rows).
+class RowReader {
+public:
+    RowReader(const std::string& source, std::size_t row) : where_{source, {}, {}, row, {}} {}
 
-    InputLocation at(const std::string& field) const { return InputLocation{source, {}, {}, row, field}; }
+    const InputLocation& at(std::string_view field) const
+    {
+        where_.field = field;
+        return where_;
+    }
+    std::size_t row() const { return *where_.row; }
+
+private:
+    mutable InputLocation where_;
 };
 
 // The field's value, or null when the row has none (one scan of the row).
@@ -46,7 +55,7 @@ Measurement read_row(const ordered_json& item, const RowReader& r)
     if (!item.is_object())
         throw InputError(r.at(""), "expected an object, got " + json_type_name(item));
     Measurement m;
-    m.row_index = r.row;
+    m.row_index = r.row();
 
     const KernelCase c = read_case_json(item, [&r](const std::string& field) { return r.at(field); });
     m.shape = c.shape;
@@ -86,10 +95,10 @@ Measurement read_row(const ordered_json& item, const RowReader& r)
     // An embedding gather computes nothing: its arithmetic intensity is 0.
     m.ai = ai ? read_non_negative_number(*ai, r.at("ai")) : static_cast<double>(work.flops) / work.bytes;
 
-    if (item.contains("gemm_config"))
-        m.gemm_config = read_gemm_config_json(item["gemm_config"], [&r](const std::string& field) { return r.at(field); });
-    else if (item.contains("algorithm") && item["algorithm"].is_string())
-        m.gemm_config = parse_algorithm_text(item["algorithm"].get<std::string>()).value_or(GemmConfig{});
+    if (const ordered_json* config = field_of(item, "gemm_config"))
+        m.gemm_config = read_gemm_config_json(*config, [&r](const std::string& field) { return r.at(field); });
+    else if (const ordered_json* algorithm = field_of(item, "algorithm"); algorithm && algorithm->is_string())
+        m.gemm_config = parse_algorithm_text(algorithm->get<std::string>()).value_or(GemmConfig{});
 
     for (const auto& [field, value] : item.items()) {
         if (!is_row_field(field))
@@ -146,7 +155,7 @@ InputError not_a_results_document(const std::string& source, const ordered_json&
 
 Measurement read_measurement_row(const ordered_json& item, const std::string& source, std::size_t row)
 {
-    return read_row(item, RowReader{source, row});
+    return read_row(item, RowReader(source, row));
 }
 
 } // namespace roofline::detail

@@ -27,6 +27,15 @@ public:
             kept_.push_back(e);
         ++count_;
     }
+    // Another part's problems, after these.
+    void add(const RowProblems& later)
+    {
+        for (const InputError& e : later.kept_) {
+            if (kept_.size() <= kMaxReportedProblems)
+                kept_.push_back(e);
+        }
+        count_ += later.count_;
+    }
     // Throws every bad row (up to a limit) at once, located at the first.
     void throw_if_any() const
     {

@@ -40,7 +40,7 @@ struct KernelChoice {
     std::string refusal; // "the plugins benchmark gemv and gemm"
 };
 
-// Locates a problem at one field of the row being read.
+// Locates a problem at one field of the row being read; the locations of one row differ only by their field.
 using FieldLocator = std::function<InputLocation(const std::string& field)>;
 
 // Reads a case written by write_case_json, leniently: "kernel" for "kernel_type", the shape as a list or as
