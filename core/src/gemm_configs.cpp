@@ -135,21 +135,26 @@ std::vector<LearnedGemmConfig> learn_gemm_configs(const MeasurementSet& measurem
     return table;
 }
 
+namespace {
+
+// How far apart two classes of one precision family are: another precision, M band, wave fill or alignment.
+int class_distance(const GemmShapeClass& e, const GemmShapeClass& c)
+{
+    return (e.precision != c.precision ? 3 : 0) + 2 * std::abs(static_cast<int>(e.m) - static_cast<int>(c.m))
+        + 2 * std::abs(static_cast<int>(e.fill) - static_cast<int>(c.fill))
+        + std::abs(static_cast<int>(e.alignment) - static_cast<int>(c.alignment));
+}
+
+} // namespace
+
 const LearnedGemmConfig* find_gemm_config(const std::vector<LearnedGemmConfig>& table, const GemmShapeClass& c)
 {
     const LearnedGemmConfig* best = nullptr;
     int best_distance = 0;
     for (const LearnedGemmConfig& entry : table) {
-        const GemmShapeClass& e = entry.shape_class;
-        int distance = 0;
-        if (e.precision != c.precision) {
-            if (precision_family(e.precision) != precision_family(c.precision))
-                continue; // FP32's SIMT kernels say nothing of FP8's tiles
-            distance += 3;
-        }
-        distance += 2 * std::abs(static_cast<int>(e.m) - static_cast<int>(c.m));
-        distance += 2 * std::abs(static_cast<int>(e.fill) - static_cast<int>(c.fill));
-        distance += std::abs(static_cast<int>(e.alignment) - static_cast<int>(c.alignment));
+        if (precision_family(entry.shape_class.precision) != precision_family(c.precision))
+            continue; // FP32's SIMT kernels say nothing of FP8's tiles
+        const int distance = class_distance(entry.shape_class, c);
         if (!best || distance < best_distance || (distance == best_distance && entry.rows > best->rows)) {
             best = &entry;
             best_distance = distance;
@@ -193,23 +198,36 @@ std::optional<GemmLaunch> gemm_launch(const HardwareSpec& hw, const KernelShape&
     const int sms = hw.sm_count.value_or(0);
     if (sms <= 0 || one_group.m <= 0 || one_group.n <= 0)
         return launch;
-    const LearnedGemmConfig* learned = hw.gemm_configs.empty() ? nullptr
-                                                               : find_gemm_config(hw.gemm_configs, gemm_shape_class(one_group, precision, sms));
+    // One pass over the table (validating a big file predicts every row): the nearest class, as
+    // find_gemm_config picks it, and the menu, what the library ran for this precision family, M band and
+    // alignment.
+    const GemmShapeClass c = gemm_shape_class(one_group, precision, sms);
+    const int family = precision_family(precision);
+    const LearnedGemmConfig* learned = nullptr;
+    int learned_distance = 0;
+    std::vector<const LearnedGemmConfig*> menu;
+    int menu_rows = 0;
+    for (const LearnedGemmConfig& e : hw.gemm_configs) {
+        const GemmShapeClass& ec = e.shape_class;
+        if (precision_family(ec.precision) != family)
+            continue; // FP32's SIMT kernels say nothing of FP8's tiles
+        const int distance = class_distance(ec, c);
+        if (!learned || distance < learned_distance || (distance == learned_distance && e.rows > learned->rows)) {
+            learned = &e;
+            learned_distance = distance;
+        }
+        if (ec.m == c.m && ec.alignment == c.alignment) {
+            menu.push_back(&e);
+            menu_rows += e.rows;
+        }
+    }
     if (!learned || learned->tiles.empty()) {
         launch.wave_efficiency = wave_efficiency(hw, shape);
         launch.ctas = 0;
         return launch;
     }
-    // The menu: what the library ran for this precision family, M band and alignment. Where fewer than a few rows
-    // say, the profile's single tile (the fit's best) stands: one odd row must not steer every shape of its kind.
-    const GemmShapeClass c = gemm_shape_class(one_group, precision, sms);
-    const auto in_menu = [&](const LearnedGemmConfig& e) {
-        return precision_family(e.shape_class.precision) == precision_family(precision) && e.shape_class.m == c.m
-            && e.shape_class.alignment == c.alignment;
-    };
-    int menu_rows = 0;
-    for (const LearnedGemmConfig& e : hw.gemm_configs)
-        menu_rows += in_menu(e) ? e.rows : 0;
+    // Where fewer than a few rows say, the profile's single tile (the fit's best) stands: one odd row must not
+    // steer every shape of its kind.
     if (menu_rows < kMinMenuRows) {
         launch.wave_efficiency = wave_efficiency(hw, shape);
         return launch;
@@ -227,11 +245,11 @@ std::optional<GemmLaunch> gemm_launch(const HardwareSpec& hw, const KernelShape&
                 splits.push_back(s);
         }
     };
-    if (in_menu(*learned))
+    if (std::find(menu.begin(), menu.end(), learned) != menu.end())
         add(*learned); // the class's own (or nearest) first: it wins ties
-    for (const LearnedGemmConfig& e : hw.gemm_configs) {
-        if (&e != learned && in_menu(e))
-            add(e);
+    for (const LearnedGemmConfig* e : menu) {
+        if (e != learned)
+            add(*e);
     }
     // The race: the pair whose math (over its waves) or memory (with the partial products) takes least.
     const Workload work = workload(one_group, precision);

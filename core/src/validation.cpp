@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
+#include <thread>
 #include <numeric>
 #include <utility>
 
@@ -60,6 +62,76 @@ ErrorSummary summarize(const std::vector<double>& signed_errors_pct)
     return s;
 }
 
+namespace {
+
+// One measured row against its predictions in the three modes, its error against `mode`'s.
+ValidationRow validate_row(const HardwareSpec& hw, const Measurement& m, Mode mode, const ModelTerms& terms)
+{
+    ValidationRow row;
+    row.measurement = m;
+    try {
+        const Workload work = workload(m.shape, m.precision);
+        row.ideal = compute_roofline(hw, work, m.precision, m.kernel(), Mode::Ideal);
+        row.realistic = compute_roofline(hw, work, m.precision, m.kernel(), Mode::Realistic);
+        const CacheMode cache = m.cache_mode == "warm" ? CacheMode::Warm : CacheMode::Cold;
+        row.refined = predict(hw, m.shape, m.precision, ModelOptions{Mode::Refined, terms, cache, false});
+    } catch (const InputError& e) {
+        row.reason = "cannot predict: " + e.problem();
+    }
+    if (m.status != RowStatus::Ok) {
+        row.reason = "not measured: " + std::string(to_string(m.status)) + (m.reason.empty() ? "" : " (" + m.reason + ")");
+    }
+    if (row.compared()) {
+        const double predicted = row.prediction(mode)->predicted_time_us;
+        row.error_pct = (predicted - m.measured_time_us) / m.measured_time_us * 100;
+        row.abs_error_pct = std::fabs(row.error_pct);
+        row.band = band_of(row.abs_error_pct);
+    }
+    return row;
+}
+
+// From this many rows on, the rows are validated on several threads, each a contiguous part of them.
+constexpr std::size_t kParallelRows = 4096;
+constexpr unsigned kMaxThreads = 8;
+
+void validate_rows(const HardwareSpec& hw, const std::vector<Measurement>& measured, Mode mode, const ModelTerms& terms,
+                   std::vector<ValidationRow>& rows)
+{
+    rows.resize(measured.size());
+    const auto part = [&](std::size_t begin, std::size_t end) {
+        for (std::size_t i = begin; i < end; ++i)
+            rows[i] = validate_row(hw, measured[i], mode, terms);
+    };
+    const unsigned threads = measured.size() < kParallelRows ? 1u
+                                                             : std::clamp(std::thread::hardware_concurrency(), 1u, kMaxThreads);
+    if (threads == 1) {
+        part(0, measured.size());
+        return;
+    }
+    std::vector<std::thread> workers;
+    std::vector<std::exception_ptr> failures(threads);
+    const std::size_t per_thread = (measured.size() + threads - 1) / threads;
+    for (unsigned t = 0; t < threads; ++t) {
+        const std::size_t begin = std::min(measured.size(), t * per_thread);
+        const std::size_t end = std::min(measured.size(), begin + per_thread);
+        workers.emplace_back([&, t, begin, end] {
+            try {
+                part(begin, end);
+            } catch (...) {
+                failures[t] = std::current_exception();
+            }
+        });
+    }
+    for (auto& worker : workers)
+        worker.join();
+    for (const auto& failure : failures) {
+        if (failure)
+            std::rethrow_exception(failure);
+    }
+}
+
+} // namespace
+
 ValidationReport validate(const HardwareSpec& hw, const MeasurementSet& set, Mode mode, const ModelTerms& terms)
 {
     ValidationReport report;
@@ -68,36 +140,17 @@ ValidationReport validate(const HardwareSpec& hw, const MeasurementSet& set, Mod
     report.mode = mode;
     report.terms = terms;
     report.source = set.source;
-    report.rows.reserve(set.rows.size());
+    validate_rows(hw, set.rows, mode, terms, report.rows);
 
     std::vector<double> errors;
     std::map<std::pair<KernelType, Precision>, std::vector<double>> group_errors;
-    for (const Measurement& m : set.rows) {
-        ValidationRow row;
-        row.measurement = m;
-        try {
-            const Workload work = workload(m.shape, m.precision);
-            row.ideal = compute_roofline(hw, work, m.precision, m.kernel(), Mode::Ideal);
-            row.realistic = compute_roofline(hw, work, m.precision, m.kernel(), Mode::Realistic);
-            const CacheMode cache = m.cache_mode == "warm" ? CacheMode::Warm : CacheMode::Cold;
-            row.refined = predict(hw, m.shape, m.precision, ModelOptions{Mode::Refined, terms, cache, false});
-        } catch (const InputError& e) {
-            row.reason = "cannot predict: " + e.problem();
-        }
-        if (m.status != RowStatus::Ok) {
-            row.reason = "not measured: " + std::string(to_string(m.status)) + (m.reason.empty() ? "" : " (" + m.reason + ")");
-        }
+    for (const ValidationRow& row : report.rows) {
         if (row.compared()) {
-            const double predicted = row.prediction(mode)->predicted_time_us;
-            row.error_pct = (predicted - m.measured_time_us) / m.measured_time_us * 100;
-            row.abs_error_pct = std::fabs(row.error_pct);
-            row.band = band_of(row.abs_error_pct);
             errors.push_back(row.error_pct);
-            group_errors[{m.kernel(), m.precision}].push_back(row.error_pct);
+            group_errors[{row.measurement.kernel(), row.measurement.precision}].push_back(row.error_pct);
         } else {
             ++report.not_compared;
         }
-        report.rows.push_back(std::move(row));
     }
     report.summary = summarize(errors);
     for (const auto& [group, values] : group_errors)
