@@ -2,7 +2,8 @@
 # Roofline Lab quick start on Debian 12 / Ubuntu 24.04:
 #   ./quickstart.sh app    install missing packages, build, launch the desktop app
 #   ./quickstart.sh test   install missing packages, build everything, run the whole test suite
-# Extra arguments after `app` go to roofline-lab. BUILD_DIR (default: build) picks the build folder.
+# Extra arguments after `app` go to roofline-lab. BUILD_DIR (default: build) picks the build folder;
+# CUDA_ARCHITECTURES (e.g. "90-real;121") narrows the CUDA plugin's GPU architectures (default: all it supports).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -10,7 +11,7 @@ what="${1:-}"
 case "$what" in
 app | test) shift ;;
 *)
-    sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'
     exit 1
     ;;
 esac
@@ -30,7 +31,8 @@ if ! command -v nvcc >/dev/null 2>&1 && [ -x /usr/local/cuda/bin/nvcc ]; then
     export CUDACXX=/usr/local/cuda/bin/nvcc
 fi
 
-cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    ${CUDA_ARCHITECTURES:+-DROOFLINE_CUDA_ARCHITECTURES="$CUDA_ARCHITECTURES"} >/dev/null
 jobs="$(nproc)"
 
 if [ "$what" = app ]; then

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The long fuzz run (issue 17: 10 million executions of every reader), spread over the cores of a bigger machine:
-# all six readers at once, each as JOBS libFuzzer jobs on one shared corpus whose executions add up to RUNS, for at
+# all seven targets at once, each as JOBS libFuzzer jobs on one shared corpus whose executions add up to RUNS, for at
 # most SECONDS. Prints each reader's executions, speed and verdict; exits 1 on any crash, hang, leak or sanitizer
 # report (the inputs that caused it are kept in fuzz-long-out/).
 #   [FUZZ_READERS="results:4 plan:2 …"] .ci/fuzz_long.sh BIN_DIR [RUNS] [CORES] [SECONDS]
@@ -13,7 +13,7 @@ cores=${3:-$(nproc)}
 seconds=${4:-3600}
 out=$PWD/fuzz-long-out
 mkdir -p "$out"
-readers=(results plan hardware ceilings model_config gguf)
+readers=(results plan hardware ceilings model_config gguf json)
 # The results reader is the slowest (a row pipeline per input): it gets the cores the others leave. FUZZ_READERS
 # ("results:4 hardware:5 …") picks the readers and their jobs instead.
 others=$(((cores - 1) / ${#readers[@]}))

@@ -65,8 +65,11 @@ void TokensRateChart::rebuild()
 {
     QChart* c = chart();
     c->removeAllSeries();
-    for (QAbstractAxis* axis : c->axes())
+    // removeAxis hands the axis back to its caller: without the delete every rebuild leaked its axes.
+    for (QAbstractAxis* axis : c->axes()) {
         c->removeAxis(axis);
+        delete axis;
+    }
 
     const QColor decodeColor(0x1f, 0x77, 0xb4), prefillColor(0xd6, 0x60, 0x1a), measuredColor(0x2c, 0xa0, 0x2c);
     Range xs, decodeRates, prefillRates;
