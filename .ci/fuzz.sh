@@ -22,8 +22,10 @@ cmake --build --preset "$preset" --parallel "$(nproc)" | tail -1
 bin=build-$preset/bin
 out=$PWD/fuzz-out
 mkdir -p "$out"
-status=0
-for reader in results plan hardware ceilings model_config gguf json; do
+
+# One target: its verdict line in $out/READER.verdict, its log in $out/READER.log.
+fuzz_one() {
+    local reader=$1 scratch log dict verdict runs speed
     scratch=$(mktemp -d)
     log="$out/$reader.log"
     dict=tests/fuzz/json.dict
@@ -34,13 +36,28 @@ for reader in results plan hardware ceilings model_config gguf json; do
         verdict=ok
     else
         verdict=FAILED
-        status=1
     fi
     runs=$(sed -nE 's/^stat::number_of_executed_units: *([0-9]+)/\1/p' "$log")
     speed=$(sed -nE 's/^stat::average_exec_per_sec: *([0-9]+)/\1/p' "$log")
-    printf 'fuzz_%-9s %-6s %10s executions, %6s/s, corpus %s inputs\n' "$reader" "$verdict" "${runs:-?}" "${speed:-?}" \
-        "$(ls "$scratch" | wc -l)"
-    [ $verdict = ok ] || grep -E "ERROR|SUMMARY|runtime error|accepted input|terminate|Test unit written" "$log" | head -20
+    printf 'fuzz_%-11s %-6s %10s executions, %6s/s, corpus %s inputs\n' "$reader" "$verdict" "${runs:-?}" "${speed:-?}" \
+        "$(ls "$scratch" | wc -l)" >"$out/$reader.verdict"
     rm -rf "$scratch"
+}
+
+# As many targets at once as there are cores: each is one process on one core, and each gets its whole time.
+readers=(results plan hardware ceilings model_config gguf json)
+for reader in "${readers[@]}"; do
+    while [ "$(jobs -rp | wc -l)" -ge "$(nproc)" ]; do wait -n || true; done
+    fuzz_one "$reader" &
+done
+wait
+
+status=0
+for reader in "${readers[@]}"; do
+    cat "$out/$reader.verdict"
+    if ! grep -q " ok " "$out/$reader.verdict"; then
+        status=1
+        grep -E "ERROR|SUMMARY|runtime error|accepted input|terminate|Test unit written" "$out/$reader.log" | head -20
+    fi
 done
 exit $status
