@@ -1,9 +1,10 @@
 # Minimal Debian 12 roots for the fresh-machine checks (.ci/fresh_root.sh, .ci/fresh_root_arm64.sh), sourced: made
 # with debootstrap --variant=minbase, the kernel's file systems mounted in them, and at exit unmounted and removed
-# (kept with roots_keep=1). A root's /src holds the checkout as git sees it.
+# (kept with roots_keep=1). A root's /src (or roots_src) holds the checkout as git sees it.
 suite=bookworm
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 roots_keep=0
+roots_src=/src
 roots_mounted=()
 roots_made=()
 
@@ -29,24 +30,34 @@ remove_roots() {
     local i
     for ((i = ${#roots_mounted[@]} - 1; i >= 0; i--)); do umount -l "${roots_mounted[$i]}" 2>/dev/null || true; done
     for dir in "${roots_made[@]}"; do
-        if [ "$roots_keep" -eq 0 ]; then rm -rf --one-file-system "$dir"; else echo "kept the root $dir"; fi
+        # A bind mount from this machine's own disk has its device number: never remove through one left mounted.
+        if grep -q " $dir/" /proc/mounts; then
+            echo "kept the root $dir: something is still mounted in it" >&2
+        elif [ "$roots_keep" -eq 0 ]; then rm -rf --one-file-system "$dir"; else echo "kept the root $dir"; fi
     done
 }
 
-# copy_checkout DIR: tracked files and untracked ones git does not ignore, never a build tree, to DIR/src.
+# copy_checkout DIR: tracked files and untracked ones git does not ignore, never a build tree, to DIR$roots_src.
 copy_checkout() {
-    mkdir -p "$1/src" || return
+    mkdir -p "$1$roots_src" || return
     git ls-files -z --cached --others --exclude-standard |
-        tar --null --files-from=- --ignore-failed-read -cf - 2>/dev/null | tar -xf - -C "$1/src" || return
-    echo "copied $(find "$1/src" -type f | wc -l) files"
+        tar --null --files-from=- --ignore-failed-read -cf - 2>/dev/null | tar -xf - -C "$1$roots_src" || return
+    echo "copied $(find "$1$roots_src" -type f | wc -l) files to $roots_src"
 }
 
-# in_root DIR COMMAND [NAME=VALUE …]: COMMAND in DIR/src (DIR/tmp in a root without the checkout) with a clean
-# environment (and those variables).
+# bind_into_root DIR PATH: the host's folder PATH at the same PATH in the root DIR (unmounted with the root).
+bind_into_root() {
+    mkdir -p "$1$2" || return
+    mount --bind "$2" "$1$2" || return
+    roots_mounted+=("$1$2")
+}
+
+# in_root DIR COMMAND [NAME=VALUE …]: COMMAND in DIR$roots_src (DIR/tmp in a root without the checkout) with a
+# clean environment (and those variables).
 in_root() {
-    local dir=$1 command=$2 here=/src
+    local dir=$1 command=$2 here=$roots_src
     shift 2
-    [ -d "$dir/src" ] || here=/tmp
+    [ -d "$dir$roots_src" ] || here=/tmp
     chroot "$dir" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
         LANG=C.UTF-8 TERM=dumb CI="${CI:-}" "$@" /bin/bash -c "cd $here && $command"
 }
