@@ -246,6 +246,48 @@ private slots:
         QCOMPARE(most_tokens, int64_t(8192));
     }
 
+    // The menus worked out once per class give the launch the table gives, on a real learned table (the H200
+    // preset's), for shapes of every M band, fill and alignment in every precision it has; menus of another table
+    // are not read.
+    void testMenusGiveTheTablesLaunch()
+    {
+        const HardwareSpec h200 = HardwareRegistry::presets().get("h200");
+        QVERIFY(h200.gemm_configs.size() > 100);
+        const GemmMenus menus(h200.gemm_configs);
+        const HardwareSpec other = plain_profile();
+        const GemmMenus others(other.gemm_configs);
+        QVERIFY(menus.built_from(h200.gemm_configs));
+        QVERIFY(!others.built_from(h200.gemm_configs));
+        int learned = 0;
+        std::set<GemmShapeClass> classes;
+        for (Precision p : kAllPrecisions) {
+            for (int64_t m : {1, 8, 40, 200, 1000, 4000}) {
+                for (int64_t n : {1000, 4096, 12288}) {
+                    for (int64_t k : {1024, 4099, 28672}) {
+                        const GemmShape shape{m, n, k};
+                        const auto direct = gemm_launch(h200, shape, p);
+                        const auto quick = gemm_launch(h200, shape, p, &menus);
+                        const auto ignored = gemm_launch(h200, shape, p, &others);
+                        QVERIFY(direct && quick && ignored);
+                        for (const auto& launch : {*quick, *ignored}) {
+                            QCOMPARE(launch.tile_m, direct->tile_m);
+                            QCOMPARE(launch.tile_n, direct->tile_n);
+                            QCOMPARE(launch.split_k, direct->split_k);
+                            QCOMPARE(launch.ctas, direct->ctas);
+                            QCOMPARE(launch.wave_efficiency, direct->wave_efficiency);
+                            QCOMPARE(launch.reduction_bytes, direct->reduction_bytes);
+                            QCOMPARE(launch.learned, direct->learned);
+                        }
+                        learned += direct->learned ? 1 : 0;
+                        classes.insert(gemm_shape_class(shape, p, *h200.sm_count));
+                    }
+                }
+            }
+        }
+        QVERIFY2(learned > 300, qPrintable(QString::number(learned))); // most of them race the library's tiles
+        QVERIFY(classes.size() > 150);
+    }
+
     // A split-K class: its CTAs fill more of the SMs, and the partial products cost DRAM traffic.
     void testSplitKCountsSlicesAndTheirReduction()
     {

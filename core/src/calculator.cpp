@@ -236,7 +236,7 @@ Prediction refined(const HardwareSpec& hw, const KernelShape& shape, Precision p
     // The tiles and split-K the library runs (the profile's learned table, else its one tile).
     std::optional<GemmLaunch> launch;
     if (terms.wave_quantization)
-        launch = gemm_launch(hw, shape, precision);
+        launch = gemm_launch(hw, shape, precision, options.gemm_menus);
     p.wave_efficiency = launch ? launch->wave_efficiency : 1;
     const double reduction_bytes = launch ? launch->reduction_bytes : 0;
     const double t_math_us = p.t_math_us / p.wave_efficiency / compute_eff / p.alignment_efficiency;

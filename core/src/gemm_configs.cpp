@@ -149,18 +149,7 @@ int class_distance(const GemmShapeClass& e, const GemmShapeClass& c)
 
 const LearnedGemmConfig* find_gemm_config(const std::vector<LearnedGemmConfig>& table, const GemmShapeClass& c)
 {
-    const LearnedGemmConfig* best = nullptr;
-    int best_distance = 0;
-    for (const LearnedGemmConfig& entry : table) {
-        if (precision_family(entry.shape_class.precision) != precision_family(c.precision))
-            continue; // FP32's SIMT kernels say nothing of FP8's tiles
-        const int distance = class_distance(entry.shape_class, c);
-        if (!best || distance < best_distance || (distance == best_distance && entry.rows > best->rows)) {
-            best = &entry;
-            best_distance = distance;
-        }
-    }
-    return best;
+    return gemm_menu(table, c).learned;
 }
 
 namespace {
@@ -180,7 +169,81 @@ double waves_of(const GemmShape& g, int64_t groups, int tile_m, int tile_n, int 
 
 } // namespace
 
-std::optional<GemmLaunch> gemm_launch(const HardwareSpec& hw, const KernelShape& shape, Precision precision)
+GemmMenu gemm_menu(const std::vector<LearnedGemmConfig>& table, const GemmShapeClass& c)
+{
+    // One pass over the table: the nearest class, as find_gemm_config picks it, and the menu's entries.
+    const int family = precision_family(c.precision);
+    GemmMenu menu;
+    int learned_distance = 0;
+    std::vector<const LearnedGemmConfig*> entries;
+    for (const LearnedGemmConfig& e : table) {
+        const GemmShapeClass& ec = e.shape_class;
+        if (precision_family(ec.precision) != family)
+            continue; // FP32's SIMT kernels say nothing of FP8's tiles
+        const int distance = class_distance(ec, c);
+        if (!menu.learned || distance < learned_distance || (distance == learned_distance && e.rows > menu.learned->rows)) {
+            menu.learned = &e;
+            learned_distance = distance;
+        }
+        if (ec.m == c.m && ec.alignment == c.alignment) {
+            entries.push_back(&e);
+            menu.rows += e.rows;
+        }
+    }
+    const auto add = [&](const LearnedGemmConfig& e) {
+        for (const auto& t : e.tiles) {
+            if (std::find(menu.tiles.begin(), menu.tiles.end(), t) == menu.tiles.end())
+                menu.tiles.push_back(t);
+        }
+        for (int s : e.split_ks) {
+            if (std::find(menu.split_ks.begin(), menu.split_ks.end(), s) == menu.split_ks.end())
+                menu.split_ks.push_back(s);
+        }
+    };
+    if (std::find(entries.begin(), entries.end(), menu.learned) != entries.end())
+        add(*menu.learned); // the class's own (or nearest) first: it wins ties
+    for (const LearnedGemmConfig* e : entries) {
+        if (e != menu.learned)
+            add(*e);
+    }
+    return menu;
+}
+
+namespace {
+
+constexpr std::size_t kAlignments = 3; // RowAlignment's values
+
+std::size_t class_index(const GemmShapeClass& c)
+{
+    return ((static_cast<std::size_t>(c.precision) * kMBands + static_cast<std::size_t>(c.m)) * kWaveFills
+            + static_cast<std::size_t>(c.fill)) * kAlignments + static_cast<std::size_t>(c.alignment);
+}
+
+} // namespace
+
+GemmMenus::GemmMenus(const std::vector<LearnedGemmConfig>& table) : table_(&table)
+{
+    menus_.resize(kAllPrecisions.size() * kMBands * kWaveFills * kAlignments);
+    for (Precision precision : kAllPrecisions) {
+        for (int m = 0; m < kMBands; ++m) {
+            for (int fill = 0; fill < kWaveFills; ++fill) {
+                for (std::size_t alignment = 0; alignment < kAlignments; ++alignment) {
+                    const GemmShapeClass c{precision, static_cast<MBand>(m), static_cast<WaveFill>(fill),
+                                           static_cast<RowAlignment>(alignment)};
+                    menus_[class_index(c)] = gemm_menu(table, c);
+                }
+            }
+        }
+    }
+}
+
+const GemmMenu& GemmMenus::operator[](const GemmShapeClass& c) const
+{
+    return menus_.at(class_index(c));
+}
+
+std::optional<GemmLaunch> gemm_launch(const HardwareSpec& hw, const KernelShape& shape, Precision precision,
+                                      const GemmMenus* menus)
 {
     GemmShape one_group;
     int64_t groups = 1;
@@ -198,59 +261,27 @@ std::optional<GemmLaunch> gemm_launch(const HardwareSpec& hw, const KernelShape&
     const int sms = hw.sm_count.value_or(0);
     if (sms <= 0 || one_group.m <= 0 || one_group.n <= 0)
         return launch;
-    // One pass over the table (validating a big file predicts every row): the nearest class, as
-    // find_gemm_config picks it, and the menu, what the library ran for this precision family, M band and
-    // alignment.
     const GemmShapeClass c = gemm_shape_class(one_group, precision, sms);
-    const int family = precision_family(precision);
-    const LearnedGemmConfig* learned = nullptr;
-    int learned_distance = 0;
-    std::vector<const LearnedGemmConfig*> menu;
-    int menu_rows = 0;
-    for (const LearnedGemmConfig& e : hw.gemm_configs) {
-        const GemmShapeClass& ec = e.shape_class;
-        if (precision_family(ec.precision) != family)
-            continue; // FP32's SIMT kernels say nothing of FP8's tiles
-        const int distance = class_distance(ec, c);
-        if (!learned || distance < learned_distance || (distance == learned_distance && e.rows > learned->rows)) {
-            learned = &e;
-            learned_distance = distance;
-        }
-        if (ec.m == c.m && ec.alignment == c.alignment) {
-            menu.push_back(&e);
-            menu_rows += e.rows;
-        }
-    }
-    if (!learned || learned->tiles.empty()) {
+    GemmMenu own;
+    const GemmMenu* menu = &own;
+    if (menus && menus->built_from(hw.gemm_configs))
+        menu = &(*menus)[c];
+    else
+        own = gemm_menu(hw.gemm_configs, c);
+    if (!menu->learned || menu->learned->tiles.empty()) {
         launch.wave_efficiency = wave_efficiency(hw, shape);
         launch.ctas = 0;
         return launch;
     }
     // Where fewer than a few rows say, the profile's single tile (the fit's best) stands: one odd row must not
     // steer every shape of its kind.
-    if (menu_rows < kMinMenuRows) {
+    if (menu->rows < kMinMenuRows) {
         launch.wave_efficiency = wave_efficiency(hw, shape);
         return launch;
     }
-    launch.learned = learned;
-    std::vector<std::pair<int, int>> tiles;
-    std::vector<int> splits;
-    const auto add = [&](const LearnedGemmConfig& e) {
-        for (const auto& t : e.tiles) {
-            if (std::find(tiles.begin(), tiles.end(), t) == tiles.end())
-                tiles.push_back(t);
-        }
-        for (int s : e.split_ks) {
-            if (std::find(splits.begin(), splits.end(), s) == splits.end())
-                splits.push_back(s);
-        }
-    };
-    if (std::find(menu.begin(), menu.end(), learned) != menu.end())
-        add(*learned); // the class's own (or nearest) first: it wins ties
-    for (const LearnedGemmConfig* e : menu) {
-        if (e != learned)
-            add(*e);
-    }
+    launch.learned = menu->learned;
+    const auto& tiles = menu->tiles;
+    const auto& splits = menu->split_ks;
     // The race: the pair whose math (over its waves) or memory (with the partial products) takes least.
     const Workload work = workload(one_group, precision);
     const double flop_s = hw.peak_tflops_for(precision).value_or(1) * 1e12, byte_s = hw.peak_bandwidth_gb_s > 0 ? hw.peak_bandwidth_gb_s * 1e9 : 1;

@@ -6,8 +6,10 @@
 #include "stats.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <exception>
+#include <memory>
 #include <thread>
 #include <numeric>
 #include <utility>
@@ -35,8 +37,7 @@ Band band_of(double abs_error_pct)
 
 const Prediction* ValidationRow::prediction(Mode mode) const
 {
-    const auto& p = mode == Mode::Ideal ? ideal : mode == Mode::Realistic ? realistic : refined;
-    return p ? &*p : nullptr;
+    return (mode == Mode::Ideal ? ideal : mode == Mode::Realistic ? realistic : refined).get();
 }
 
 ErrorSummary summarize(const std::vector<double>& signed_errors_pct)
@@ -65,16 +66,22 @@ ErrorSummary summarize(const std::vector<double>& signed_errors_pct)
 namespace {
 
 // One measured row against its predictions in the three modes, its error against `mode`'s.
-ValidationRow validate_row(const HardwareSpec& hw, const Measurement& m, Mode mode, const ModelTerms& terms)
+ValidationRow validate_row(const HardwareSpec& hw, const Measurement& m, Mode mode, const ModelTerms& terms,
+                           const GemmMenus& menus)
 {
     ValidationRow row;
     row.measurement = m;
     try {
         const Workload work = workload(m.shape, m.precision);
-        row.ideal = compute_roofline(hw, work, m.precision, m.kernel(), Mode::Ideal);
-        row.realistic = compute_roofline(hw, work, m.precision, m.kernel(), Mode::Realistic);
+        const auto block = std::make_shared<std::array<Prediction, 3>>();
+        const auto keep = [&](std::size_t i, Prediction&& p) {
+            (*block)[i] = std::move(p);
+            return std::shared_ptr<const Prediction>(block, &(*block)[i]);
+        };
+        row.ideal = keep(0, compute_roofline(hw, work, m.precision, m.kernel(), Mode::Ideal));
+        row.realistic = keep(1, compute_roofline(hw, work, m.precision, m.kernel(), Mode::Realistic));
         const CacheMode cache = m.cache_mode == "warm" ? CacheMode::Warm : CacheMode::Cold;
-        row.refined = predict(hw, m.shape, m.precision, ModelOptions{Mode::Refined, terms, cache, false});
+        row.refined = keep(2, predict(hw, m.shape, m.precision, ModelOptions{Mode::Refined, terms, cache, false, &menus}));
     } catch (const InputError& e) {
         row.reason = "cannot predict: " + e.problem();
     }
@@ -98,9 +105,10 @@ void validate_rows(const HardwareSpec& hw, const std::vector<Measurement>& measu
                    std::vector<ValidationRow>& rows)
 {
     rows.resize(measured.size());
+    const GemmMenus menus(hw.gemm_configs);
     const auto part = [&](std::size_t begin, std::size_t end) {
         for (std::size_t i = begin; i < end; ++i)
-            rows[i] = validate_row(hw, measured[i], mode, terms);
+            rows[i] = validate_row(hw, measured[i], mode, terms, menus);
     };
     const unsigned threads = measured.size() < kParallelRows ? 1u
                                                              : std::clamp(std::thread::hardware_concurrency(), 1u, kMaxThreads);

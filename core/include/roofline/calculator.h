@@ -51,6 +51,8 @@ struct ModelOptions {
     ModelTerms terms;
     CacheMode cache = CacheMode::Cold;
     bool explain = true; // fill Prediction::breakdown (text); bulk validation turns it off for speed
+    // Many GEMMs predicted on one profile (bulk validation): its learned table's menus, built once (gemm_configs.h).
+    const GemmMenus* gemm_menus = nullptr;
 };
 
 enum class Bottleneck {

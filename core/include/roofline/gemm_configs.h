@@ -76,9 +76,36 @@ struct GemmLaunch {
     double reduction_bytes = 0;        // split_k > 1: the FP32 partial products written and read back [bytes]
     const LearnedGemmConfig* learned = nullptr; // the entry it came from; null: the profile's single tile
 };
+
+// What gemm_launch races for a class: the nearest entry (find_gemm_config's), and the tiles and split-K counts the
+// library ran for the class's precision family, M band and alignment (the nearest entry's first), over how many rows.
+struct GemmMenu {
+    const LearnedGemmConfig* learned = nullptr;
+    std::vector<std::pair<int, int>> tiles;
+    std::vector<int> split_ks;
+    int rows = 0;
+};
+GemmMenu gemm_menu(const std::vector<LearnedGemmConfig>& table, const GemmShapeClass& c);
+
+// Every class's menu of one table, worked out once: predicting many GEMMs on one profile (validating a big file)
+// then looks each class up instead of reading the whole table per GEMM. It refers to `table`, which must outlive it
+// unchanged.
+class GemmMenus {
+public:
+    explicit GemmMenus(const std::vector<LearnedGemmConfig>& table);
+    bool built_from(const std::vector<LearnedGemmConfig>& table) const { return &table == table_; }
+    const GemmMenu& operator[](const GemmShapeClass& c) const;
+
+private:
+    const std::vector<LearnedGemmConfig>* table_;
+    std::vector<GemmMenu> menus_; // one per class, in class_index order
+};
+
 // A GEMM's launch on the profile (a grouped GEMM: one group's, its wave efficiency over all the groups). Without a
-// learned table: the profile's gemm_tile, no split, wave_efficiency(hw, shape). Other kernels: nothing.
-std::optional<GemmLaunch> gemm_launch(const HardwareSpec& hw, const KernelShape& shape, Precision precision);
+// learned table: the profile's gemm_tile, no split, wave_efficiency(hw, shape). Other kernels: nothing. `menus`, where
+// built from hw.gemm_configs, gives the same launch sooner.
+std::optional<GemmLaunch> gemm_launch(const HardwareSpec& hw, const KernelShape& shape, Precision precision,
+                                      const GemmMenus* menus = nullptr);
 
 // The profile's "gemm_configs" list and back (InputError naming source and entry for a bad one).
 nlohmann::ordered_json gemm_configs_json(const std::vector<LearnedGemmConfig>& table);

@@ -6,6 +6,7 @@
 #include "roofline/run_prediction.h"
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,9 +22,12 @@ Band band_of(double abs_error_pct);
 
 struct ValidationRow {
     Measurement measurement;
-    std::optional<Prediction> ideal;      // absent when the row cannot be predicted
-    std::optional<Prediction> realistic;
-    std::optional<Prediction> refined;    // with the report's terms, for the row's cache mode
+    // Null when the row cannot be predicted. A row's three share one block, never changed once made: the rows of a
+    // big report stay small (its half a million blocks are made on the threads that predict them), and a copied
+    // report shares them.
+    std::shared_ptr<const Prediction> ideal;
+    std::shared_ptr<const Prediction> realistic;
+    std::shared_ptr<const Prediction> refined; // with the report's terms, for the row's cache mode
     // Against the prediction of the report's mode. error = (predicted - measured) / measured × 100.
     double error_pct = 0;
     double abs_error_pct = 0;
