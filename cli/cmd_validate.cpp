@@ -7,7 +7,10 @@
 #include "roofline/reports.h"
 #include "roofline/validation.h"
 
+#include <algorithm>
 #include <iostream>
+#include <numeric>
+#include <optional>
 
 namespace roofline::cli {
 
@@ -43,7 +46,34 @@ void print_steps(const ValidationReport& report)
     std::cout << '\n';
 }
 
-void print_report(const ValidationReport& report)
+// A table of every row up to this many; past it, the rows with the largest |error| (a big file's table is for a
+// CSV, not a terminal).
+constexpr std::size_t kAllRowsUpTo = 1000;
+constexpr std::size_t kWorstRows = 50;
+
+// The rows to print, in file order: every one, or the `limit` with the largest |error| (rows not compared after
+// every compared one).
+std::vector<std::size_t> rows_to_print(const ValidationReport& report, std::optional<std::size_t> limit)
+{
+    std::vector<std::size_t> order(report.rows.size());
+    std::iota(order.begin(), order.end(), std::size_t(0));
+    if (!limit || *limit >= order.size())
+        return order;
+    const auto worse = [&](std::size_t a, std::size_t b) {
+        const ValidationRow& x = report.rows[a];
+        const ValidationRow& y = report.rows[b];
+        if (x.compared() != y.compared())
+            return x.compared();
+        return x.abs_error_pct != y.abs_error_pct ? x.abs_error_pct > y.abs_error_pct : a < b;
+    };
+    const auto end = order.begin() + static_cast<std::ptrdiff_t>(*limit);
+    std::partial_sort(order.begin(), end, order.end(), worse);
+    order.erase(end, order.end());
+    std::sort(order.begin(), order.end());
+    return order;
+}
+
+void print_report(const ValidationReport& report, std::optional<std::size_t> limit)
 {
     std::cout << "Validation of " << report.source << " on " << report.hardware_key << " (" << report.hardware_name << "), "
               << to_string(report.mode) << " mode\n\n";
@@ -51,11 +81,14 @@ void print_report(const ValidationReport& report)
         print_steps(report);
         return;
     }
+    const std::vector<std::size_t> shown = rows_to_print(report, limit);
+    const bool some = shown.size() < report.rows.size();
     std::vector<std::vector<std::string>> rows;
-    for (const auto& row : report.rows) {
+    for (std::size_t i : shown) {
+        const ValidationRow& row = report.rows[i];
         const Measurement& m = row.measurement;
         const Prediction* p = row.prediction(report.mode);
-        rows.push_back({std::string(to_string(m.kernel())), format_shape(m.shape), std::string(to_string(m.precision)),
+        rows.push_back({std::to_string(m.row_index), std::string(to_string(m.kernel())), format_shape(m.shape), std::string(to_string(m.precision)),
                         p ? format_number(p->predicted_time_us, 2) : "-",
                         m.measured_time_us > 0 ? format_number(m.measured_time_us, 2) : "-",
                         row.compared() ? format_number(row.error_pct, 1) : "-",
@@ -64,8 +97,12 @@ void print_report(const ValidationReport& report)
                         row.compared() ? (p && p->faster_than_roofline ? "efficiency > 1: faster than the roofline" : "")
                                        : row.reason});
     }
-    print_table(std::cout, {"kernel", "shape", "precision", "predicted us", "measured us", "error %", "band", "bottleneck", "note"},
-                rows, {false, false, false, true, true, true, false, false, false});
+    print_table(std::cout, {"row", "kernel", "shape", "precision", "predicted us", "measured us", "error %", "band", "bottleneck", "note"},
+                rows, {true, false, false, false, true, true, true, false, false, false});
+    if (some) {
+        std::cout << "(the " << shown.size() << " of " << report.rows.size()
+                  << " rows with the largest |error|, in file order: --rows all prints every one, --csv OUT writes them all)\n";
+    }
     const ErrorSummary& s = report.summary;
     std::cout << "\n" << s.count << " compared";
     if (report.not_compared)
@@ -94,6 +131,17 @@ void print_report(const ValidationReport& report)
     }
 }
 
+// --rows: "all", or how many of the worst; by default every row of a file up to kAllRowsUpTo rows.
+std::optional<std::size_t> rows_option(const ParsedArgs& args, std::size_t rows)
+{
+    const auto value = args.value("rows");
+    if (!value)
+        return rows <= kAllRowsUpTo ? std::nullopt : std::optional<std::size_t>(kWorstRows);
+    if (*value == "all")
+        return std::nullopt;
+    return static_cast<std::size_t>(parse_int(*value, "rows", 1));
+}
+
 int run_validate(const ParsedArgs& args)
 {
     const std::string file = args.positionals().at(0);
@@ -117,7 +165,7 @@ int run_validate(const ParsedArgs& args)
     if (args.flag("json"))
         std::cout << validation_json(report).dump(2) << '\n';
     else
-        print_report(report);
+        print_report(report, rows_option(args, report.rows.size()));
     if (const auto csv = args.value("csv"); csv && !args.flag("json"))
         std::cout << "\nwrote " << *csv << '\n';
     return kExitOk;
@@ -127,15 +175,16 @@ int run_validate(const ParsedArgs& args)
 
 Command validate_command()
 {
-    return {{"validate", "roofline validate [--hardware KEY] FILE [--mode ideal|realistic|refined] [--csv OUT] [--json]",
+    return {{"validate", "roofline validate [--hardware KEY] FILE [--mode ideal|realistic|refined] [--rows N|all] [--csv OUT] [--json]",
              "Compares predictions with the measurements in FILE (the benchmark JSON schema, with kernel rows and model_step\n"
              "rows, or llama-bench -o json / -o jsonl output): error % per row, coloured bands (green < 10 %,\n"
-             "yellow 10-25 %, red > 25 %) and a summary.",
+             "yellow 10-25 %, red > 25 %) and a summary. A file of more than 1000 rows prints its 50 worst rows.",
              {{"hardware", "KEY", "hardware to predict on (default: the file's hardware_key)"},
               kModeOption,
               kIdealOption,
               kTermsOption,
-              {"csv", "OUT", "also write the table as CSV (RFC 4180)"},
+              {"rows", "N|all", "rows of the table: all, or the N with the largest |error| (default: all up to 1000 rows, else 50)"},
+              {"csv", "OUT", "also write the table as CSV (RFC 4180), every row"},
               {"gguf", "FILE", "llama-bench output: the GGUF file its tests ran (else matched by model_filename or size)"},
               {"json", "", "print the report as JSON instead of a table"}},
              1, 1},

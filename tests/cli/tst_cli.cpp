@@ -22,6 +22,7 @@
 
 #include <cmath>
 #include <csignal>
+#include <set>
 
 namespace {
 
@@ -649,6 +650,48 @@ private Q_SLOTS:
         QVERIFY(note >= 0);
         QCOMPARE(records[2].size(), records.first().size());
         QVERIFY2(records[2][note].contains(reason), qPrintable(records[2][note]));
+    }
+
+    // A file of more than 1000 rows prints its 50 worst rows (and says so), --rows all every row, --rows N the N
+    // worst, in file order with their row numbers; the summary counts every row either way.
+    void testValidateBigFilePrintsItsWorstRows()
+    {
+        const QString results = path(QStringLiteral("big.json"));
+        nlohmann::json doc;
+        doc["hardware_key"] = "b10";
+        const std::set<int> worst = {100, 700, 1400};
+        for (int i = 0; i < 1500; ++i) {
+            const double measured_us = worst.count(i) ? 20.0 : 203.4 + 0.001 * i; // the three far too fast
+            doc["benchmarks"].push_back({{"kernel_type", "gemv"}, {"shape", {4096, 4096}}, {"precision", "FP16"},
+                                         {"measured_time_us", measured_us}});
+        }
+        QVERIFY(writeFile(results, QByteArray::fromStdString(doc.dump())));
+        const auto tableRows = [](const QString& out) {
+            QStringList rows;
+            const QRegularExpression row(QStringLiteral("^\\s*(\\d+)\\s+gemv\\s"));
+            for (const QString& line : out.split(QLatin1Char('\n'))) {
+                if (const auto m = row.match(line); m.hasMatch())
+                    rows << m.captured(1);
+            }
+            return rows;
+        };
+
+        const Result byDefault = runRoofline({QStringLiteral("validate"), results});
+        QVERIFY2(byDefault.exitCode == 0, qPrintable(describe(byDefault)));
+        QVERIFY2(byDefault.out.contains(QStringLiteral("the 50 of 1500 rows with the largest |error|")), qPrintable(byDefault.out));
+        QVERIFY2(byDefault.out.contains(QStringLiteral("1500 compared")), qPrintable(byDefault.out));
+        const QStringList shown = tableRows(byDefault.out);
+        QCOMPARE(shown.size(), 50);
+        for (int i : worst)
+            QVERIFY2(shown.contains(QString::number(i)), qPrintable(shown.join(QLatin1Char(' '))));
+        QCOMPARE(tableRows(runRoofline({QStringLiteral("validate"), results, QStringLiteral("--rows"), QStringLiteral("3")}).out),
+                 (QStringList{"100", "700", "1400"}));
+        const Result all = runRoofline({QStringLiteral("validate"), results, QStringLiteral("--rows"), QStringLiteral("all")});
+        QCOMPARE(tableRows(all.out).size(), 1500);
+        QVERIFY(!all.out.contains(QStringLiteral("largest |error|")));
+
+        const Result zero = runRoofline({QStringLiteral("validate"), results, QStringLiteral("--rows"), QStringLiteral("0")});
+        QVERIFY2(zero.exitCode == 1 && zero.err.contains(QStringLiteral("--rows expects an integer of at least 1")), qPrintable(describe(zero)));
     }
 
     void testValidateMalformed_data()
