@@ -59,7 +59,7 @@ in_root() {
     shift 2
     [ -d "$dir$roots_src" ] || here=/tmp
     chroot "$dir" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-        LANG=C.UTF-8 TERM=dumb CI="${CI:-}" "$@" /bin/bash -c "cd $here && $command"
+        LANG=C.UTF-8 TERM=dumb CI="${CI:-}" "$@" /bin/bash -c "cd '$here' && $command"
 }
 
 # enable_emulation ARCH: qemu-user through binfmt_misc, so that ARCH's programs run here and in every root.

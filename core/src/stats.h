@@ -7,7 +7,7 @@
 
 namespace roofline::detail {
 
-// The middle value; the mean of the two middle ones for an even count. `values` must not be empty.
+// The middle value; the mean of the two middle ones for an even count; 0 for none.
 inline double median(std::vector<double> values)
 {
     const std::size_t n = values.size();

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <exception>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <numeric>
 #include <utility>
@@ -67,7 +68,7 @@ namespace {
 
 // One measured row against its predictions in the three modes, its error against `mode`'s.
 ValidationRow validate_row(const HardwareSpec& hw, const Measurement& m, Mode mode, const ModelTerms& terms,
-                           const GemmMenus& menus)
+                           const GemmMenus* menus)
 {
     ValidationRow row;
     row.measurement = m;
@@ -81,7 +82,7 @@ ValidationRow validate_row(const HardwareSpec& hw, const Measurement& m, Mode mo
         row.ideal = keep(0, compute_roofline(hw, work, m.precision, m.kernel(), Mode::Ideal));
         row.realistic = keep(1, compute_roofline(hw, work, m.precision, m.kernel(), Mode::Realistic));
         const CacheMode cache = m.cache_mode == "warm" ? CacheMode::Warm : CacheMode::Cold;
-        row.refined = keep(2, predict(hw, m.shape, m.precision, ModelOptions{Mode::Refined, terms, cache, false, &menus}));
+        row.refined = keep(2, predict(hw, m.shape, m.precision, ModelOptions{Mode::Refined, terms, cache, false, menus}));
     } catch (const InputError& e) {
         row.reason = "cannot predict: " + e.problem();
     }
@@ -97,7 +98,8 @@ ValidationRow validate_row(const HardwareSpec& hw, const Measurement& m, Mode mo
     return row;
 }
 
-// From this many rows on, the rows are validated on several threads, each a contiguous part of them.
+// From this many rows on, the rows are validated on several threads, each a contiguous part of them, and GEMMs
+// read their class's menu (GemmMenus) instead of the profile's table.
 constexpr std::size_t kParallelRows = 4096;
 constexpr unsigned kMaxThreads = 8;
 
@@ -105,10 +107,15 @@ void validate_rows(const HardwareSpec& hw, const std::vector<Measurement>& measu
                    std::vector<ValidationRow>& rows)
 {
     rows.resize(measured.size());
-    const GemmMenus menus(hw.gemm_configs);
+    // Working out every class's menu costs about what reading the table for 900 GEMMs does: worth it for a big set
+    // only (the Benchmark tab revalidates its few rows after every case).
+    std::optional<GemmMenus> menus;
+    if (measured.size() >= kParallelRows)
+        menus.emplace(hw.gemm_configs);
+    const GemmMenus* menus_or_none = menus ? &*menus : nullptr;
     const auto part = [&](std::size_t begin, std::size_t end) {
         for (std::size_t i = begin; i < end; ++i)
-            rows[i] = validate_row(hw, measured[i], mode, terms, menus);
+            rows[i] = validate_row(hw, measured[i], mode, terms, menus_or_none);
     };
     const unsigned threads = measured.size() < kParallelRows ? 1u
                                                              : std::clamp(std::thread::hardware_concurrency(), 1u, kMaxThreads);
