@@ -31,8 +31,8 @@ std::optional<ChartPoint> chartPointFor(const roofline::ValidationRow& row, roof
                                         const roofline::ValidationRow* calibrated, roofline::Mode calibratedMode)
 {
     const roofline::Measurement& m = row.measurement;
-    const roofline::Prediction* p = row.prediction(mode);
-    const roofline::Prediction* cp = calibrated ? calibrated->prediction(calibratedMode) : nullptr;
+    const roofline::Prediction* p = row.prediction.get();
+    const roofline::Prediction* cp = calibrated ? calibrated->prediction.get() : nullptr;
     const bool measured = m.status == roofline::RowStatus::Ok && m.measured_time_us > 0;
     if (!p && !cp && !measured)
         return std::nullopt;

@@ -58,10 +58,10 @@ QVariant ValidationModel::data(const QModelIndex& index, int role) const
         return {};
     const roofline::ValidationRow& row = m_report.rows[static_cast<std::size_t>(index.row())];
     const roofline::Measurement& m = row.measurement;
-    const roofline::Prediction* p = row.prediction(m_report.mode);
+    const roofline::Prediction* p = row.prediction.get();
     const bool measured = m.measured_time_us > 0;
     const roofline::ValidationRow* cal = calibratedRow(index.row());
-    const roofline::Prediction* cp = cal ? cal->prediction(m_calibrated->mode) : nullptr;
+    const roofline::Prediction* cp = cal ? cal->prediction.get() : nullptr;
     const bool calColumn = index.column() == CalibratedColumn || index.column() == CalibratedErrorColumn;
 
     switch (role) {

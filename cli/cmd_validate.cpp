@@ -87,7 +87,7 @@ void print_report(const ValidationReport& report, std::optional<std::size_t> lim
     for (std::size_t i : shown) {
         const ValidationRow& row = report.rows[i];
         const Measurement& m = row.measurement;
-        const Prediction* p = row.prediction(report.mode);
+        const Prediction* p = row.prediction.get();
         rows.push_back({std::to_string(m.row_index), std::string(to_string(m.kernel())), format_shape(m.shape), std::string(to_string(m.precision)),
                         p ? format_number(p->predicted_time_us, 2) : "-",
                         m.measured_time_us > 0 ? format_number(m.measured_time_us, 2) : "-",

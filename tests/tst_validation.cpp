@@ -36,8 +36,9 @@ private slots:
         QVERIFY(report.summary.max_abs_error_pct < 1.0);
         for (const auto& row : report.rows) {
             QCOMPARE(row.band, Band::Green);
-            QVERIFY(row.ideal && row.realistic);
-            QCOMPARE(row.error_pct, (row.realistic->predicted_time_us - row.measurement.measured_time_us) / row.measurement.measured_time_us * 100);
+            QVERIFY(row.prediction);
+            QCOMPARE(row.prediction->mode, Mode::Realistic);
+            QCOMPARE(row.error_pct, (row.prediction->predicted_time_us - row.measurement.measured_time_us) / row.measurement.measured_time_us * 100);
         }
         QCOMPARE(report.per_group.size(), std::size_t(5));
         // The same file against the pure roofline: far off, as the plan found before efficiency factors.
@@ -102,10 +103,51 @@ private slots:
         QCOMPARE(qRound(report.rows[0].error_pct * 100), -1667);
         QCOMPARE(report.rows[0].band, Band::Yellow);
         QCOMPARE(report.rows[1].reason, std::string("cannot predict: h100_sxm has no NVFP4 peak"));
-        QVERIFY(!report.rows[1].realistic);
+        QVERIFY(!report.rows[1].prediction);
+        QVERIFY(!report.prediction_in(report.rows[1], Mode::Realistic));
         QCOMPARE(report.rows[2].reason, std::string("not measured: unsupported (INT4 is not run by cuBLASLt)"));
         QCOMPARE(report.per_group.size(), std::size_t(1));
         QCOMPARE(report.per_group.begin()->first, std::make_pair(KernelType::GEMM, Precision::BF16));
+    }
+
+    // A report keeps its own mode's predictions; the others, worked out when asked, are what a report in that
+    // mode holds (Refined with the report's terms and each row's cache mode).
+    void testOtherModesWorkedOutWhenAsked()
+    {
+        MeasurementSet set;
+        set.rows.push_back(measured(GemmShape{4096, 4096, 4096}, Precision::FP16, 900));
+        Measurement warm = measured(GemmShape{1024, 1024, 1024}, Precision::BF16, 40);
+        warm.cache_mode = "warm";
+        set.rows.push_back(warm);
+        set.rows.push_back(measured(GemvShape{8192, 8192}, Precision::BF16, 60));
+        set.rows.push_back(measured(GemmShape{64, 64, 64}, Precision::FP16, 9));
+        const HardwareSpec& h100 = registry_.get("h100_sxm");
+        ModelTerms terms;
+        terms.launch_floor = false;
+
+        for (Mode own : {Mode::Ideal, Mode::Realistic, Mode::Refined}) {
+            const ValidationReport report = validate(h100, set, own, terms);
+            const ValidationReport copy = report;
+            for (Mode in : {Mode::Ideal, Mode::Realistic, Mode::Refined}) {
+                const ValidationReport expected = validate(h100, set, in, terms);
+                for (std::size_t i = 0; i < set.rows.size(); ++i) {
+                    const auto p = report.prediction_in(report.rows[i], in);
+                    QVERIFY(p);
+                    QCOMPARE(p->mode, in);
+                    QCOMPARE(p->predicted_time_us, expected.rows[i].prediction->predicted_time_us);
+                    QCOMPARE(p->l2_resident, expected.rows[i].prediction->l2_resident);
+                    if (in == own) {
+                        QCOMPARE(p.get(), report.rows[i].prediction.get());
+                        QCOMPARE(copy.rows[i].prediction.get(), p.get()); // a copy shares the predictions
+                    }
+                }
+            }
+        }
+        // The warm row streams from L2 in Refined mode only with its own cache mode.
+        const ValidationReport realistic = validate(h100, set, Mode::Realistic);
+        QVERIFY(realistic.prediction_in(realistic.rows[1], Mode::Refined)->l2_resident);
+        QVERIFY(!realistic.prediction_in(realistic.rows[0], Mode::Refined)->l2_resident);
+        QVERIFY(!ValidationReport{}.prediction_in(realistic.rows[0], Mode::Ideal));
     }
 };
 

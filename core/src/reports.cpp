@@ -80,7 +80,9 @@ std::string validation_csv(const ValidationReport& report, bool with_summary, co
     for (std::size_t i = 0; i < report.rows.size(); ++i) {
         const ValidationRow& row = report.rows[i];
         const Measurement& m = row.measurement;
-        const Prediction* p = row.prediction(report.mode);
+        const Prediction* p = row.prediction.get();
+        const auto ideal = report.prediction_in(row, Mode::Ideal);
+        const auto realistic = report.prediction_in(row, Mode::Realistic);
         const auto [kernel, shape, precision] = case_columns(m.shape, m.precision);
         std::vector<std::string> f = {
             kernel, shape, precision, m.cache_mode, std::string(to_string(report.mode)),
@@ -90,8 +92,8 @@ std::string validation_csv(const ValidationReport& report, bool with_summary, co
             row.compared() ? format_number(row.abs_error_pct, 2) : "",
             row.compared() ? std::string(to_string(row.band)) : "",
             p ? std::string(to_string(p->bottleneck)) : "",
-            row.ideal ? format_number(row.ideal->predicted_time_us) : "",
-            row.realistic ? format_number(row.realistic->predicted_time_us) : "",
+            ideal ? format_number(ideal->predicted_time_us) : "",
+            realistic ? format_number(realistic->predicted_time_us) : "",
             p ? format_number(p->efficiency_factor, 4) : "",
             p ? format_number(p->ai, 4) : "",
             p ? format_number(p->critical_ai, 4) : "",
@@ -108,7 +110,7 @@ std::string validation_csv(const ValidationReport& report, bool with_summary, co
         };
         if (calibrated) {
             const ValidationRow& c = calibrated->rows[i];
-            const Prediction* cp = c.prediction(calibrated->mode);
+            const Prediction* cp = c.prediction.get();
             f.insert(f.end(), {calibrated->hardware_key, std::string(to_string(calibrated->mode)),
                                cp ? format_number(cp->predicted_time_us) : "", c.compared() ? format_number(c.error_pct, 2) : "",
                                c.compared() ? std::string(to_string(c.band)) : ""});
@@ -244,13 +246,13 @@ ordered_json validation_json(const ValidationReport& report)
         write_case_json(r, m.shape, m.precision);
         if (m.measured_time_us > 0)
             r["measured_time_us"] = m.measured_time_us;
-        if (const Prediction* p = row.prediction(report.mode))
+        if (const Prediction* p = row.prediction.get())
             r["predicted_time_us"] = p->predicted_time_us;
         write_comparison(r, row);
-        if (row.ideal)
-            r["ideal"] = prediction_json(*row.ideal);
-        if (row.realistic)
-            r["realistic"] = prediction_json(*row.realistic);
+        if (const auto ideal = report.prediction_in(row, Mode::Ideal))
+            r["ideal"] = prediction_json(*ideal);
+        if (const auto realistic = report.prediction_in(row, Mode::Realistic))
+            r["realistic"] = prediction_json(*realistic);
         rows.push_back(r);
     }
     out["results"] = rows;

@@ -6,7 +6,6 @@
 #include "stats.h"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <exception>
 #include <memory>
@@ -36,11 +35,6 @@ Band band_of(double abs_error_pct)
     return Band::Red;
 }
 
-const Prediction* ValidationRow::prediction(Mode mode) const
-{
-    return (mode == Mode::Ideal ? ideal : mode == Mode::Realistic ? realistic : refined).get();
-}
-
 ErrorSummary summarize(const std::vector<double>& signed_errors_pct)
 {
     ErrorSummary s;
@@ -66,23 +60,23 @@ ErrorSummary summarize(const std::vector<double>& signed_errors_pct)
 
 namespace {
 
-// One measured row against its predictions in the three modes, its error against `mode`'s.
+// The row in `mode`: the roofline in Ideal and Realistic mode, the terms on top of it in Refined mode.
+Prediction predict_row(const HardwareSpec& hw, const Measurement& m, Mode mode, const ModelTerms& terms, const GemmMenus* menus)
+{
+    if (mode != Mode::Refined)
+        return compute_roofline(hw, workload(m.shape, m.precision), m.precision, m.kernel(), mode);
+    const CacheMode cache = m.cache_mode == "warm" ? CacheMode::Warm : CacheMode::Cold;
+    return predict(hw, m.shape, m.precision, ModelOptions{Mode::Refined, terms, cache, false, menus});
+}
+
+// One measured row against its prediction in `mode`.
 ValidationRow validate_row(const HardwareSpec& hw, const Measurement& m, Mode mode, const ModelTerms& terms,
                            const GemmMenus* menus)
 {
     ValidationRow row;
     row.measurement = m;
     try {
-        const Workload work = workload(m.shape, m.precision);
-        const auto block = std::make_shared<std::array<Prediction, 3>>();
-        const auto keep = [&](std::size_t i, Prediction&& p) {
-            (*block)[i] = std::move(p);
-            return std::shared_ptr<const Prediction>(block, &(*block)[i]);
-        };
-        row.ideal = keep(0, compute_roofline(hw, work, m.precision, m.kernel(), Mode::Ideal));
-        row.realistic = keep(1, compute_roofline(hw, work, m.precision, m.kernel(), Mode::Realistic));
-        const CacheMode cache = m.cache_mode == "warm" ? CacheMode::Warm : CacheMode::Cold;
-        row.refined = keep(2, predict(hw, m.shape, m.precision, ModelOptions{Mode::Refined, terms, cache, false, menus}));
+        row.prediction = std::make_shared<const Prediction>(predict_row(hw, m, mode, terms, menus));
     } catch (const InputError& e) {
         row.reason = "cannot predict: " + e.problem();
     }
@@ -90,7 +84,7 @@ ValidationRow validate_row(const HardwareSpec& hw, const Measurement& m, Mode mo
         row.reason = "not measured: " + std::string(to_string(m.status)) + (m.reason.empty() ? "" : " (" + m.reason + ")");
     }
     if (row.compared()) {
-        const double predicted = row.prediction(mode)->predicted_time_us;
+        const double predicted = row.prediction->predicted_time_us;
         row.error_pct = (predicted - m.measured_time_us) / m.measured_time_us * 100;
         row.abs_error_pct = std::fabs(row.error_pct);
         row.band = band_of(row.abs_error_pct);
@@ -155,6 +149,7 @@ ValidationReport validate(const HardwareSpec& hw, const MeasurementSet& set, Mod
     report.mode = mode;
     report.terms = terms;
     report.source = set.source;
+    report.hardware = std::make_shared<const HardwareSpec>(hw);
     validate_rows(hw, set.rows, mode, terms, report.rows);
 
     std::vector<double> errors;
@@ -180,6 +175,19 @@ ValidationReport validate(const HardwareSpec& hw, const MeasurementSet& set, Mod
     }
     report.step_summary = summarize(step_errors);
     return report;
+}
+
+std::shared_ptr<const Prediction> ValidationReport::prediction_in(const ValidationRow& row, Mode in) const
+{
+    if (in == mode)
+        return row.prediction;
+    if (!hardware)
+        return nullptr;
+    try {
+        return std::make_shared<const Prediction>(predict_row(*hardware, row.measurement, in, terms, nullptr));
+    } catch (const InputError&) {
+        return nullptr;
+    }
 }
 
 std::vector<StepValidationRow> validate_steps(const HardwareSpec& hw, const std::vector<StepMeasurement>& steps, Mode mode,

@@ -157,7 +157,7 @@ private Q_SLOTS:
                 continue;
             ++compared;
             QCOMPARE(model.index(row, ValidationModel::CalibratedColumn).data(ValidationModel::SortRole).toDouble(),
-                     r.refined->predicted_time_us);
+                     r.prediction->predicted_time_us);
             QCOMPARE(model.index(row, ValidationModel::CalibratedErrorColumn).data().toString(), QString::asprintf("%+.1f", r.error_pct));
             // The calibrated cells take their own band's colour, the others the datasheet's.
             QCOMPARE(model.index(row, ValidationModel::CalibratedErrorColumn).data(Qt::BackgroundRole).value<QBrush>().color(),

@@ -368,12 +368,12 @@ private Q_SLOTS:
         for (int row = 0; row < tab.model()->rowCount(); ++row) {
             const roofline::ValidationRow& r = expected.rows[static_cast<std::size_t>(row)];
             const QModelIndex cell = tab.model()->index(row, ValidationModel::CalibratedColumn);
-            if (!r.refined) {
+            if (!r.prediction) {
                 QCOMPARE(cell.data().toString(), QStringLiteral("—"));
                 continue;
             }
             ++predictable;
-            QCOMPARE(cell.data(ValidationModel::SortRole).toDouble(), r.refined->predicted_time_us);
+            QCOMPARE(cell.data(ValidationModel::SortRole).toDouble(), r.prediction->predicted_time_us);
             if (r.compared()) {
                 QCOMPARE(tab.model()->index(row, ValidationModel::CalibratedErrorColumn).data(ValidationModel::CalibratedBandRole).toInt(),
                          static_cast<int>(r.band));
@@ -555,7 +555,7 @@ private Q_SLOTS:
         auto fromL2 = [&tab] {
             int n = 0;
             for (const roofline::ValidationRow& r : tab.report().rows)
-                n += r.refined && r.refined->l2_resident ? 1 : 0;
+                n += r.prediction && r.prediction->l2_resident ? 1 : 0;
             return n;
         };
         QVERIFY(fromL2() > 0); // warm rows that fit in L2 stream from it
@@ -570,7 +570,7 @@ private Q_SLOTS:
         QCOMPARE(terms->text(), QStringLiteral("floor, waves, split, power, align"));
         actions[0]->setChecked(false); // latency floor
         for (const roofline::ValidationRow& r : tab.report().rows)
-            QVERIFY(!r.refined || r.refined->launch_us == 0);
+            QVERIFY(!r.prediction || r.prediction->launch_us == 0);
         tab.setTerms({});
         QVERIFY(fromL2() > 0);
         QCOMPARE(tab.report().summary.mean_abs_error_pct, allTerms);

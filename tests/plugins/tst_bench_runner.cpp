@@ -340,7 +340,7 @@ private Q_SLOTS:
             if (expected.isEmpty()) {
                 QVERIFY2(row.compared(), row.reason.c_str());
                 QVERIFY(row.measurement.measured_time_us > 0);
-                QVERIFY(row.realistic && row.realistic->predicted_time_us > 0);
+                QVERIFY(row.prediction && row.prediction->predicted_time_us > 0);
                 QVERIFY(std::isfinite(row.error_pct));
                 QCOMPARE(row.abs_error_pct, std::fabs(row.error_pct));
             } else {

@@ -22,12 +22,10 @@ Band band_of(double abs_error_pct);
 
 struct ValidationRow {
     Measurement measurement;
-    // Null when the row cannot be predicted. A row's three share one block, never changed once made: the rows of a
-    // big report stay small (its half a million blocks are made on the threads that predict them), and a copied
-    // report shares them.
-    std::shared_ptr<const Prediction> ideal;
-    std::shared_ptr<const Prediction> realistic;
-    std::shared_ptr<const Prediction> refined; // with the report's terms, for the row's cache mode
+    // In the report's mode; null when the row cannot be predicted. Never changed once made, so a copied report
+    // shares it. The other modes are worked out when asked (ValidationReport::prediction_in): a report of half a
+    // million rows that kept all three would hold 372 MB of them, and predicting them cost more than the validation.
+    std::shared_ptr<const Prediction> prediction;
     // Against the prediction of the report's mode. error = (predicted - measured) / measured × 100.
     double error_pct = 0;
     double abs_error_pct = 0;
@@ -37,7 +35,6 @@ struct ValidationRow {
     std::string reason;
 
     bool compared() const { return reason.empty(); }
-    const Prediction* prediction(Mode mode) const;
 };
 
 // A measured model run against predict_run in the report's mode. error = (predicted − measured) time / measured.
@@ -79,10 +76,15 @@ struct ValidationReport {
     std::vector<StepValidationRow> steps;   // the model_step rows, in input order
     ErrorSummary step_summary;              // over compared step rows (kept apart from the kernels')
     std::size_t steps_not_compared = 0;
+    std::shared_ptr<const HardwareSpec> hardware; // what the rows were predicted on; null in an empty report
+
+    // One of the rows in `mode` (Refined with the report's terms and the row's cache mode), worked out now unless
+    // it is the report's own. Null when the row cannot be predicted in that mode.
+    std::shared_ptr<const Prediction> prediction_in(const ValidationRow& row, Mode mode) const;
 };
 
-// The plan's /api/validate as a core function. Never drops a row. Each row is predicted in all three modes
-// (Refined with `terms` and the row's own cache mode); errors and bands are against `mode`.
+// The plan's /api/validate as a core function. Never drops a row. Each row is predicted in `mode` (Refined with
+// `terms` and the row's own cache mode) and its error and band are against that prediction.
 ValidationReport validate(const HardwareSpec& hw, const MeasurementSet& set, Mode mode, const ModelTerms& terms = {});
 
 ErrorSummary summarize(const std::vector<double>& signed_errors_pct);
