@@ -106,15 +106,15 @@ int main(int argc, char** argv)
         double cpu_seconds;
         std::size_t compared;
     };
-    const auto validate = [&](roofline::Mode mode) {
+    const auto timed_validation = [&](roofline::Mode mode) {
         const auto start_time = std::chrono::steady_clock::now();
         const double start_cpu = cpu_seconds();
         const roofline::ValidationReport report = roofline::validate(hw, set, mode);
         return Validated{std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count(),
                          cpu_seconds() - start_cpu, report.summary.count};
     };
-    const Validated realistic = validate(roofline::Mode::Realistic);
-    const Validated refined = validate(roofline::Mode::Refined);
+    const Validated realistic = timed_validation(roofline::Mode::Realistic);
+    const Validated refined = timed_validation(roofline::Mode::Refined);
     const std::size_t read_rows = set.rows.size();
 
     std::printf("rows read                 %zu of %ld\n", read_rows, rows);

@@ -54,6 +54,27 @@ private slots:
         QVERIFY(lines[6].isEmpty());
     }
 
+    // Whatever the report's mode, the ideal and realistic columns hold what reports in those modes predict.
+    void testValidationCsvModeColumns()
+    {
+        const HardwareRegistry registry = HardwareRegistry::presets();
+        const MeasurementSet set = load_measurements(ROOFLINE_TEST_DATA_DIR "/gb10_seed_measurements.json");
+        const ValidationReport ideal = validate(registry.get("b10"), set, Mode::Ideal);
+        const ValidationReport realistic = validate(registry.get("b10"), set, Mode::Realistic);
+        for (Mode mode : {Mode::Ideal, Mode::Realistic, Mode::Refined}) {
+            const QStringList lines = QString::fromStdString(validation_csv(validate(registry.get("b10"), set, mode))).split(QStringLiteral("\r\n"));
+            const QStringList header = lines[0].split(QLatin1Char(','));
+            const qsizetype ideal_column = header.indexOf(QStringLiteral("ideal_time_us"));
+            const qsizetype realistic_column = header.indexOf(QStringLiteral("realistic_time_us"));
+            QVERIFY(ideal_column > 0 && realistic_column > 0);
+            for (std::size_t i = 0; i < set.rows.size(); ++i) {
+                const QStringList fields = lines[qsizetype(i) + 1].split(QLatin1Char(','));
+                QCOMPARE(fields[ideal_column].toStdString(), format_number(ideal.rows[i].prediction->predicted_time_us));
+                QCOMPARE(fields[realistic_column].toStdString(), format_number(realistic.rows[i].prediction->predicted_time_us));
+            }
+        }
+    }
+
     void testValidationCsvWithSummary()
     {
         const QString csv = QString::fromStdString(validation_csv(seed_report(), true));

@@ -81,7 +81,6 @@ std::string validation_csv(const ValidationReport& report, bool with_summary, co
         const ValidationRow& row = report.rows[i];
         const Measurement& m = row.measurement;
         const Prediction* p = row.prediction.get();
-        const auto ideal = report.prediction_in(row, Mode::Ideal);
         const auto realistic = report.prediction_in(row, Mode::Realistic);
         const auto [kernel, shape, precision] = case_columns(m.shape, m.precision);
         std::vector<std::string> f = {
@@ -92,7 +91,7 @@ std::string validation_csv(const ValidationReport& report, bool with_summary, co
             row.compared() ? format_number(row.abs_error_pct, 2) : "",
             row.compared() ? std::string(to_string(row.band)) : "",
             p ? std::string(to_string(p->bottleneck)) : "",
-            ideal ? format_number(ideal->predicted_time_us) : "",
+            p ? format_number(p->ideal_time_us) : "", // the pure roofline, which every mode's prediction carries
             realistic ? format_number(realistic->predicted_time_us) : "",
             p ? format_number(p->efficiency_factor, 4) : "",
             p ? format_number(p->ai, 4) : "",
