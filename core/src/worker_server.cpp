@@ -151,29 +151,40 @@ private:
         if (now < next_look_)
             return false;
         next_look_ = now + kStopLookInterval;
-        pollfd p{fd_, POLLIN, 0};
-        if (::poll(&p, 1, 0) <= 0)
-            return false;
         try {
+            // A Stop sent just after its Run can come in with it, in one read: it is then in the decoder already,
+            // and no longer on the socket.
+            take_run_messages();
+            if (stop_)
+                return true;
+            pollfd p{fd_, POLLIN, 0};
+            if (::poll(&p, 1, 0) <= 0)
+                return false;
             if (!receive(MSG_DONTWAIT)) {
                 stop_ = quit_ = true; // the host went away: nobody wants the rest of this case
                 return true;
             }
-            while (auto frame = decoder_.next()) {
-                if (frame->type == MessageType::Stop) {
-                    stop_ = true;
-                } else if (frame->type == MessageType::Quit) {
-                    stop_ = quit_ = true;
-                } else {
-                    throw ProtocolError("a request during a run (type " + std::to_string(int(frame->type)) + ")");
-                }
-            }
+            take_run_messages();
         } catch (const ProtocolError& e) {
             // Stop the run; refuse once it has returned, from serve().
             refused_ = e.what();
             stop_ = quit_ = true;
         }
         return stop_;
+    }
+
+    // The messages a run may get, Stop and Quit, from what has been read.
+    void take_run_messages()
+    {
+        while (auto frame = decoder_.next()) {
+            if (frame->type == MessageType::Stop) {
+                stop_ = true;
+            } else if (frame->type == MessageType::Quit) {
+                stop_ = quit_ = true;
+            } else {
+                throw ProtocolError("a request during a run (type " + std::to_string(int(frame->type)) + ")");
+            }
+        }
     }
 
     int fd_;

@@ -292,6 +292,35 @@ private Q_SLOTS:
         QCOMPARE(device->worker()->restarts(), 0);
     }
 
+    // A Stop that reaches the worker in the same read as its Run (a cancel just as a case starts) still stops the
+    // case after its first sample, not once the case has spent its budget.
+    void testStopReadWithItsRunStopsTheCase()
+    {
+        RawWorker w;
+        QVERIFY(w.next()); // Hello
+        w.send(worker::encode_frame(worker::MessageType::Open, worker::PayloadWriter().text(fake("runs").string()).i32(0).bytes()));
+        const auto opened = w.next();
+        QVERIFY(opened && opened->type == worker::MessageType::Opened);
+        QCOMPARE(worker::PayloadReader(opened->payload).i32(), -1);
+
+        rl_case c = to_rl_case(gemm(8, 20000), plan({})); // 20 ms samples
+        c.min_samples = c.max_samples = 100000;
+        c.time_budget_s = 100;
+        std::vector<unsigned char> both = worker::encode_frame(worker::MessageType::Run, worker::PayloadWriter().wire_struct(c).bytes());
+        const std::vector<unsigned char> stop = worker::encode_frame(worker::MessageType::Stop);
+        both.insert(both.end(), stop.begin(), stop.end());
+        const auto start = Clock::now();
+        w.send(both); // one write: the worker's one read takes both frames
+        const auto result = w.next();
+        QVERIFY2(result, "no result within 5 s: the stop was not seen");
+        QCOMPARE(int(result->type), int(worker::MessageType::Result));
+        worker::PayloadReader in(result->payload);
+        const rl_result r = in.wire_struct<rl_result>();
+        QCOMPARE(int(r.status), int(RL_STATUS_CANCELLED));
+        QVERIFY2(r.samples <= 2, qPrintable(QString::number(r.samples)));
+        QVERIFY2(secondsSince(start) < 1.0, qPrintable(QString::number(secondsSince(start))));
+    }
+
     // A plugin that never polls stop is killed once the grace after a stop is spent; the case is cancelled.
     void testStopIgnoredKillsTheWorker()
     {
