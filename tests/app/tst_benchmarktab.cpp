@@ -206,9 +206,20 @@ private Q_SLOTS:
         requirePlugin();
         auto tab = probedTab();
         QVERIFY(tab);
-        // Twelve cases of two seconds each: far longer than the test waits.
-        setSmallPlan(tab->planEditor(), QStringLiteral("1024x1024; 2048x2048"), QStringLiteral("256x256x256; 512x512x512"), 2.0);
-        tab->planEditor()->precisionBox(Precision::FP16)->setChecked(false);
+        // Eight cases that each sample for their whole two seconds (no spread reached, no sample limit hit), far
+        // longer than the test waits.
+        roofline::BenchPlan plan = roofline::smoke_plan();
+        plan.cases.clear();
+        const std::vector<roofline::KernelShape> shapes = {roofline::GemvShape{1024, 1024}, roofline::GemvShape{2048, 2048},
+                                                           roofline::GemmShape{256, 256, 256}, roofline::GemmShape{512, 512, 512}};
+        for (const roofline::KernelShape& shape : shapes) {
+            for (Precision p : {Precision::FP32, Precision::FP64})
+                plan.cases.push_back({shape, p});
+        }
+        plan.time_budget_per_case_s = 2.0;
+        plan.target_rel_spread = 1e-12;
+        plan.max_samples = 100000000;
+        tab->planEditor()->setPlan(plan);
         const int total = tab->planEditor()->caseCount();
         QCOMPARE(total, 8);
         QSignalSpy finished(tab.get(), &BenchmarkTab::runFinished);
@@ -222,6 +233,9 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(tab->progressBar()->format().contains(QStringLiteral(" left")), 5000);
         QVERIFY2(QRegularExpression(QStringLiteral("^case [2-8]/8 · about .* left$")).match(tab->progressBar()->format()).hasMatch(),
                  qPrintable(tab->progressBar()->format()));
+        // Cancelled inside the second case, not in the moment after the first (the run would just stop there,
+        // with no case to mark cancelled).
+        QTRY_VERIFY_WITH_TIMEOUT(tab->model()->state(1) == BenchmarkResultsModel::CaseState::Running, 30000);
         QElapsedTimer sinceCancel;
         sinceCancel.start();
         QTest::mouseClick(tab->cancelButton(), Qt::LeftButton);
