@@ -2,7 +2,7 @@
 
 #include "roofline/errors.h"
 #include "roofline/gemm_configs.h"
-#include "roofline/reports.h"
+#include "roofline/number_format.h"
 
 #include "kernel_terms.h"
 

@@ -1,10 +1,27 @@
 #include "roofline/number_format.h"
 
-#include "roofline/reports.h"
-
 #include <cmath>
+#include <cstdio>
 
 namespace roofline {
+
+std::string format_number(double value, int decimals)
+{
+    if (!std::isfinite(value))
+        return std::isnan(value) ? "nan" : (value > 0 ? "inf" : "-inf");
+    char text[64];
+    std::snprintf(text, sizeof text, "%.*f", decimals, value);
+    std::string out = text;
+    if (out.find('.') != std::string::npos) {
+        while (out.back() == '0')
+            out.pop_back();
+        if (out.back() == '.')
+            out.pop_back();
+    }
+    if (out == "-0")
+        out = "0";
+    return out;
+}
 
 std::string format_significant(double value)
 {

@@ -35,24 +35,6 @@ std::string csv_record(const std::vector<std::string>& fields)
     return out;
 }
 
-std::string format_number(double value, int decimals)
-{
-    if (!std::isfinite(value))
-        return std::isnan(value) ? "nan" : (value > 0 ? "inf" : "-inf");
-    char text[64];
-    std::snprintf(text, sizeof text, "%.*f", decimals, value);
-    std::string out = text;
-    if (out.find('.') != std::string::npos) {
-        while (out.back() == '0')
-            out.pop_back();
-        if (out.back() == '.')
-            out.pop_back();
-    }
-    if (out == "-0")
-        out = "0";
-    return out;
-}
-
 namespace {
 
 std::string integer(double value)

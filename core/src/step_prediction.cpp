@@ -2,7 +2,7 @@
 #include "roofline/step_prediction.h"
 
 #include "roofline/model_parameters.h"
-#include "roofline/reports.h"
+#include "roofline/number_format.h"
 
 #include <algorithm>
 #include <set>

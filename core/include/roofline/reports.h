@@ -1,5 +1,6 @@
 #pragma once
 
+#include "roofline/number_format.h"
 #include "roofline/validation.h"
 
 #include <nlohmann/json.hpp>
@@ -29,8 +30,5 @@ std::string step_validation_csv(const ValidationReport& report);
 nlohmann::ordered_json summary_json(const ErrorSummary& summary);
 // Every field of a prediction (and its breakdown, when it has one), as the CLI and the reports write it.
 nlohmann::ordered_json prediction_json(const Prediction& prediction);
-
-// Number formatting shared by the CLI table and the app: 3 significant decimals without noise.
-std::string format_number(double value, int decimals = 3);
 
 } // namespace roofline
