@@ -1,5 +1,6 @@
+#include "roofline/files.h"
+
 #include "roofline/errors.h"
-#include "roofline/measurements.h"
 
 #include <atomic>
 #include <cerrno>

@@ -1,7 +1,7 @@
 #include "roofline/hardware_registry.h"
 
 #include "roofline/errors.h"
-#include "roofline/measurements.h"
+#include "roofline/files.h"
 
 #include <algorithm>
 #include <cstdlib>

@@ -99,19 +99,6 @@ MeasurementSet parse_measurements(std::string_view text, const std::string& sour
     return parse_measurements_tree(parse_json_text(text, source), source);
 }
 
-std::string read_text_file(const std::filesystem::path& file)
-{
-    std::ifstream in(file, std::ios::binary | std::ios::ate);
-    if (!in)
-        throw InputError(InputLocation{file.string(), {}, {}, {}, {}},
-                         std::string("cannot open the file: ") + std::strerror(errno));
-    // One read into a string of the right size: no second copy of a large file.
-    std::string text(static_cast<std::size_t>(in.tellg()), '\0');
-    in.seekg(0);
-    in.read(text.data(), static_cast<std::streamsize>(text.size()));
-    return text;
-}
-
 namespace {
 
 // Whether a file's first bytes look like llama-bench's output (JSON or JSONL): those go to the text reader.

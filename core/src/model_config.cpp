@@ -7,7 +7,7 @@
 #include "model_families.h"
 #include "model_quantization.h"
 #include "roofline/errors.h"
-#include "roofline/measurements.h"
+#include "roofline/files.h"
 
 #include <algorithm>
 #include <filesystem>

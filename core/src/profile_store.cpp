@@ -2,9 +2,8 @@
 
 #include "roofline/errors.h"
 #include "roofline/hardware_registry.h"
-#include "roofline/measurements.h"
+#include "roofline/files.h"
 #include "roofline/number_format.h"
-#include "roofline/reports.h"
 
 #include <algorithm>
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "roofline/files.h"
 #include "roofline/gemm_config.h"
 #include "roofline/kernels.h"
 #include "roofline/precision.h"
@@ -76,11 +77,5 @@ std::string utc_timestamp_now(); // "2026-11-24T10:15:00Z"
 
 // {"meta": …, "hardware_key": …, "benchmarks": […], …extra}. The meta block is written as given.
 std::string measurements_to_json(const MeasurementSet& set, int indent = 2);
-
-// The whole file as text; InputError "FILE: cannot open the file: <reason>" when it cannot be read.
-std::string read_text_file(const std::filesystem::path& file);
-
-// Writes to a temporary file beside `file` and renames it into place, so a reader never sees half a file.
-void write_file_atomically(const std::filesystem::path& file, std::string_view content);
 
 } // namespace roofline
