@@ -3,6 +3,7 @@
 #include "roofline/bench_plan.h"
 #include "roofline/calculator.h"
 #include "roofline/errors.h"
+#include "roofline/gemm_config_learning.h"
 #include "roofline/gemm_configs.h"
 #include "roofline/hardware_registry.h"
 #include "roofline/measurements.h"

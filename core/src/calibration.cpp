@@ -1,4 +1,5 @@
 #include "roofline/calibration.h"
+#include "roofline/gemm_config_learning.h"
 
 #include "roofline/errors.h"
 #include "roofline/profile_store.h"

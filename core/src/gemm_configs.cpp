@@ -3,7 +3,6 @@
 #include "roofline/calculator.h"
 #include "roofline/errors.h"
 #include "roofline/hardware.h"
-#include "roofline/measurements.h"
 
 #include "json_util.h"
 
@@ -22,8 +21,6 @@ using nlohmann::ordered_json;
 namespace {
 
 constexpr int kReferenceTile = 128;   // the tile the fill bands count in
-constexpr std::size_t kMaxTiles = 8;  // tiles kept per class: the library's usual few, not every one it ever ran
-constexpr std::size_t kMaxSplits = 4;
 constexpr int64_t kMinSliceK = 32;    // a split-K slice keeps at least this much K
 constexpr int kMinMenuRows = 8;       // rows of a precision family, M band and alignment before its menu is trusted
 constexpr double kPartialBytes = 4;   // a split-K partial product is FP32 (or INT32) [bytes]
@@ -91,48 +88,6 @@ GemmShapeClass gemm_shape_class(const GemmShape& g, Precision precision, int sm_
     c.fill = waves < 0.125 ? WaveFill::Eighth : waves < 0.5 ? WaveFill::Half : waves < 1 ? WaveFill::Under : waves < 4 ? WaveFill::Few : WaveFill::Many;
     c.alignment = operand_row_alignment(g, precision);
     return c;
-}
-
-std::vector<LearnedGemmConfig> learn_gemm_configs(const MeasurementSet& measurements, int sm_count)
-{
-    struct Evidence {
-        std::map<std::pair<int, int>, int> tiles;
-        std::vector<int> splits;
-    };
-    std::map<GemmShapeClass, Evidence> by_class;
-    for (const Measurement& m : measurements.rows) {
-        const auto* g = std::get_if<GemmShape>(&m.shape);
-        if (!g || m.status != RowStatus::Ok || !m.gemm_config.has_tile())
-            continue;
-        Evidence& e = by_class[gemm_shape_class(*g, m.precision, sm_count)];
-        ++e.tiles[{m.gemm_config.tile_m, m.gemm_config.tile_n}];
-        e.splits.push_back(std::max(1, m.gemm_config.split_k));
-    }
-    std::vector<LearnedGemmConfig> table;
-    for (auto& [shape_class, e] : by_class) {
-        LearnedGemmConfig entry;
-        entry.shape_class = shape_class;
-        entry.rows = static_cast<int>(e.splits.size());
-        std::vector<std::pair<std::pair<int, int>, int>> tiles(e.tiles.begin(), e.tiles.end());
-        // Most frequent first; among equals the larger tile (the library's default family), then the squarer.
-        std::stable_sort(tiles.begin(), tiles.end(), [](const auto& a, const auto& b) {
-            if (a.second != b.second)
-                return a.second > b.second;
-            return a.first.first * a.first.second > b.first.first * b.first.second;
-        });
-        for (std::size_t i = 0; i < tiles.size() && i < kMaxTiles; ++i)
-            entry.tiles.push_back(tiles[i].first);
-        std::map<int, int> split_counts;
-        for (int s : e.splits)
-            ++split_counts[s];
-        std::vector<std::pair<int, int>> splits(split_counts.begin(), split_counts.end());
-        std::stable_sort(splits.begin(), splits.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
-        entry.split_ks.clear();
-        for (std::size_t i = 0; i < splits.size() && i < kMaxSplits; ++i)
-            entry.split_ks.push_back(splits[i].first);
-        table.push_back(std::move(entry));
-    }
-    return table;
 }
 
 namespace {

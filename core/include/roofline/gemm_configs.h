@@ -19,7 +19,6 @@
 namespace roofline {
 
 struct HardwareSpec;
-struct MeasurementSet;
 
 // The classes a performance engineer reads cuBLAS's choices by.
 //   M band: decode-sized (M <= 16), skinny (<= 64), narrow (<= 256), medium (<= 1024), large.
@@ -55,10 +54,6 @@ struct LearnedGemmConfig {
 
     bool operator==(const LearnedGemmConfig&) const = default;
 };
-
-// The learned table: every class some measured row fell in, from the rows whose configuration is known (a
-// cublasGemmEx winner and a tile reported as auto say nothing). Classes in gemm_shape_class order.
-std::vector<LearnedGemmConfig> learn_gemm_configs(const MeasurementSet& measurements, int sm_count);
 
 // The entry for a class: its own, else the nearest one learned (same precision or its family first, then the
 // nearest M band, fill and alignment). Nothing when the table is empty.
