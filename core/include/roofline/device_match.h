@@ -1,6 +1,6 @@
 #pragma once
 
-#include "roofline/plugin_loader.h"
+#include "roofline/device_info.h"
 
 #include <string>
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "roofline/device_info.h"
 #include "roofline/plugin_abi.h"
 
 #include <nlohmann/json.hpp>
@@ -63,31 +64,6 @@ std::filesystem::path find_plugin(std::string_view name);
 std::vector<std::filesystem::path> find_all_plugins();
 // The running executable's directory (empty when /proc/self/exe cannot be read).
 std::filesystem::path executable_dir();
-
-struct DeviceInfo {
-    std::string backend;  // "cuda", "cpu"
-    std::string name;
-    int compute_capability_major = 0;
-    int compute_capability_minor = 0;
-    int multiprocessor_count = 0;
-    uint64_t memory_bytes = 0;
-    uint64_t l2_cache_bytes = 0;
-    int max_sm_clock_mhz = 0;
-    int max_memory_clock_mhz = 0;
-    int memory_bus_width_bits = 0;
-    std::string driver_version;
-    std::string runtime_version;
-    std::string library_version;
-    std::string plugin_name;
-    std::string plugin_version;
-
-    std::string compute_capability() const; // "9.0", or "" for the CPU
-    nlohmann::ordered_json to_json() const;
-    std::string summary() const;             // one line for status bars: "NVIDIA H100 80GB HBM3 · sm_90 · 132 SMs · 80 GB"
-};
-
-// The device info a plugin described, as the host keeps it.
-DeviceInfo device_info_of(const rl_device_info& raw, const std::string& plugin_name, const std::string& plugin_version);
 
 class WorkerClient;
 struct WorkerOptions;
