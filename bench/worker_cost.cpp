@@ -8,7 +8,7 @@
 // is all there is); CPU_PLUGIN defaults to the CPU plugin found as `roofline bench --plugin cpu` finds it.
 
 #include "roofline/bench_plan.h"
-#include "roofline/plugin_abi_rules.h"
+#include "roofline/abi/plugin_abi_rules.h"
 #include "roofline/plugin_loader.h"
 #include "roofline/worker_client.h"
 

@@ -2,7 +2,7 @@
 
 #include "roofline/errors.h"
 #include "roofline/kernel_case.h"
-#include "roofline/plugin_abi_rules.h"
+#include "roofline/abi/plugin_abi_rules.h"
 
 #include "json_util.h"
 

@@ -3,7 +3,7 @@
 #include "roofline/bench_plan.h"
 #include "roofline/errors.h"
 #include "roofline/measurements.h"
-#include "roofline/plugin_abi_rules.h"
+#include "roofline/abi/plugin_abi_rules.h"
 
 #include "json_util.h"
 

@@ -1,6 +1,6 @@
 #include "roofline/device_info.h"
 
-#include "roofline/plugin_abi_rules.h"
+#include "roofline/abi/plugin_abi_rules.h"
 
 namespace roofline {
 

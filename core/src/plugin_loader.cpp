@@ -1,6 +1,6 @@
 #include "roofline/plugin_loader.h"
 
-#include "roofline/plugin_abi_rules.h"
+#include "roofline/abi/plugin_abi_rules.h"
 #include "roofline/worker_client.h"
 
 #include <dlfcn.h>

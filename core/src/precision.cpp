@@ -1,6 +1,6 @@
 #include "roofline/precision.h"
 
-#include "roofline/plugin_abi.h"
+#include "roofline/abi/plugin_abi.h"
 
 #include <algorithm>
 #include <cctype>

@@ -1,6 +1,6 @@
 #include "roofline/worker_protocol.h"
 
-#include "roofline/plugin_abi_rules.h"
+#include "roofline/abi/plugin_abi_rules.h"
 
 #include <cerrno>
 #include <cstring>

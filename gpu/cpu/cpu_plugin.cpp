@@ -3,8 +3,8 @@
 #include "host_info.h"
 #include "memory_ceilings.h"
 
-#include "roofline/plugin_abi.h"
-#include "roofline/plugin_abi_rules.h"
+#include "roofline/abi/plugin_abi.h"
+#include "roofline/abi/plugin_abi_rules.h"
 
 #include <cblas.h>
 

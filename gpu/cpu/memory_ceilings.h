@@ -1,6 +1,6 @@
 #pragma once
 
-#include "roofline/plugin_abi.h"
+#include "roofline/abi/plugin_abi.h"
 
 #include <cstdint>
 

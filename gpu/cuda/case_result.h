@@ -3,7 +3,7 @@
 
 #include "case_spec.h"
 #include "lt_config.h"
-#include "roofline/plugin_abi.h"
+#include "roofline/abi/plugin_abi.h"
 #include "sampler.h"
 
 #include <functional>

@@ -1,7 +1,7 @@
 #pragma once
 // An rl_case read safely (a host may pass an older, shorter struct), checked, and with defaults filled in.
 
-#include "roofline/plugin_abi.h"
+#include "roofline/abi/plugin_abi.h"
 
 #include <cstdint>
 #include <string>

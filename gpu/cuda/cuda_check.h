@@ -3,8 +3,8 @@
 // the file, line and call (as nvbench's cuda_call.cuh does). plugin_entry.cpp turns it into a status + message,
 // so no exception crosses the ABI.
 
-#include "roofline/plugin_abi.h"
-#include "roofline/plugin_abi_rules.h"
+#include "roofline/abi/plugin_abi.h"
+#include "roofline/abi/plugin_abi_rules.h"
 
 #include <cublasLt.h>
 #include <cublas_v2.h>

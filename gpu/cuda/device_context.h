@@ -5,7 +5,7 @@
 #include "device_buffer.h"
 #include "l2_flush.h"
 #include "nvml_clock.h"
-#include "roofline/plugin_abi.h"
+#include "roofline/abi/plugin_abi.h"
 
 #include <cublasLt.h>
 #include <cublas_v2.h>

@@ -3,7 +3,7 @@
 // scaling, the tolerance of the correctness check, and whether the device and library can run it at all.
 
 #include "elem_kind.h"
-#include "roofline/plugin_abi.h"
+#include "roofline/abi/plugin_abi.h"
 
 #include <cublasLt.h>
 

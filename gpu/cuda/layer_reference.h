@@ -2,7 +2,7 @@
 // Host references for the layer kernels (layer_kernels.h), in FP64 from the same (already rounded) inputs, and
 // the conversions of device bytes to float that reading them needs. Plain C++: no CUDA header.
 
-#include "roofline/plugin_abi.h"
+#include "roofline/abi/plugin_abi.h"
 
 #include <cstdint>
 #include <vector>

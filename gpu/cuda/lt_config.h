@@ -2,7 +2,7 @@
 // The configuration a GEMM ran with, as rl_result's ABI 2 fields carry it, and the decoding of cuBLASLt's tile,
 // stages and cluster ids into numbers. Plain C++ with no CUDA header, so it is tested without a GPU.
 
-#include "roofline/plugin_abi.h"
+#include "roofline/abi/plugin_abi.h"
 
 #include <cstdint>
 

@@ -12,8 +12,8 @@
 #include "layer_case.h"
 #include "nvml_clock.h"
 
-#include "roofline/plugin_abi.h"
-#include "roofline/plugin_abi_rules.h"
+#include "roofline/abi/plugin_abi.h"
+#include "roofline/abi/plugin_abi_rules.h"
 
 #include <cuda_runtime_api.h>
 

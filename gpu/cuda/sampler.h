@@ -6,7 +6,7 @@
 // min_samples), or max_samples are taken, or one sample alone outlasts the whole budget, or the host asks to stop.
 
 #include "device_context.h"
-#include "roofline/plugin_abi.h"
+#include "roofline/abi/plugin_abi.h"
 #include "stream_hold.h"
 
 #include <functional>

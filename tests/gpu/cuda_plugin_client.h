@@ -2,8 +2,8 @@
 // The CUDA plugin seen through the raw C ABI (dlopen + roofline_plugin_entry), shared by tst_cuda_plugin and the
 // plain driver cuda_plugin_check. Header-only; needs nothing but plugin_abi.h and libdl.
 
-#include "roofline/plugin_abi.h"
-#include "roofline/plugin_abi_rules.h"
+#include "roofline/abi/plugin_abi.h"
+#include "roofline/abi/plugin_abi_rules.h"
 
 #include <dlfcn.h>
 

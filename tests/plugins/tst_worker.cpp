@@ -2,7 +2,7 @@
 // the run goes on in a new worker, cancel still stops within a sample, and the worker refuses garbage requests
 // without crashing. The fakes (fakes/fake_plugin.c) fail only on a case with m == 13.
 #include "roofline/bench_runner.h"
-#include "roofline/plugin_abi_rules.h"
+#include "roofline/abi/plugin_abi_rules.h"
 #include "roofline/plugin_loader.h"
 #include "roofline/worker_client.h"
 #include "roofline/worker_protocol.h"

@@ -2,7 +2,7 @@
 
 #include "roofline/calculator.h"
 #include "roofline/kernels.h"
-#include "roofline/plugin_abi.h"
+#include "roofline/abi/plugin_abi.h"
 #include "roofline/precision.h"
 
 #include <cstdint>

@@ -1,7 +1,7 @@
 #pragma once
 // A device as a benchmark plugin describes it: what matches it to a hardware profile and what a results file records.
 
-#include "roofline/plugin_abi.h"
+#include "roofline/abi/plugin_abi.h"
 
 #include <nlohmann/json.hpp>
 

@@ -5,7 +5,7 @@
 // tile of 0 is a tile the library reported undefined or auto, a split-K of 0 one nobody said.
 
 #include "roofline/errors.h"
-#include "roofline/plugin_abi.h"
+#include "roofline/abi/plugin_abi.h"
 
 #include <nlohmann/json.hpp>
 

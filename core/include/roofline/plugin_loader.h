@@ -1,7 +1,7 @@
 #pragma once
 
 #include "roofline/device_info.h"
-#include "roofline/plugin_abi.h"
+#include "roofline/abi/plugin_abi.h"
 
 #include <nlohmann/json.hpp>
 

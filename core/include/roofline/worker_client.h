@@ -4,7 +4,7 @@
 // talks garbage costs that case only: the case comes back FAILED saying what happened, and the next call starts
 // a new worker. Roofline::Device wraps this; BenchRunner never sees the difference.
 
-#include "roofline/plugin_abi.h"
+#include "roofline/abi/plugin_abi.h"
 
 #include <chrono>
 #include <filesystem>

@@ -8,7 +8,7 @@
 // protocol's rule too. A receiver copies what fits in its own struct and keeps its defaults for the rest, so a
 // field another issue appends to plugin_abi.h costs the protocol nothing.
 
-#include "roofline/plugin_abi.h"
+#include "roofline/abi/plugin_abi.h"
 
 #include <cstddef>
 #include <cstdint>

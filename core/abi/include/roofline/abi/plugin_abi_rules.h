@@ -3,7 +3,7 @@
 // standard library): structs are read and written only as far as the caller's struct_size reaches, text is
 // NUL-terminated and truncated to its buffer, and no exception crosses an entry point.
 
-#include "roofline/plugin_abi.h"
+#include "roofline/abi/plugin_abi.h"
 
 #include <algorithm>
 #include <cstddef>
