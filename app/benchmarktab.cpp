@@ -14,7 +14,7 @@
 #include "sidepanel.h"
 #include "textconv.h"
 
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 #include "roofline/validation.h"
 
 #include <QCheckBox>

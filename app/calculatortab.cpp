@@ -11,7 +11,7 @@
 #include "termsswitches.h"
 #include "textconv.h"
 
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 #include "roofline/sweep.h"
 
 #include <QButtonGroup>

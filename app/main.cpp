@@ -1,7 +1,7 @@
 #include "commandline.h"
 #include "mainwindow.h"
 
-#include "roofline/version.h"
+#include "roofline/support/version.h"
 
 #include <QApplication>
 #include <QElapsedTimer>

@@ -14,7 +14,7 @@
 #include "validationtab.h"
 
 #include "roofline/measurements.h"
-#include "roofline/version.h"
+#include "roofline/support/version.h"
 
 #include <QAction>
 #include <QApplication>

@@ -15,7 +15,7 @@
 #include "textconv.h"
 #include "tokensratechart.h"
 
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 #include "roofline/model_library.h"
 #include "roofline/reports.h"
 

@@ -2,7 +2,7 @@
 
 #include "textconv.h"
 
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 
 #include <QCheckBox>
 #include <QComboBox>

@@ -1,6 +1,6 @@
 #include "textconv.h"
 
-#include "roofline/number_format.h"
+#include "roofline/support/number_format.h"
 
 #include <QCoreApplication>
 #include <QDir>

@@ -3,7 +3,7 @@
 
 #include "roofline/bench_runner.h"
 #include "roofline/device_match.h"
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 #include "roofline/reports.h"
 
 #include <atomic>

@@ -2,7 +2,7 @@
 #include "profile_output.h"
 
 #include "roofline/calibration.h"
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 #include "roofline/profile_store.h"
 #include "roofline/reports.h"
 

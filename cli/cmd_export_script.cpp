@@ -1,9 +1,9 @@
 #include "commands.h"
 
 #include "roofline/bench_plan.h"
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 #include "roofline/measurements.h"
-#include "roofline/version.h"
+#include "roofline/support/version.h"
 
 #include <sys/stat.h>
 

@@ -4,7 +4,7 @@
 #include "model_options.h"
 #include "text_table.h"
 
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 #include "roofline/model_library.h"
 #include "roofline/reports.h"
 #include "roofline/step_prediction.h"

@@ -3,7 +3,7 @@
 #include "text_table.h"
 
 #include "roofline/calculator.h"
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 #include "roofline/reports.h"
 
 #include <nlohmann/json.hpp>

@@ -1,7 +1,7 @@
 #include "commands.h"
 #include "profile_output.h"
 
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 #include "roofline/measurements.h"
 #include "roofline/profile_transfer.h"
 #include "roofline/reports.h"

@@ -1,8 +1,8 @@
 #include "commands.h"
 
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 #include "roofline/plugin_loader.h"
-#include "roofline/version.h"
+#include "roofline/support/version.h"
 
 #include <iostream>
 

@@ -3,7 +3,7 @@
 // set of measurements.
 #include "roofline/calibration.h"
 #include "roofline/calculator.h"
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 #include "roofline/hardware_registry.h"
 #include "roofline/measurements.h"
 

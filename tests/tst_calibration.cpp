@@ -1,6 +1,6 @@
 #include "roofline/calibration.h"
 #include "roofline/holdout.h"
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 #include "roofline/hardware_registry.h"
 
 #include <QtTest>

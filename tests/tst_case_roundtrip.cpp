@@ -2,7 +2,7 @@
 // through every file the core writes and reads back: results files, plan files, the JSON report and the CSV report.
 #include "roofline/bench_plan.h"
 #include "roofline/bench_runner.h"
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 #include "roofline/hardware_registry.h"
 #include "roofline/kernel_case.h"
 #include "roofline/measurement_extra.h"

@@ -2,7 +2,7 @@
 // table's round trip through a profile, and predictions that move with the learned tile as wave quantization says.
 #include "roofline/bench_plan.h"
 #include "roofline/calculator.h"
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 #include "roofline/gemm_config_learning.h"
 #include "roofline/gemm_configs.h"
 #include "roofline/hardware_registry.h"

@@ -2,7 +2,7 @@
 // feeding the step prediction, and every kind of bad header refused with its offset and field.
 #include "gguf_writer.h"
 
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 #include "roofline/gguf.h"
 #include "roofline/hardware_registry.h"
 #include "roofline/model_library.h"

@@ -1,4 +1,4 @@
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 #include "roofline/hardware_registry.h"
 
 #include <QtTest>

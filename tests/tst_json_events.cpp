@@ -1,7 +1,7 @@
-// The results reader's own JSON reader (core/src/json_events.cpp) against nlohmann's parser: the same texts
+// The results reader's own JSON reader (core/support/src/json_events.cpp) against nlohmann's parser: the same texts
 // accepted and refused, the same trees built, whatever the chunks the bytes come in. tests/fuzz/fuzz_json.cpp
 // checks the same on inputs libFuzzer makes.
-#include "json_stream.h"
+#include "roofline/support/json_stream.h"
 
 #include <QtTest>
 

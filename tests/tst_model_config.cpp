@@ -1,4 +1,4 @@
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 #include "roofline/model_config.h"
 #include "roofline/model_library.h"
 #include "roofline/model_parameters.h"

@@ -1,6 +1,6 @@
 // Plan names to plans (roofline::plan_names, named_plan, load_plan): what the CLI's --plan and the app's plan menu offer.
 #include "roofline/bench_plan.h"
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 #include "roofline/measurements.h"
 
 #include <QTemporaryDir>

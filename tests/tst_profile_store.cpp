@@ -1,6 +1,6 @@
 #include "roofline/calibration.h"
 #include "roofline/hardware_registry.h"
-#include "roofline/number_format.h"
+#include "roofline/support/number_format.h"
 #include "roofline/profile_store.h"
 
 #include <QTemporaryDir>

@@ -2,7 +2,7 @@
 // each kind of term, the sources and notes it writes, and the shipped presets it made.
 #include "roofline/calculator.h"
 #include "roofline/calibration.h"
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 #include "roofline/hardware_registry.h"
 #include "roofline/measurements.h"
 #include "roofline/profile_transfer.h"

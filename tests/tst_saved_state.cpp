@@ -2,7 +2,7 @@
 // two writers at once (two instances of the app) corrupt nothing and lose nothing. The faults are set up in a
 // forked child, so that neither a dropped privilege nor a file-size limit reaches the test runner itself.
 #include "roofline/bench_runner.h"
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 #include "roofline/hardware_registry.h"
 #include "roofline/measurements.h"
 #include "roofline/profile_store.h"

@@ -2,7 +2,7 @@
 // pg and older files), how their models are matched, and their validation against predict_run.
 #include "gguf_writer.h"
 
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 #include "roofline/hardware_registry.h"
 #include "roofline/llama_bench.h"
 #include "roofline/measurements.h"

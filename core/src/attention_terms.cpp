@@ -7,7 +7,7 @@
 //   SMs; causal attention computes only the tiles at or below the diagonal (about half the pairs).
 #include "kernel_terms.h"
 
-#include "roofline/number_format.h"
+#include "roofline/support/number_format.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,10 +1,10 @@
 #include "roofline/bench_plan.h"
 
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 #include "roofline/kernel_case.h"
 #include "roofline/abi/plugin_abi_rules.h"
 
-#include "json_util.h"
+#include "roofline/support/json_util.h"
 
 #include <set>
 

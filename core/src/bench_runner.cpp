@@ -1,6 +1,6 @@
 #include "roofline/bench_runner.h"
 
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 #include "roofline/hardware_registry.h"
 
 #include <cerrno>

@@ -1,8 +1,8 @@
 #include "roofline/calculator.h"
 
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 #include "roofline/gemm_configs.h"
-#include "roofline/number_format.h"
+#include "roofline/support/number_format.h"
 
 #include "kernel_terms.h"
 

@@ -1,14 +1,14 @@
 #include "roofline/calibration.h"
 #include "roofline/gemm_config_learning.h"
 
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 #include "roofline/profile_store.h"
 #include "roofline/profile_transfer.h"
 #include "roofline/reports.h"
 
 #include "kernel_terms.h"
 #include "refined_fit.h"
-#include "stats.h"
+#include "roofline/support/stats.h"
 
 #include <algorithm>
 #include <cmath>

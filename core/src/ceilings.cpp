@@ -1,11 +1,11 @@
 #include "roofline/ceilings.h"
 
 #include "roofline/bench_plan.h"
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 #include "roofline/measurements.h"
 #include "roofline/abi/plugin_abi_rules.h"
 
-#include "json_util.h"
+#include "roofline/support/json_util.h"
 
 #include <algorithm>
 #include <cmath>

@@ -2,8 +2,8 @@
 // Private: reads the fields of one config.json object; errors name the file and the field with its prefix
 // ("text_config.").
 
-#include "json_util.h"
-#include "roofline/errors.h"
+#include "roofline/support/json_util.h"
+#include "roofline/support/errors.h"
 
 #include <nlohmann/json.hpp>
 

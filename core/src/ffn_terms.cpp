@@ -4,7 +4,7 @@
 // efficiencies and the floor are the FFN's own (fitted on whole FFNs), shared by its parts.
 #include "kernel_terms.h"
 
-#include "roofline/number_format.h"
+#include "roofline/support/number_format.h"
 
 #include <algorithm>
 

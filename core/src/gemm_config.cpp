@@ -1,6 +1,6 @@
 #include "roofline/gemm_config.h"
 
-#include "json_util.h"
+#include "roofline/support/json_util.h"
 
 #include <algorithm>
 #include <charconv>

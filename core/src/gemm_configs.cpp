@@ -1,10 +1,10 @@
 #include "roofline/gemm_configs.h"
 
 #include "roofline/calculator.h"
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 #include "roofline/hardware.h"
 
-#include "json_util.h"
+#include "roofline/support/json_util.h"
 
 #include <algorithm>
 #include <array>

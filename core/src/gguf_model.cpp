@@ -3,7 +3,7 @@
 #include "roofline/gguf.h"
 
 #include "model_families.h"
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 
 #include <algorithm>
 #include <filesystem>

@@ -2,7 +2,7 @@
 // count is checked against the bytes left before anything is sized from it; the data section is never read.
 #include "roofline/gguf.h"
 
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 #include "roofline/ggml_types.h"
 
 #include <algorithm>

@@ -1,6 +1,6 @@
 #include "roofline/hardware_registry.h"
 
-#include "json_util.h"
+#include "roofline/support/json_util.h"
 
 #include <iterator>
 #include <set>

@@ -1,7 +1,7 @@
 #include "roofline/hardware_registry.h"
 
-#include "roofline/errors.h"
-#include "roofline/files.h"
+#include "roofline/support/errors.h"
+#include "roofline/support/files.h"
 
 #include <algorithm>
 #include <cstdlib>

@@ -1,6 +1,6 @@
 #include "roofline/kernel_case.h"
 
-#include "json_util.h"
+#include "roofline/support/json_util.h"
 
 #include <algorithm>
 #include <limits>

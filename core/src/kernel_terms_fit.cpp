@@ -3,12 +3,12 @@
 // calculator reads.
 #include "kernel_terms.h"
 
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 #include "roofline/measurements.h"
 #include "roofline/reports.h"
 
-#include "least_squares.h"
-#include "stats.h"
+#include "roofline/support/least_squares.h"
+#include "roofline/support/stats.h"
 
 #include <algorithm>
 #include <cmath>

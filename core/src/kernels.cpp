@@ -1,7 +1,7 @@
 #include "roofline/kernels.h"
 
 #include "layer_kernels.h"
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 
 #include <algorithm>
 #include <cctype>

@@ -1,6 +1,6 @@
 #include "layer_kernels.h"
 
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 
 namespace roofline {
 

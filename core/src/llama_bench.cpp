@@ -2,14 +2,14 @@
 #include "roofline/llama_bench.h"
 
 #include "roofline/device_match.h"
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 #include "roofline/gguf.h"
 #include "roofline/model_library.h"
 #include "roofline/model_parameters.h"
 #include "roofline/reports.h"
 #include "roofline/workload.h"
 
-#include "json_util.h"
+#include "roofline/support/json_util.h"
 
 #include <cmath>
 #include <filesystem>

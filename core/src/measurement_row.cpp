@@ -3,7 +3,7 @@
 #include "roofline/gemm_config.h"
 #include "roofline/kernel_case.h"
 
-#include "json_util.h"
+#include "roofline/support/json_util.h"
 
 #include <algorithm>
 #include <array>

@@ -2,7 +2,7 @@
 // One row of a results file read into a Measurement (measurements.cpp's tree and stream readers share it), and the
 // problems of many rows gathered into one error.
 
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 #include "roofline/measurements.h"
 
 #include <nlohmann/json.hpp>

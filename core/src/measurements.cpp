@@ -1,11 +1,11 @@
 #include "roofline/measurements.h"
 
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 #include "roofline/kernel_case.h"
 #include "roofline/llama_bench.h"
-#include "roofline/version.h"
+#include "roofline/support/version.h"
 
-#include "json_util.h"
+#include "roofline/support/json_util.h"
 #include "measurement_row.h"
 #include "results_stream.h"
 

@@ -3,11 +3,11 @@
 #include "roofline/model_parameters.h"
 
 #include "config_fields.h"
-#include "json_util.h"
+#include "roofline/support/json_util.h"
 #include "model_families.h"
 #include "model_quantization.h"
-#include "roofline/errors.h"
-#include "roofline/files.h"
+#include "roofline/support/errors.h"
+#include "roofline/support/files.h"
 
 #include <algorithm>
 #include <filesystem>

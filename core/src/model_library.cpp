@@ -1,6 +1,6 @@
 #include "roofline/model_library.h"
 
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 #include "roofline/gguf.h"
 
 #include <algorithm>

@@ -1,6 +1,6 @@
 #include "roofline/model_parameters.h"
 
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 
 #include <initializer_list>
 

@@ -1,7 +1,7 @@
 // Plan names to plans, for every place that offers a plan by name (the CLI's --plan, the app's plan menu).
 #include "roofline/bench_plan.h"
 
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 #include "roofline/measurements.h"
 
 namespace roofline {

@@ -1,9 +1,9 @@
 #include "roofline/profile_store.h"
 
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 #include "roofline/hardware_registry.h"
-#include "roofline/files.h"
-#include "roofline/number_format.h"
+#include "roofline/support/files.h"
+#include "roofline/support/number_format.h"
 
 #include <algorithm>
 

@@ -1,7 +1,7 @@
 #include "roofline/profile_transfer.h"
 
 #include "roofline/calculator.h"
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 #include "roofline/reports.h"
 
 #include <algorithm>

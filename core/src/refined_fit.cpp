@@ -2,8 +2,8 @@
 
 #include "roofline/gemm_configs.h"
 
-#include "least_squares.h"
-#include "stats.h"
+#include "roofline/support/least_squares.h"
+#include "roofline/support/stats.h"
 
 #include <algorithm>
 #include <cmath>

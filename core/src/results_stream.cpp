@@ -1,9 +1,9 @@
 #include "results_stream.h"
 
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 #include "roofline/step_measurements.h"
 
-#include "json_stream.h"
+#include "roofline/support/json_stream.h"
 #include "measurement_row.h"
 #include "row_pipeline.h"
 

@@ -1,9 +1,9 @@
 // The model_step row kind of the results JSON: read, checked, written back.
 #include "roofline/step_measurements.h"
 
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 
-#include "json_util.h"
+#include "roofline/support/json_util.h"
 
 #include <set>
 

@@ -2,7 +2,7 @@
 #include "roofline/step_prediction.h"
 
 #include "roofline/model_parameters.h"
-#include "roofline/number_format.h"
+#include "roofline/support/number_format.h"
 
 #include <algorithm>
 #include <set>

@@ -1,6 +1,6 @@
 #include "roofline/sweep.h"
 
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 
 #include <algorithm>
 #include <cmath>

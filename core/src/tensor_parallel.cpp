@@ -1,7 +1,7 @@
 // Tensor parallelism on paper: one GPU's part of a model, and the ring all-reduce that joins the parts.
 #include "roofline/step_prediction.h"
 
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 
 namespace roofline {
 

@@ -1,9 +1,9 @@
 #include "roofline/validation.h"
 
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 #include "roofline/model_library.h"
 
-#include "stats.h"
+#include "roofline/support/stats.h"
 
 #include <algorithm>
 #include <cmath>

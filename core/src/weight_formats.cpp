@@ -2,7 +2,7 @@
 // formats, or a GGUF file type's mix as llama.cpp's quantizer makes it.
 #include "roofline/workload.h"
 
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 #include "roofline/ggml_types.h"
 
 #include <algorithm>

@@ -2,7 +2,7 @@
 // lists them and what each fusion setting merges.
 #include "roofline/workload.h"
 
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 
 #include <algorithm>
 #include <cmath>

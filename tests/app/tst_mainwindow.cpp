@@ -10,7 +10,7 @@
 #include "emulation.h"
 #include "testutils.h"
 
-#include "roofline/version.h"
+#include "roofline/support/version.h"
 
 #include <QAction>
 #include <QFileInfo>

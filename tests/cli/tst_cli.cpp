@@ -3,7 +3,7 @@
 #include "roofline/hardware_registry.h"
 #include "roofline/measurements.h"
 #include "roofline/plugin_loader.h"
-#include "roofline/version.h"
+#include "roofline/support/version.h"
 
 #include "emulation.h"
 

@@ -1,8 +1,8 @@
-// libFuzzer target: the results reader's own JSON reader (core/src/json_events.cpp) against nlohmann's parser.
+// libFuzzer target: the results reader's own JSON reader (core/support/src/json_events.cpp) against nlohmann's parser.
 // Both must accept or both refuse, and build the same tree, whatever the chunks the bytes come in (the first
 // byte picks the chunk size). Any difference aborts. A NUL byte, which nlohmann's parser takes for the end of
 // the text, both refuse here.
-#include "json_stream.h"
+#include "roofline/support/json_stream.h"
 
 #include <cstdio>
 #include <cstdlib>

@@ -3,7 +3,7 @@
 // another exception, a crash, a sanitizer report, a hang — is a bug), and what it accepts it can write back
 // in a form it reads again.
 
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 
 #include <cstddef>
 #include <cstdint>

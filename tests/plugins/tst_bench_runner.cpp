@@ -4,7 +4,7 @@
 #include "roofline/bench_runner.h"
 #include "roofline/calculator.h"
 #include "roofline/ceilings.h"
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 #include "roofline/hardware_registry.h"
 #include "roofline/measurements.h"
 #include "roofline/validation.h"

@@ -2,7 +2,7 @@
 #include "roofline/bench_runner.h"
 #include "roofline/abi/plugin_abi_rules.h"
 #include "roofline/plugin_loader.h"
-#include "roofline/version.h"
+#include "roofline/support/version.h"
 
 #include <QDir>
 #include <QFile>

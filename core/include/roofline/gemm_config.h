@@ -4,7 +4,7 @@
 // where that text has it ("cublasLt algo 66 tile 8x64 stages 64xAUTO splitK 2 (…)"). Unknown stays unknown: a
 // tile of 0 is a tile the library reported undefined or auto, a split-K of 0 one nobody said.
 
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 #include "roofline/abi/plugin_abi.h"
 
 #include <nlohmann/json.hpp>

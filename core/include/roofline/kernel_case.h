@@ -3,7 +3,7 @@
 // holds it: results files, plan files, JSON reports and CSV. One writer and one reader for each form, so that a
 // flag written in one place is read in every other.
 
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 #include "roofline/kernels.h"
 #include "roofline/precision.h"
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "roofline/files.h"
+#include "roofline/support/files.h"
 #include "roofline/gemm_config.h"
 #include "roofline/kernels.h"
 #include "roofline/precision.h"

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "roofline/number_format.h"
+#include "roofline/support/number_format.h"
 #include "roofline/validation.h"
 
 #include <nlohmann/json.hpp>

@@ -1,4 +1,4 @@
-#include "json_events.h"
+#include "roofline/support/json_events.h"
 
 #include <charconv>
 #include <cmath>

@@ -1,7 +1,7 @@
 #pragma once
 // Private helpers for reading user JSON with errors that say where.
 
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 
 #include <nlohmann/json.hpp>
 

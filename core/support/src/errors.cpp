@@ -1,4 +1,4 @@
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 
 namespace roofline {
 

@@ -1,4 +1,4 @@
-#include "least_squares.h"
+#include "roofline/support/least_squares.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,6 +1,6 @@
-#include "roofline/files.h"
+#include "roofline/support/files.h"
 
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 
 #include <cerrno>
 #include <cstring>

@@ -2,8 +2,8 @@
 // Private helpers for reading JSON that is too big to hold as one tree: events of a file read in chunks, and a
 // builder that turns the events of one part (a row) back into a small tree.
 
-#include "json_events.h"
-#include "json_util.h"
+#include "roofline/support/json_events.h"
+#include "roofline/support/json_util.h"
 
 #include <nlohmann/json.hpp>
 

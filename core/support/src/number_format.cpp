@@ -1,4 +1,4 @@
-#include "roofline/number_format.h"
+#include "roofline/support/number_format.h"
 
 #include <cmath>
 #include <cstdio>

@@ -1,6 +1,6 @@
-#include "json_stream.h"
+#include "roofline/support/json_stream.h"
 
-#include "roofline/errors.h"
+#include "roofline/support/errors.h"
 
 #include <cerrno>
 #include <cstring>

@@ -1,4 +1,4 @@
-#include "json_util.h"
+#include "roofline/support/json_util.h"
 
 #include <algorithm>
 #include <limits>
