@@ -12,7 +12,7 @@
 #include "textconv.h"
 
 #include "roofline/support/errors.h"
-#include "roofline/sweep.h"
+#include "roofline/model/sweep.h"
 
 #include <QButtonGroup>
 #include <QCheckBox>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "roofline/calculator.h"
-#include "roofline/precision.h"
+#include "roofline/model/calculator.h"
+#include "roofline/model/precision.h"
 #include "roofline/validation.h"
 
 #include <QString>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "roofline/precision.h"
+#include "roofline/model/precision.h"
 
 #include <QColor>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "roofline/calculator.h"
+#include "roofline/model/calculator.h"
 
 #include <QCoreApplication>
 #include <QString>

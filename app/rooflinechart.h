@@ -3,7 +3,7 @@
 #include "chartmarkers.h"
 #include "chartpoint.h"
 
-#include "roofline/hardware.h"
+#include "roofline/model/hardware.h"
 
 #include <QChartView>
 #include <QPen>

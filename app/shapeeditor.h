@@ -1,6 +1,6 @@
 #pragma once
 
-#include "roofline/kernels.h"
+#include "roofline/model/kernels.h"
 
 #include <QWidget>
 

@@ -2,7 +2,7 @@
 
 #include "calibrationmodel.h"
 
-#include "roofline/calculator.h"
+#include "roofline/model/calculator.h"
 #include "roofline/validation.h"
 
 #include <QCoreApplication>

@@ -3,7 +3,7 @@
 #include "holdout_stats.h"
 
 #include "roofline/calibration.h"
-#include "roofline/gemm_configs.h"
+#include "roofline/model/gemm_configs.h"
 #include "roofline/hardware_registry.h"
 #include "roofline/holdout.h"
 #include "roofline/profile_transfer.h"

@@ -2,7 +2,7 @@
 #include "model_options.h"
 #include "text_table.h"
 
-#include "roofline/calculator.h"
+#include "roofline/model/calculator.h"
 #include "roofline/support/errors.h"
 #include "roofline/reports.h"
 

@@ -2,7 +2,7 @@
 
 #include "args.h"
 
-#include "roofline/calculator.h"
+#include "roofline/model/calculator.h"
 
 namespace roofline::cli {
 

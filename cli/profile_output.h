@@ -4,7 +4,7 @@
 
 #include "args.h"
 
-#include "roofline/hardware.h"
+#include "roofline/model/hardware.h"
 
 namespace roofline::cli {
 

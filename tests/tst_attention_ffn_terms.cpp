@@ -1,8 +1,8 @@
-// Refined mode's attention and FFN terms (core/src/attention_terms.cpp, ffn_terms.cpp) against hand-computed
+// Refined mode's attention and FFN terms (core/model/src/attention_terms.cpp, ffn_terms.cpp) against hand-computed
 // cases, and their calibration and the elementwise kinds' (kernel_terms_fit.cpp) recovering the numbers that made a
 // set of measurements.
 #include "roofline/calibration.h"
-#include "roofline/calculator.h"
+#include "roofline/model/calculator.h"
 #include "roofline/support/errors.h"
 #include "roofline/hardware_registry.h"
 #include "roofline/measurements.h"

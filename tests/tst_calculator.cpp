@@ -1,4 +1,4 @@
-#include "roofline/calculator.h"
+#include "roofline/model/calculator.h"
 #include "roofline/support/errors.h"
 #include "roofline/hardware_registry.h"
 

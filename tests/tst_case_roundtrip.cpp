@@ -4,7 +4,7 @@
 #include "roofline/bench_runner.h"
 #include "roofline/support/errors.h"
 #include "roofline/hardware_registry.h"
-#include "roofline/kernel_case.h"
+#include "roofline/model/kernel_case.h"
 #include "roofline/measurement_extra.h"
 #include "roofline/measurements.h"
 #include "roofline/reports.h"

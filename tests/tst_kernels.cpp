@@ -1,5 +1,5 @@
 #include "roofline/support/errors.h"
-#include "roofline/kernels.h"
+#include "roofline/model/kernels.h"
 
 #include <QtTest>
 

@@ -2,7 +2,7 @@
 // case within the H200's memory, the whole plan within about five minutes of H200 time, and bench/plans/llm.json
 // the plan as the core builds it.
 #include "roofline/bench_plan.h"
-#include "roofline/calculator.h"
+#include "roofline/model/calculator.h"
 #include "roofline/hardware_registry.h"
 #include "roofline/measurements.h"
 #include "roofline/model_library.h"

@@ -1,6 +1,6 @@
 // The transfer rule (core/src/profile_transfer.cpp, docs/model.md "Transferred profiles"): hand-computed cases of
 // each kind of term, the sources and notes it writes, and the shipped presets it made.
-#include "roofline/calculator.h"
+#include "roofline/model/calculator.h"
 #include "roofline/calibration.h"
 #include "roofline/support/errors.h"
 #include "roofline/hardware_registry.h"

@@ -1,7 +1,7 @@
 #include "roofline/bench_plan.h"
 
 #include "roofline/support/errors.h"
-#include "roofline/kernel_case.h"
+#include "roofline/model/kernel_case.h"
 #include "roofline/abi/plugin_abi_rules.h"
 
 #include "roofline/support/json_util.h"

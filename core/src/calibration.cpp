@@ -6,7 +6,7 @@
 #include "roofline/profile_transfer.h"
 #include "roofline/reports.h"
 
-#include "kernel_terms.h"
+#include "roofline/model/kernel_terms.h"
 #include "refined_fit.h"
 #include "roofline/support/stats.h"
 

@@ -1,6 +1,6 @@
 #include "roofline/holdout.h"
 
-#include "roofline/calculator.h"
+#include "roofline/model/calculator.h"
 
 #include <algorithm>
 #include <map>

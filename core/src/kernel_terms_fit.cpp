@@ -1,7 +1,7 @@
 // Calibration of the attention, FFN and elementwise kinds' terms (kernel_terms.h): robust least squares on
 // log(predicted / measured), the same loss as the other kernels' fit (refined_fit.cpp), over the numbers the
 // calculator reads.
-#include "kernel_terms.h"
+#include "roofline/model/kernel_terms.h"
 
 #include "roofline/support/errors.h"
 #include "roofline/measurements.h"

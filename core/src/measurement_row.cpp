@@ -1,7 +1,7 @@
 #include "measurement_row.h"
 
-#include "roofline/gemm_config.h"
-#include "roofline/kernel_case.h"
+#include "roofline/model/gemm_config.h"
+#include "roofline/model/kernel_case.h"
 
 #include "roofline/support/json_util.h"
 

@@ -1,7 +1,7 @@
 #include "roofline/measurements.h"
 
 #include "roofline/support/errors.h"
-#include "roofline/kernel_case.h"
+#include "roofline/model/kernel_case.h"
 #include "roofline/llama_bench.h"
 #include "roofline/support/version.h"
 

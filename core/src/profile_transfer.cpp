@@ -1,6 +1,6 @@
 #include "roofline/profile_transfer.h"
 
-#include "roofline/calculator.h"
+#include "roofline/model/calculator.h"
 #include "roofline/support/errors.h"
 #include "roofline/reports.h"
 

@@ -1,6 +1,6 @@
 #include "refined_fit.h"
 
-#include "roofline/gemm_configs.h"
+#include "roofline/model/gemm_configs.h"
 
 #include "roofline/support/least_squares.h"
 #include "roofline/support/stats.h"

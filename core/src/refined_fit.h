@@ -2,8 +2,8 @@
 // The refined model's fit for calibration (calibration.cpp): one robust least-squares fit of every refined number
 // for a given GEMM tile and throttle knee.
 
-#include "roofline/calculator.h"
-#include "roofline/kernels.h"
+#include "roofline/model/calculator.h"
+#include "roofline/model/kernels.h"
 
 #include <optional>
 #include <utility>

@@ -1,6 +1,6 @@
 #include "roofline/reports.h"
 
-#include "roofline/kernel_case.h"
+#include "roofline/model/kernel_case.h"
 
 #include <cmath>
 #include <cstdio>

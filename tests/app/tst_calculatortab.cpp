@@ -5,7 +5,7 @@
 
 #include "testutils.h"
 
-#include "roofline/calculator.h"
+#include "roofline/model/calculator.h"
 
 #include <QCheckBox>
 #include <QComboBox>

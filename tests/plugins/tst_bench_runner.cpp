@@ -2,7 +2,7 @@
 // validate path end to end, and parse_plan_json.
 #include "roofline/bench_plan.h"
 #include "roofline/bench_runner.h"
-#include "roofline/calculator.h"
+#include "roofline/model/calculator.h"
 #include "roofline/ceilings.h"
 #include "roofline/support/errors.h"
 #include "roofline/hardware_registry.h"

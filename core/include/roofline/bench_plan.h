@@ -1,9 +1,9 @@
 #pragma once
 
-#include "roofline/calculator.h"
-#include "roofline/kernels.h"
+#include "roofline/model/calculator.h"
+#include "roofline/model/kernels.h"
 #include "roofline/abi/plugin_abi.h"
-#include "roofline/precision.h"
+#include "roofline/model/precision.h"
 
 #include <cstdint>
 #include <optional>

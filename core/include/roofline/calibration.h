@@ -1,8 +1,8 @@
 #pragma once
 
-#include "roofline/calculator.h"
+#include "roofline/model/calculator.h"
 #include "roofline/ceilings.h"
-#include "roofline/hardware.h"
+#include "roofline/model/hardware.h"
 #include "roofline/measurements.h"
 #include "roofline/validation.h"
 
@@ -20,7 +20,7 @@ struct CalibrationOptions {
     // GEMM output tiles that wave quantization may assume; the one that explains the rows best is kept.
     std::vector<std::pair<int, int>> tile_candidates = {{64, 64}, {128, 64}, {64, 128}, {128, 128}, {128, 256}, {256, 128}};
     // Learn the tiles and split-K the library ran per class of shapes from the rows' configurations
-    // (core/include/roofline/gemm_configs.h); GEMMs of a class it learned no longer use the single tile.
+    // (core/model/include/roofline/model/gemm_configs.h); GEMMs of a class it learned no longer use the single tile.
     bool learn_gemm_configs = true;
 };
 

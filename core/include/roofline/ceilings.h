@@ -1,8 +1,8 @@
 #pragma once
 
-#include "roofline/hardware.h"
+#include "roofline/model/hardware.h"
 #include "roofline/plugin_loader.h"
-#include "roofline/precision.h"
+#include "roofline/model/precision.h"
 
 #include <nlohmann/json.hpp>
 

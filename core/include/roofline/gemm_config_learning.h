@@ -1,7 +1,7 @@
 #pragma once
 // Learning a GPU's GEMM configurations (gemm_configs.h) from the configurations its measured rows report.
 
-#include "roofline/gemm_configs.h"
+#include "roofline/model/gemm_configs.h"
 #include "roofline/measurements.h"
 
 #include <vector>

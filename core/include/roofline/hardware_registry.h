@@ -1,6 +1,6 @@
 #pragma once
 
-#include "roofline/hardware.h"
+#include "roofline/model/hardware.h"
 
 #include <nlohmann/json.hpp>
 

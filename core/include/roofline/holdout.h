@@ -2,7 +2,7 @@
 // Held-out evaluation of a calibration: rows split by shape, so that a profile is judged on shapes it never saw,
 // and the classes of shapes its error is reported for.
 
-#include "roofline/hardware.h"
+#include "roofline/model/hardware.h"
 #include "roofline/measurements.h"
 
 #include <string_view>

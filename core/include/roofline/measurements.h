@@ -1,9 +1,9 @@
 #pragma once
 
 #include "roofline/support/files.h"
-#include "roofline/gemm_config.h"
-#include "roofline/kernels.h"
-#include "roofline/precision.h"
+#include "roofline/model/gemm_config.h"
+#include "roofline/model/kernels.h"
+#include "roofline/model/precision.h"
 #include "roofline/step_measurements.h"
 
 #include <nlohmann/json.hpp>

@@ -1,7 +1,7 @@
 #pragma once
 // A transformer's shape as its Hugging Face config.json states it: the figures a step's workload is built from.
 
-#include "roofline/precision.h"
+#include "roofline/model/precision.h"
 
 #include <cstdint>
 #include <optional>

@@ -3,7 +3,7 @@
 // A calibrated profile's life after the fit: the key it is saved under, where the registry finds it, and the one
 // line that says what was fitted. The app and the CLI both go through these.
 
-#include "roofline/hardware.h"
+#include "roofline/model/hardware.h"
 
 #include <filesystem>
 #include <optional>

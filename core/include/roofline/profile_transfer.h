@@ -1,7 +1,7 @@
 #pragma once
 
 #include "roofline/bench_plan.h"
-#include "roofline/hardware.h"
+#include "roofline/model/hardware.h"
 
 #include <optional>
 #include <string>

@@ -6,7 +6,7 @@
 // A run is a prefill of prompt_tokens (in chunks of prompt_chunk), then gen_tokens decode steps, from
 // context_depth; each sequence of `batch` does the same. llama-bench's pp, tg and pg tests are such runs.
 
-#include "roofline/precision.h"
+#include "roofline/model/precision.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "roofline/calculator.h"
-#include "roofline/hardware.h"
+#include "roofline/model/calculator.h"
+#include "roofline/model/hardware.h"
 #include "roofline/measurements.h"
 #include "roofline/run_prediction.h"
 

@@ -3,9 +3,9 @@
 // cache of depth S) or a prefill (B prompts of P tokens on top of S cached). Built from a ModelDescription; every
 // kernel is a KernelShape the calculator predicts. docs/workload_model.md describes the model and its assumptions.
 
-#include "roofline/calculator.h"
-#include "roofline/hardware.h"
-#include "roofline/kernels.h"
+#include "roofline/model/calculator.h"
+#include "roofline/model/hardware.h"
+#include "roofline/model/kernels.h"
 #include "roofline/model_config.h"
 
 #include <cstdint>

@@ -54,7 +54,7 @@ typedef enum rl_status {
     RL_STATUS_WRONG_RESULT = 7  /* ran, but the product did not match the reference: never a timing */
 } rl_status;
 
-/* Same order and values as roofline::Precision in core/include/roofline/precision.h. */
+/* Same order and values as roofline::Precision in core/model/include/roofline/model/precision.h. */
 typedef enum rl_precision {
     RL_PRECISION_FP64 = 0,
     RL_PRECISION_FP32 = 1,

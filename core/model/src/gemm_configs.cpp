@@ -1,8 +1,8 @@
-#include "roofline/gemm_configs.h"
+#include "roofline/model/gemm_configs.h"
 
-#include "roofline/calculator.h"
+#include "roofline/model/calculator.h"
 #include "roofline/support/errors.h"
-#include "roofline/hardware.h"
+#include "roofline/model/hardware.h"
 
 #include "roofline/support/json_util.h"
 

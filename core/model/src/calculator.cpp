@@ -1,10 +1,10 @@
-#include "roofline/calculator.h"
+#include "roofline/model/calculator.h"
 
 #include "roofline/support/errors.h"
-#include "roofline/gemm_configs.h"
+#include "roofline/model/gemm_configs.h"
 #include "roofline/support/number_format.h"
 
-#include "kernel_terms.h"
+#include "roofline/model/kernel_terms.h"
 
 #include <algorithm>
 #include <cmath>

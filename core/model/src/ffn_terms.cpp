@@ -2,7 +2,7 @@
 // GEMM), each bound by max(math, memory) and paying its own latency floor, the intermediate written and read back
 // through memory between them. Each GEMM's math runs in waves of output tiles over the SMs, as a GEMM's does; the
 // efficiencies and the floor are the FFN's own (fitted on whole FFNs), shared by its parts.
-#include "kernel_terms.h"
+#include "roofline/model/kernel_terms.h"
 
 #include "roofline/support/number_format.h"
 

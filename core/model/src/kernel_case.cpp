@@ -1,4 +1,4 @@
-#include "roofline/kernel_case.h"
+#include "roofline/model/kernel_case.h"
 
 #include "roofline/support/json_util.h"
 

@@ -5,7 +5,7 @@
 //   (the partition floor; a split-KV kernel cuts the keys into partitions to make more units);
 //   prefill runs at a fitted fraction of the tensor peak, its work in query tiles × heads × batch over waves of
 //   SMs; causal attention computes only the tiles at or below the diagonal (about half the pairs).
-#include "kernel_terms.h"
+#include "roofline/model/kernel_terms.h"
 
 #include "roofline/support/number_format.h"
 

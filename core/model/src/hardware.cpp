@@ -1,4 +1,4 @@
-#include "roofline/hardware.h"
+#include "roofline/model/hardware.h"
 
 namespace roofline {
 

@@ -1,4 +1,4 @@
-#include "roofline/gemm_config.h"
+#include "roofline/model/gemm_config.h"
 
 #include "roofline/support/json_util.h"
 

@@ -3,9 +3,9 @@
 // refined_* functions; calibration (kernel_terms_fit.cpp) fits the same numbers through the *_base parts, which
 // hold everything that does not depend on a fitted number, so a fit evaluates a row in a few operations.
 
-#include "roofline/calculator.h"
-#include "roofline/hardware.h"
-#include "roofline/kernels.h"
+#include "roofline/model/calculator.h"
+#include "roofline/model/hardware.h"
+#include "roofline/model/kernels.h"
 
 #include <optional>
 #include <vector>

@@ -4,8 +4,8 @@
 // flag written in one place is read in every other.
 
 #include "roofline/support/errors.h"
-#include "roofline/kernels.h"
-#include "roofline/precision.h"
+#include "roofline/model/kernels.h"
+#include "roofline/model/precision.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "roofline/hardware.h"
-#include "roofline/kernels.h"
-#include "roofline/precision.h"
+#include "roofline/model/hardware.h"
+#include "roofline/model/kernels.h"
+#include "roofline/model/precision.h"
 
 #include <cstdint>
 #include <string>

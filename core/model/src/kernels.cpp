@@ -1,4 +1,4 @@
-#include "roofline/kernels.h"
+#include "roofline/model/kernels.h"
 
 #include "layer_kernels.h"
 #include "roofline/support/errors.h"

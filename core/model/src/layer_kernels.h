@@ -2,7 +2,7 @@
 // The kinds a model step adds to GEMV, GEMM, attention and FFN (kernels.h): their FLOP and byte formulas, dims and
 // names. Internal to kernels.cpp, which dispatches to them; the checked arithmetic both files share.
 
-#include "roofline/kernels.h"
+#include "roofline/model/kernels.h"
 
 #include <initializer_list>
 #include <string>

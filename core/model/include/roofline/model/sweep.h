@@ -1,8 +1,8 @@
 #pragma once
 
-#include "roofline/calculator.h"
-#include "roofline/hardware.h"
-#include "roofline/kernels.h"
+#include "roofline/model/calculator.h"
+#include "roofline/model/hardware.h"
+#include "roofline/model/kernels.h"
 
 #include <cstdint>
 #include <string>

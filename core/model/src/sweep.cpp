@@ -1,4 +1,4 @@
-#include "roofline/sweep.h"
+#include "roofline/model/sweep.h"
 
 #include "roofline/support/errors.h"
 

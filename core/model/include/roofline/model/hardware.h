@@ -1,8 +1,8 @@
 #pragma once
 
-#include "roofline/gemm_configs.h"
-#include "roofline/kernels.h"
-#include "roofline/precision.h"
+#include "roofline/model/gemm_configs.h"
+#include "roofline/model/kernels.h"
+#include "roofline/model/precision.h"
 
 #include <cstdint>
 #include <filesystem>
@@ -62,7 +62,7 @@ struct HardwareSpec {
     // one that explained a calibration run best). Unset: 128 x 128.
     std::optional<int> gemm_tile_m;
     std::optional<int> gemm_tile_n;
-    // Refined attention (core/src/attention_terms.cpp), fitted: the query rows one tile of the fused kernel computes
+    // Refined attention (core/model/src/attention_terms.cpp), fitted: the query rows one tile of the fused kernel computes
     // (a decode's single query pads a whole tile; unset: 128); the keys one unit of work streams (split-KV; unset:
     // each unit streams all its keys); and the rate one unit streams them at [GB/s], which sets the partition floor
     // of a decode with fewer units than the SMs can run (unset: no such floor).
@@ -70,7 +70,7 @@ struct HardwareSpec {
     std::optional<int> attention_kv_split;
     std::optional<double> attention_unit_bandwidth_gb_s;
     // Refined mode: the tiles and split-K the GEMM library runs per class of shapes, learned from calibration
-    // measurements (core/include/roofline/gemm_configs.h). Empty: the single gemm_tile above, no split.
+    // measurements (core/model/include/roofline/model/gemm_configs.h). Empty: the single gemm_tile above, no split.
     std::vector<LearnedGemmConfig> gemm_configs;
     // Where a calibrated profile came from: device, date, run file, ceilings file, held-out error.
     std::map<std::string, std::string> calibration;

@@ -1,4 +1,4 @@
-#include "roofline/precision.h"
+#include "roofline/model/precision.h"
 
 #include "roofline/abi/plugin_abi.h"
 

@@ -4,8 +4,8 @@
 // wave quantization and the split-K reduction count the tiles the library really runs. A prediction reads only the
 // shape, the precision and the profile: never a measured row's configuration.
 
-#include "roofline/kernels.h"
-#include "roofline/precision.h"
+#include "roofline/model/kernels.h"
+#include "roofline/model/precision.h"
 
 #include <nlohmann/json.hpp>
 
