@@ -2,7 +2,7 @@
 
 #include "benchworker.h"
 
-#include "roofline/hardware_registry.h"
+#include "roofline/hardware/hardware_registry.h"
 
 #include <QElapsedTimer>
 #include <QThread>

@@ -2,7 +2,7 @@
 
 #include "textconv.h"
 
-#include "roofline/device_match.h"
+#include "roofline/hardware/device_match.h"
 #include "roofline/plugin_choice.h"
 
 #include <QFileInfo>

@@ -4,7 +4,7 @@
 
 #include "roofline/calibration.h"
 #include "roofline/ceilings.h"
-#include "roofline/profile_store.h"
+#include "roofline/hardware/profile_store.h"
 
 #include <QFileInfo>
 

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "roofline/model/hardware.h"
-#include "roofline/hardware_registry.h"
+#include "roofline/hardware/hardware_registry.h"
 
 #include <QComboBox>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "roofline/hardware_registry.h"
+#include "roofline/hardware/hardware_registry.h"
 
 #include <QMainWindow>
 

@@ -2,7 +2,7 @@
 // The Model view's inputs: the hardware, the model picker (built-ins and the files opened before), the weight
 // and KV precisions, the step's batch, prompt, context and TP, the mode and the fusion; read as StepOptions.
 
-#include "roofline/hardware_registry.h"
+#include "roofline/hardware/hardware_registry.h"
 #include "roofline/workload.h"
 
 #include <QGroupBox>

@@ -7,7 +7,7 @@
 
 #include "page.h"
 
-#include "roofline/hardware_registry.h"
+#include "roofline/hardware/hardware_registry.h"
 #include "roofline/step_prediction.h"
 #include "roofline/validation.h"
 

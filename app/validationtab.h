@@ -5,7 +5,7 @@
 #include "resultssourcebox.h"
 #include "resultsview.h"
 
-#include "roofline/hardware_registry.h"
+#include "roofline/hardware/hardware_registry.h"
 #include "roofline/measurements.h"
 #include "roofline/validation.h"
 

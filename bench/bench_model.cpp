@@ -1,7 +1,7 @@
 // Model speed and memory: predictions per second on one core, and the time and peak memory to read and
 // validate a 100,000-row results file. Goals (issue 2): >= 10 million predictions/s; <= 1 s and <= 200 MB.
 #include "roofline/model/calculator.h"
-#include "roofline/hardware_registry.h"
+#include "roofline/hardware/hardware_registry.h"
 #include "roofline/measurements.h"
 #include "roofline/reports.h"
 #include "roofline/validation.h"

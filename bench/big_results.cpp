@@ -7,7 +7,7 @@
 //   bench_big_results [ROWS] [FILE] [HARDWARE]   FILE defaults to a temporary file, removed afterwards;
 //                                                HARDWARE to h200
 
-#include "roofline/hardware_registry.h"
+#include "roofline/hardware/hardware_registry.h"
 #include "roofline/measurements.h"
 #include "roofline/validation.h"
 

@@ -1,7 +1,7 @@
 #include "holdout_attention_ffn.h"
 
 #include "roofline/calibration.h"
-#include "roofline/hardware_registry.h"
+#include "roofline/hardware/hardware_registry.h"
 #include "roofline/holdout.h"
 #include "roofline/measurement_extra.h"
 #include "roofline/reports.h"

@@ -15,7 +15,7 @@
 // (and exits 0 when they meet the targets).
 #include "roofline/calibration.h"
 #include "roofline/holdout.h"
-#include "roofline/hardware_registry.h"
+#include "roofline/hardware/hardware_registry.h"
 #include "roofline/measurement_extra.h"
 #include "roofline/reports.h"
 

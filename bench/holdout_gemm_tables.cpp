@@ -4,7 +4,7 @@
 
 #include "roofline/calibration.h"
 #include "roofline/model/gemm_configs.h"
-#include "roofline/hardware_registry.h"
+#include "roofline/hardware/hardware_registry.h"
 #include "roofline/holdout.h"
 #include "roofline/profile_transfer.h"
 #include "roofline/reports.h"

@@ -2,7 +2,7 @@
 #include "plugin_choice.h"
 
 #include "roofline/bench_runner.h"
-#include "roofline/device_match.h"
+#include "roofline/hardware/device_match.h"
 #include "roofline/support/errors.h"
 #include "roofline/reports.h"
 

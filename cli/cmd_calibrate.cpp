@@ -3,7 +3,7 @@
 
 #include "roofline/calibration.h"
 #include "roofline/support/errors.h"
-#include "roofline/profile_store.h"
+#include "roofline/hardware/profile_store.h"
 #include "roofline/reports.h"
 
 #include <iostream>

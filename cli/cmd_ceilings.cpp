@@ -2,9 +2,9 @@
 #include "plugin_choice.h"
 
 #include "roofline/ceilings.h"
-#include "roofline/hardware_registry.h"
+#include "roofline/hardware/hardware_registry.h"
 #include "roofline/measurements.h"
-#include "roofline/profile_store.h"
+#include "roofline/hardware/profile_store.h"
 
 #include <atomic>
 #include <iostream>

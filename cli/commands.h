@@ -2,7 +2,7 @@
 
 #include "args.h"
 
-#include "roofline/hardware_registry.h"
+#include "roofline/hardware/hardware_registry.h"
 
 #include <string>
 #include <vector>

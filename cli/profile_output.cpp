@@ -1,8 +1,8 @@
 #include "profile_output.h"
 
-#include "roofline/hardware_registry.h"
+#include "roofline/hardware/hardware_registry.h"
 #include "roofline/measurements.h"
-#include "roofline/profile_store.h"
+#include "roofline/hardware/profile_store.h"
 
 #include <iostream>
 

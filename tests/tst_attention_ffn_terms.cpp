@@ -4,7 +4,7 @@
 #include "roofline/calibration.h"
 #include "roofline/model/calculator.h"
 #include "roofline/support/errors.h"
-#include "roofline/hardware_registry.h"
+#include "roofline/hardware/hardware_registry.h"
 #include "roofline/measurements.h"
 
 #include <QTest>

@@ -1,6 +1,6 @@
 #include "roofline/model/calculator.h"
 #include "roofline/support/errors.h"
-#include "roofline/hardware_registry.h"
+#include "roofline/hardware/hardware_registry.h"
 
 #include <QtTest>
 

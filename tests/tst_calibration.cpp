@@ -1,7 +1,7 @@
 #include "roofline/calibration.h"
 #include "roofline/holdout.h"
 #include "roofline/support/errors.h"
-#include "roofline/hardware_registry.h"
+#include "roofline/hardware/hardware_registry.h"
 
 #include <QtTest>
 

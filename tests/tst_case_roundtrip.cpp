@@ -3,7 +3,7 @@
 #include "roofline/bench_plan.h"
 #include "roofline/bench_runner.h"
 #include "roofline/support/errors.h"
-#include "roofline/hardware_registry.h"
+#include "roofline/hardware/hardware_registry.h"
 #include "roofline/model/kernel_case.h"
 #include "roofline/measurement_extra.h"
 #include "roofline/measurements.h"

@@ -5,7 +5,7 @@
 #include "roofline/support/errors.h"
 #include "roofline/gemm_config_learning.h"
 #include "roofline/model/gemm_configs.h"
-#include "roofline/hardware_registry.h"
+#include "roofline/hardware/hardware_registry.h"
 #include "roofline/measurements.h"
 
 #include <QtTest>

@@ -4,7 +4,7 @@
 
 #include "roofline/support/errors.h"
 #include "roofline/gguf.h"
-#include "roofline/hardware_registry.h"
+#include "roofline/hardware/hardware_registry.h"
 #include "roofline/model_library.h"
 #include "roofline/step_prediction.h"
 

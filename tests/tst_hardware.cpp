@@ -1,5 +1,5 @@
 #include "roofline/support/errors.h"
-#include "roofline/hardware_registry.h"
+#include "roofline/hardware/hardware_registry.h"
 
 #include <QtTest>
 

@@ -3,7 +3,7 @@
 // the plan as the core builds it.
 #include "roofline/bench_plan.h"
 #include "roofline/model/calculator.h"
-#include "roofline/hardware_registry.h"
+#include "roofline/hardware/hardware_registry.h"
 #include "roofline/measurements.h"
 #include "roofline/model_library.h"
 

@@ -3,7 +3,7 @@
 #include "roofline/model/calculator.h"
 #include "roofline/calibration.h"
 #include "roofline/support/errors.h"
-#include "roofline/hardware_registry.h"
+#include "roofline/hardware/hardware_registry.h"
 #include "roofline/measurements.h"
 #include "roofline/profile_transfer.h"
 

@@ -3,9 +3,9 @@
 // forked child, so that neither a dropped privilege nor a file-size limit reaches the test runner itself.
 #include "roofline/bench_runner.h"
 #include "roofline/support/errors.h"
-#include "roofline/hardware_registry.h"
+#include "roofline/hardware/hardware_registry.h"
 #include "roofline/measurements.h"
-#include "roofline/profile_store.h"
+#include "roofline/hardware/profile_store.h"
 
 #include <QSettings>
 #include <QtTest>

@@ -3,7 +3,7 @@
 #include "gguf_writer.h"
 
 #include "roofline/support/errors.h"
-#include "roofline/hardware_registry.h"
+#include "roofline/hardware/hardware_registry.h"
 #include "roofline/llama_bench.h"
 #include "roofline/measurements.h"
 #include "roofline/model_library.h"

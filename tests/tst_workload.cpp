@@ -1,7 +1,7 @@
 // The workload of a model step (workload.h) and its prediction (step_prediction.h): kernels, counts, FLOPs and bytes
 // against hand counts, E_active, the sum of the step, the memory verdict and the weight formats.
 #include "roofline/support/errors.h"
-#include "roofline/hardware_registry.h"
+#include "roofline/hardware/hardware_registry.h"
 #include "roofline/model_library.h"
 #include "roofline/model_parameters.h"
 #include "roofline/step_prediction.h"

@@ -11,7 +11,7 @@
 #include "planeditor.h"
 #include "rooflinechart.h"
 
-#include "roofline/hardware_registry.h"
+#include "roofline/hardware/hardware_registry.h"
 
 #include <QApplication>
 #include <QCheckBox>

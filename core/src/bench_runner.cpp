@@ -1,7 +1,7 @@
 #include "roofline/bench_runner.h"
 
 #include "roofline/support/errors.h"
-#include "roofline/hardware_registry.h"
+#include "roofline/hardware/hardware_registry.h"
 
 #include <cerrno>
 #include <cmath>

@@ -2,7 +2,7 @@
 #include "roofline/gemm_config_learning.h"
 
 #include "roofline/support/errors.h"
-#include "roofline/profile_store.h"
+#include "roofline/hardware/profile_store.h"
 #include "roofline/profile_transfer.h"
 #include "roofline/reports.h"
 

@@ -8,7 +8,7 @@
 // step the next kernel's input comes from memory, not from this case's last sample.
 #include "roofline/bench_plan.h"
 
-#include "roofline/hardware_registry.h"
+#include "roofline/hardware/hardware_registry.h"
 #include "roofline/model_library.h"
 #include "roofline/workload.h"
 

@@ -1,7 +1,7 @@
 // llama-bench's JSON and JSONL tests as model_step rows, each with the model it ran found and a note saying how.
 #include "roofline/llama_bench.h"
 
-#include "roofline/device_match.h"
+#include "roofline/hardware/device_match.h"
 #include "roofline/support/errors.h"
 #include "roofline/gguf.h"
 #include "roofline/model_library.h"

@@ -14,7 +14,7 @@
 // would take more than kMemoryShare of it runs at the largest batch that fits.
 #include "roofline/bench_plan.h"
 
-#include "roofline/hardware_registry.h"
+#include "roofline/hardware/hardware_registry.h"
 #include "roofline/model_library.h"
 
 #include <algorithm>

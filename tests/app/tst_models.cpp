@@ -7,7 +7,7 @@
 #include "testutils.h"
 
 #include "roofline/calibration.h"
-#include "roofline/hardware_registry.h"
+#include "roofline/hardware/hardware_registry.h"
 
 #include <QAbstractItemModelTester>
 #include <QBrush>

@@ -2,7 +2,7 @@
 
 #include "testutils.h"
 
-#include "roofline/hardware_registry.h"
+#include "roofline/hardware/hardware_registry.h"
 
 #include <QChart>
 #include <QElapsedTimer>

@@ -1,7 +1,7 @@
 // libFuzzer target: the hardware profile reader (presets and user profiles) and its writer.
 #include "fuzz_reader.h"
 
-#include "roofline/hardware_registry.h"
+#include "roofline/hardware/hardware_registry.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size)
 {

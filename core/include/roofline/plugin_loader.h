@@ -1,6 +1,6 @@
 #pragma once
 
-#include "roofline/device_info.h"
+#include "roofline/hardware/device_info.h"
 #include "roofline/abi/plugin_abi.h"
 
 #include <nlohmann/json.hpp>

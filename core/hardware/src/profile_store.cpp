@@ -1,7 +1,7 @@
-#include "roofline/profile_store.h"
+#include "roofline/hardware/profile_store.h"
 
 #include "roofline/support/errors.h"
-#include "roofline/hardware_registry.h"
+#include "roofline/hardware/hardware_registry.h"
 #include "roofline/support/files.h"
 #include "roofline/support/number_format.h"
 

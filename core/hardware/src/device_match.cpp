@@ -1,4 +1,4 @@
-#include "roofline/device_match.h"
+#include "roofline/hardware/device_match.h"
 
 #include <algorithm>
 #include <cctype>

@@ -1,4 +1,4 @@
-#include "roofline/device_info.h"
+#include "roofline/hardware/device_info.h"
 
 #include "roofline/abi/plugin_abi_rules.h"
 

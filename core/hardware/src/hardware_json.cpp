@@ -1,4 +1,4 @@
-#include "roofline/hardware_registry.h"
+#include "roofline/hardware/hardware_registry.h"
 
 #include "roofline/support/json_util.h"
 
