@@ -4,7 +4,7 @@
 #include "settings.h"
 #include "textconv.h"
 
-#include "roofline/model_library.h"
+#include "roofline/workloads/model_library.h"
 
 #include <QComboBox>
 #include <QFileInfo>

@@ -3,7 +3,7 @@
 // and KV precisions, the step's batch, prompt, context and TP, the mode and the fusion; read as StepOptions.
 
 #include "roofline/hardware/hardware_registry.h"
-#include "roofline/workload.h"
+#include "roofline/workloads/workload.h"
 
 #include <QGroupBox>
 

@@ -16,7 +16,7 @@
 #include "tokensratechart.h"
 
 #include "roofline/support/errors.h"
-#include "roofline/model_library.h"
+#include "roofline/workloads/model_library.h"
 #include "roofline/reports.h"
 
 #include <QComboBox>

@@ -8,7 +8,7 @@
 #include "page.h"
 
 #include "roofline/hardware/hardware_registry.h"
-#include "roofline/step_prediction.h"
+#include "roofline/workloads/step_prediction.h"
 #include "roofline/validation.h"
 
 #include <memory>

@@ -4,7 +4,7 @@
 
 #include "tablemodel.h"
 
-#include "roofline/step_prediction.h"
+#include "roofline/workloads/step_prediction.h"
 
 #include <optional>
 

@@ -3,7 +3,7 @@
 // turns compute-bound, and the memory the step needs as a bar against the device's (red, and said, when it does
 // not fit); the launch gap and the notes; the red line that says why there is no prediction.
 
-#include "roofline/step_prediction.h"
+#include "roofline/workloads/step_prediction.h"
 
 #include <QGroupBox>
 

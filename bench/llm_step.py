@@ -16,7 +16,7 @@ What one step runs, layer by layer, in the order of `roofline model --fusion non
   PyTorch ops (several launches each), and the output says which ran.
 MoE (Qwen3-30B-A3B): router GEMM, softmax and top-k on the real logits, then a fixed routing a graph can capture: the
   N·k (token, slot) pairs are spread round-robin over G experts, G = round(E·(1 − (1 − k/E)^N)) clamped to [1, min(E,
-  N·k)] as core/src/workload_builder.cpp counts it, each expert's rows padded to ceil(N·k/G); the tokens are gathered
+  N·k)] as core/workloads/src/workload_builder.cpp counts it, each expert's rows padded to ceil(N·k/G); the tokens are gathered
   (index_select), the experts run as two batched GEMMs over the G experts' whole weights (torch.bmm), and the
   weighted sum of the k outputs (the top-k weights renormalized in it) is one combine kernel. Beside the predicted
   kernels (router, top-k, two grouped GEMMs, activation) the bench so runs the softmax apart, the gather and the

@@ -5,9 +5,9 @@
 #include "text_table.h"
 
 #include "roofline/support/errors.h"
-#include "roofline/model_library.h"
+#include "roofline/workloads/model_library.h"
 #include "roofline/reports.h"
-#include "roofline/step_prediction.h"
+#include "roofline/workloads/step_prediction.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,8 +1,8 @@
 #include "commands.h"
 #include "text_table.h"
 
-#include "roofline/model_library.h"
-#include "roofline/model_parameters.h"
+#include "roofline/workloads/model_library.h"
+#include "roofline/workloads/model_parameters.h"
 #include "roofline/reports.h"
 
 #include <nlohmann/json.hpp>

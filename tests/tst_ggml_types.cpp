@@ -1,4 +1,4 @@
-#include "roofline/ggml_types.h"
+#include "roofline/workloads/ggml_types.h"
 
 #include <QtTest>
 

@@ -3,10 +3,10 @@
 #include "gguf_writer.h"
 
 #include "roofline/support/errors.h"
-#include "roofline/gguf.h"
+#include "roofline/workloads/gguf.h"
 #include "roofline/hardware/hardware_registry.h"
-#include "roofline/model_library.h"
-#include "roofline/step_prediction.h"
+#include "roofline/workloads/model_library.h"
+#include "roofline/workloads/step_prediction.h"
 
 #include <QTemporaryDir>
 #include <QtTest>

@@ -5,7 +5,7 @@
 #include "roofline/model/calculator.h"
 #include "roofline/hardware/hardware_registry.h"
 #include "roofline/measurements.h"
-#include "roofline/model_library.h"
+#include "roofline/workloads/model_library.h"
 
 #include <QTest>
 

@@ -1,7 +1,7 @@
 #include "roofline/support/errors.h"
-#include "roofline/model_config.h"
-#include "roofline/model_library.h"
-#include "roofline/model_parameters.h"
+#include "roofline/workloads/model_config.h"
+#include "roofline/workloads/model_library.h"
+#include "roofline/workloads/model_parameters.h"
 
 #include <QTemporaryDir>
 #include <QtTest>

@@ -6,7 +6,7 @@
 #include "roofline/hardware/hardware_registry.h"
 #include "roofline/llama_bench.h"
 #include "roofline/measurements.h"
-#include "roofline/model_library.h"
+#include "roofline/workloads/model_library.h"
 #include "roofline/reports.h"
 #include "roofline/run_prediction.h"
 #include "roofline/validation.h"

@@ -2,9 +2,9 @@
 // against hand counts, E_active, the sum of the step, the memory verdict and the weight formats.
 #include "roofline/support/errors.h"
 #include "roofline/hardware/hardware_registry.h"
-#include "roofline/model_library.h"
-#include "roofline/model_parameters.h"
-#include "roofline/step_prediction.h"
+#include "roofline/workloads/model_library.h"
+#include "roofline/workloads/model_parameters.h"
+#include "roofline/workloads/step_prediction.h"
 
 #include <QtTest>
 

@@ -4,7 +4,7 @@
     python3 bench/plans/make_gemm_calibration.py [--list] [--estimate]
 
 What it holds (M = tokens, N = output features, K = input features; C[M,N] = A[M,K] B[K,N], as the plugin runs it):
-  - the projection GEMMs of every built-in model in resources/models/*.json, as core/src/workload_builder.cpp cuts a
+  - the projection GEMMs of every built-in model in resources/models/*.json, as core/workloads/src/workload_builder.cpp cuts a
     layer: fused qkv (q + 2 kv, hidden), o (hidden, q), gate+up (2 x intermediate or 1 x for a plain MLP, hidden),
     down (hidden, intermediate), lm_head (vocab, hidden); an MoE model's expert gate+up and down (one expert's
     weights) and its router; at token counts from 2 to 8192, powers of two and the odd counts between;
@@ -67,7 +67,7 @@ def model_weights(path):
     name = os.path.splitext(os.path.basename(path))[0]
     h = c["hidden_size"]
     # transformers' Gemma3TextConfig defaults where the nested text_config leaves them out (as
-    # core/src/model_families.cpp fills them).
+    # core/workloads/src/model_families.cpp fills them).
     defaults = GEMMA3_DEFAULTS if doc.get("model_type", "").startswith("gemma3") else {}
     c = {**defaults, **c}
     heads = c["num_attention_heads"]

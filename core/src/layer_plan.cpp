@@ -9,8 +9,8 @@
 #include "roofline/bench_plan.h"
 
 #include "roofline/hardware/hardware_registry.h"
-#include "roofline/model_library.h"
-#include "roofline/workload.h"
+#include "roofline/workloads/model_library.h"
+#include "roofline/workloads/workload.h"
 
 #include <algorithm>
 

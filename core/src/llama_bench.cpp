@@ -3,11 +3,11 @@
 
 #include "roofline/hardware/device_match.h"
 #include "roofline/support/errors.h"
-#include "roofline/gguf.h"
-#include "roofline/model_library.h"
-#include "roofline/model_parameters.h"
+#include "roofline/workloads/gguf.h"
+#include "roofline/workloads/model_library.h"
+#include "roofline/workloads/model_parameters.h"
 #include "roofline/reports.h"
-#include "roofline/workload.h"
+#include "roofline/workloads/workload.h"
 
 #include "roofline/support/json_util.h"
 

@@ -15,7 +15,7 @@
 #include "roofline/bench_plan.h"
 
 #include "roofline/hardware/hardware_registry.h"
-#include "roofline/model_library.h"
+#include "roofline/workloads/model_library.h"
 
 #include <algorithm>
 #include <iterator>

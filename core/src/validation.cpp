@@ -1,7 +1,7 @@
 #include "roofline/validation.h"
 
 #include "roofline/support/errors.h"
-#include "roofline/model_library.h"
+#include "roofline/workloads/model_library.h"
 
 #include "roofline/support/stats.h"
 

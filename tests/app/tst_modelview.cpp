@@ -18,8 +18,8 @@
 #include "gguf_writer.h"
 #include "testutils.h"
 
-#include "roofline/model_library.h"
-#include "roofline/step_prediction.h"
+#include "roofline/workloads/model_library.h"
+#include "roofline/workloads/step_prediction.h"
 
 #include <QComboBox>
 #include <QGroupBox>

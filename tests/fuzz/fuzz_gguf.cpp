@@ -3,7 +3,7 @@
 // input cannot hold), and a model whose stored bytes are those tensors'.
 #include "fuzz_reader.h"
 
-#include "roofline/gguf.h"
+#include "roofline/workloads/gguf.h"
 
 #include <cmath>
 

@@ -2,8 +2,8 @@
 // (parameters and weight bytes must come out finite and non-negative: they size the memory verdict).
 #include "fuzz_reader.h"
 
-#include "roofline/model_config.h"
-#include "roofline/model_parameters.h"
+#include "roofline/workloads/model_config.h"
+#include "roofline/workloads/model_parameters.h"
 
 #include <cmath>
 

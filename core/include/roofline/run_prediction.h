@@ -3,7 +3,7 @@
 // a model_step row (or a llama-bench test) is validated against.
 
 #include "roofline/step_measurements.h"
-#include "roofline/step_prediction.h"
+#include "roofline/workloads/step_prediction.h"
 
 namespace roofline {
 

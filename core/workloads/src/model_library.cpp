@@ -1,7 +1,7 @@
-#include "roofline/model_library.h"
+#include "roofline/workloads/model_library.h"
 
 #include "roofline/support/errors.h"
-#include "roofline/gguf.h"
+#include "roofline/workloads/gguf.h"
 
 #include <algorithm>
 #include <cctype>

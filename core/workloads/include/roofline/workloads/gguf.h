@@ -3,7 +3,7 @@
 // Versions 2 and 3, little-endian. The architecture fields become a ModelDescription whose stored tensors are the
 // file's own, so a step is predicted at each tensor's real format and the model's bytes are its tensors' bytes.
 
-#include "roofline/model_config.h"
+#include "roofline/workloads/model_config.h"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,5 +1,5 @@
 // GGUF's metadata values and tensor entries: the small accessors the reader's results offer.
-#include "roofline/gguf.h"
+#include "roofline/workloads/gguf.h"
 
 #include <cmath>
 #include <limits>

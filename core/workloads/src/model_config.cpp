@@ -1,6 +1,6 @@
-#include "roofline/model_config.h"
+#include "roofline/workloads/model_config.h"
 
-#include "roofline/model_parameters.h"
+#include "roofline/workloads/model_parameters.h"
 
 #include "config_fields.h"
 #include "roofline/support/json_util.h"

@@ -1,6 +1,6 @@
 // build_step: the kernels of one decode step or prefill, layer by layer, then the head. docs/workload_model.md
 // lists them and what each fusion setting merges.
-#include "roofline/workload.h"
+#include "roofline/workloads/workload.h"
 
 #include "roofline/support/errors.h"
 

@@ -2,7 +2,7 @@
 // The model descriptions compiled into the binaries (resources/models/*.json) and the lookup that takes a
 // built-in name or a config.json path.
 
-#include "roofline/model_config.h"
+#include "roofline/workloads/model_config.h"
 
 #include <string>
 #include <string_view>

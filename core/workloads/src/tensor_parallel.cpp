@@ -1,5 +1,5 @@
 // Tensor parallelism on paper: one GPU's part of a model, and the ring all-reduce that joins the parts.
-#include "roofline/step_prediction.h"
+#include "roofline/workloads/step_prediction.h"
 
 #include "roofline/support/errors.h"
 

@@ -1,9 +1,9 @@
 // --weights: how a model step's tensors are stored. One format for every linear layer, the description's own
 // formats, or a GGUF file type's mix as llama.cpp's quantizer makes it.
-#include "roofline/workload.h"
+#include "roofline/workloads/workload.h"
 
 #include "roofline/support/errors.h"
-#include "roofline/ggml_types.h"
+#include "roofline/workloads/ggml_types.h"
 
 #include <algorithm>
 #include <cctype>

@@ -2,7 +2,7 @@
 // A model step predicted: every kernel of build_step through the calculator, the launch gaps between them, the
 // step's time, tokens/s, its shares by kernel kind and by bound, and the memory it needs against the device's.
 
-#include "roofline/workload.h"
+#include "roofline/workloads/workload.h"
 
 #include <optional>
 #include <string>

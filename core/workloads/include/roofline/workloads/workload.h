@@ -6,7 +6,7 @@
 #include "roofline/model/calculator.h"
 #include "roofline/model/hardware.h"
 #include "roofline/model/kernels.h"
-#include "roofline/model_config.h"
+#include "roofline/workloads/model_config.h"
 
 #include <cstdint>
 #include <optional>

@@ -1,4 +1,4 @@
-#include "roofline/model_parameters.h"
+#include "roofline/workloads/model_parameters.h"
 
 #include "roofline/support/errors.h"
 

@@ -1,7 +1,7 @@
 #pragma once
 // How many weights a model holds and how many bytes they take, from its description alone.
 
-#include "roofline/model_config.h"
+#include "roofline/workloads/model_config.h"
 
 #include <cstdint>
 

@@ -1,6 +1,6 @@
 // A GGUF header as a ModelDescription: llama.cpp's <arch>.* keys (src/llama-arch.cpp names them) for the shape,
 // the tensor table for what the keys leave out (biases, q/k norms, a tied output, which layers hold experts).
-#include "roofline/gguf.h"
+#include "roofline/workloads/gguf.h"
 
 #include "model_families.h"
 #include "roofline/support/errors.h"

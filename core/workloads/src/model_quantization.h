@@ -1,7 +1,7 @@
 #pragma once
 // Private: a config's quantization_config, and which tensors it leaves in the model's own dtype.
 
-#include "roofline/model_config.h"
+#include "roofline/workloads/model_config.h"
 
 #include <nlohmann/json.hpp>
 

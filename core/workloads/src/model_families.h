@@ -1,7 +1,7 @@
 #pragma once
 // Private: what each supported architecture's config leaves implicit, as its transformers modeling code fixes it.
 
-#include "roofline/model_config.h"
+#include "roofline/workloads/model_config.h"
 
 #include <optional>
 #include <string_view>

@@ -1,7 +1,7 @@
 // predict_step: the calculator over every kernel of a step, the launch gaps, and the memory the step needs.
-#include "roofline/step_prediction.h"
+#include "roofline/workloads/step_prediction.h"
 
-#include "roofline/model_parameters.h"
+#include "roofline/workloads/model_parameters.h"
 #include "roofline/support/number_format.h"
 
 #include <algorithm>

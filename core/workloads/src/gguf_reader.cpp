@@ -1,9 +1,9 @@
 // The GGUF header: magic, version, the metadata key-value pairs and the tensor table, read little-endian. Every
 // count is checked against the bytes left before anything is sized from it; the data section is never read.
-#include "roofline/gguf.h"
+#include "roofline/workloads/gguf.h"
 
 #include "roofline/support/errors.h"
-#include "roofline/ggml_types.h"
+#include "roofline/workloads/ggml_types.h"
 
 #include <algorithm>
 #include <cmath>
