@@ -1,7 +1,7 @@
 #include "benchmarkresultsmodel.h"
 
 #include "textconv.h"
-#include "roofline/measurement_extra.h"
+#include "roofline/results/measurement_extra.h"
 
 #include <QBrush>
 #include <QColor>

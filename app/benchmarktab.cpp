@@ -15,7 +15,7 @@
 #include "textconv.h"
 
 #include "roofline/support/errors.h"
-#include "roofline/validation.h"
+#include "roofline/results/validation.h"
 
 #include <QCheckBox>
 #include <QDoubleSpinBox>

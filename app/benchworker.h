@@ -2,7 +2,7 @@
 
 #include "roofline/bench_plan.h"
 #include "roofline/bench_runner.h"
-#include "roofline/measurements.h"
+#include "roofline/results/measurements.h"
 #include "roofline/plugin_loader.h"
 
 #include <QMetaType>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "roofline/validation.h"
+#include "roofline/results/validation.h"
 
 #include "tablemodel.h"
 

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "roofline/model/hardware.h"
-#include "roofline/measurements.h"
+#include "roofline/results/measurements.h"
 
 #include <QCoreApplication>
 #include <QString>

@@ -2,7 +2,7 @@
 
 #include "roofline/model/calculator.h"
 #include "roofline/model/precision.h"
-#include "roofline/validation.h"
+#include "roofline/results/validation.h"
 
 #include <QString>
 

@@ -2,8 +2,8 @@
 
 #include "textconv.h"
 
-#include "roofline/measurements.h"
-#include "roofline/reports.h"
+#include "roofline/results/measurements.h"
+#include "roofline/results/reports.h"
 
 #include <QAbstractItemModel>
 #include <QFontMetrics>

@@ -13,7 +13,7 @@
 #include "textconv.h"
 #include "validationtab.h"
 
-#include "roofline/measurements.h"
+#include "roofline/results/measurements.h"
 #include "roofline/support/version.h"
 
 #include <QAction>

@@ -17,7 +17,7 @@
 
 #include "roofline/support/errors.h"
 #include "roofline/workloads/model_library.h"
-#include "roofline/reports.h"
+#include "roofline/results/reports.h"
 
 #include <QComboBox>
 #include <QFileInfo>

@@ -9,7 +9,7 @@
 
 #include "roofline/hardware/hardware_registry.h"
 #include "roofline/workloads/step_prediction.h"
-#include "roofline/validation.h"
+#include "roofline/results/validation.h"
 
 #include <memory>
 #include <optional>

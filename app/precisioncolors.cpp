@@ -1,6 +1,6 @@
 #include "precisioncolors.h"
 
-#include "roofline/validation.h"
+#include "roofline/results/validation.h"
 
 QColor precisionColor(roofline::Precision precision)
 {

@@ -2,7 +2,7 @@
 
 #include "textconv.h"
 
-#include "roofline/reports.h"
+#include "roofline/results/reports.h"
 
 #include <QStringList>
 

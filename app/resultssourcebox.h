@@ -1,6 +1,6 @@
 #pragma once
 
-#include "roofline/measurements.h"
+#include "roofline/results/measurements.h"
 
 #include <QGroupBox>
 

@@ -4,7 +4,7 @@
 
 #include "tablemodel.h"
 
-#include "roofline/validation.h"
+#include "roofline/results/validation.h"
 
 #include <vector>
 

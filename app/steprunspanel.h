@@ -2,7 +2,7 @@
 // A report's measured model runs (model_step rows, llama-bench tests): a table coloured by band and their
 // tokens/s, measured beside predicted, over the context depth. Hidden while the report has none.
 
-#include "roofline/validation.h"
+#include "roofline/results/validation.h"
 
 #include <QGroupBox>
 

@@ -2,7 +2,7 @@
 
 // The core speaks std::string (UTF-8); the widgets speak QString. These are the only crossings.
 
-#include "roofline/reports.h"
+#include "roofline/results/reports.h"
 
 #include <QString>
 

@@ -3,7 +3,7 @@
 #include "calibrationmodel.h"
 
 #include "roofline/model/calculator.h"
-#include "roofline/validation.h"
+#include "roofline/results/validation.h"
 
 #include <QCoreApplication>
 #include <QString>

@@ -16,7 +16,7 @@
 #include "validationmodel.h"
 #include "validationsummary.h"
 
-#include "roofline/reports.h"
+#include "roofline/results/reports.h"
 
 #include <QAction>
 #include <QApplication>

@@ -6,8 +6,8 @@
 #include "resultsview.h"
 
 #include "roofline/hardware/hardware_registry.h"
-#include "roofline/measurements.h"
-#include "roofline/validation.h"
+#include "roofline/results/measurements.h"
+#include "roofline/results/validation.h"
 
 #include <memory>
 #include <optional>

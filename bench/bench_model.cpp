@@ -2,9 +2,9 @@
 // validate a 100,000-row results file. Goals (issue 2): >= 10 million predictions/s; <= 1 s and <= 200 MB.
 #include "roofline/model/calculator.h"
 #include "roofline/hardware/hardware_registry.h"
-#include "roofline/measurements.h"
-#include "roofline/reports.h"
-#include "roofline/validation.h"
+#include "roofline/results/measurements.h"
+#include "roofline/results/reports.h"
+#include "roofline/results/validation.h"
 
 #include <sys/resource.h>
 #include <sys/wait.h>

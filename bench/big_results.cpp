@@ -8,8 +8,8 @@
 //                                                HARDWARE to h200
 
 #include "roofline/hardware/hardware_registry.h"
-#include "roofline/measurements.h"
-#include "roofline/validation.h"
+#include "roofline/results/measurements.h"
+#include "roofline/results/validation.h"
 
 #include <chrono>
 #include <cstdio>

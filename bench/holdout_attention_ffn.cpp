@@ -3,9 +3,9 @@
 #include "roofline/calibration.h"
 #include "roofline/hardware/hardware_registry.h"
 #include "roofline/holdout.h"
-#include "roofline/measurement_extra.h"
-#include "roofline/reports.h"
-#include "roofline/validation.h"
+#include "roofline/results/measurement_extra.h"
+#include "roofline/results/reports.h"
+#include "roofline/results/validation.h"
 
 #include <cstdio>
 #include <map>

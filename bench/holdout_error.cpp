@@ -16,8 +16,8 @@
 #include "roofline/calibration.h"
 #include "roofline/holdout.h"
 #include "roofline/hardware/hardware_registry.h"
-#include "roofline/measurement_extra.h"
-#include "roofline/reports.h"
+#include "roofline/results/measurement_extra.h"
+#include "roofline/results/reports.h"
 
 #include "holdout_attention_ffn.h"
 #include "holdout_gemm_tables.h"

@@ -7,7 +7,7 @@
 #include "roofline/hardware/hardware_registry.h"
 #include "roofline/holdout.h"
 #include "roofline/profile_transfer.h"
-#include "roofline/reports.h"
+#include "roofline/results/reports.h"
 
 #include <algorithm>
 #include <cstdio>

@@ -4,7 +4,7 @@
 #include "roofline/bench_runner.h"
 #include "roofline/hardware/device_match.h"
 #include "roofline/support/errors.h"
-#include "roofline/reports.h"
+#include "roofline/results/reports.h"
 
 #include <atomic>
 #include <csignal>

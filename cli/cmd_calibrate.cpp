@@ -4,7 +4,7 @@
 #include "roofline/calibration.h"
 #include "roofline/support/errors.h"
 #include "roofline/hardware/profile_store.h"
-#include "roofline/reports.h"
+#include "roofline/results/reports.h"
 
 #include <iostream>
 

@@ -3,7 +3,7 @@
 
 #include "roofline/ceilings.h"
 #include "roofline/hardware/hardware_registry.h"
-#include "roofline/measurements.h"
+#include "roofline/results/measurements.h"
 #include "roofline/hardware/profile_store.h"
 
 #include <atomic>

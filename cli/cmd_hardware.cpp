@@ -2,7 +2,7 @@
 #include "text_table.h"
 
 #include "roofline/profile_transfer.h"
-#include "roofline/reports.h"
+#include "roofline/results/reports.h"
 
 #include <nlohmann/json.hpp>
 

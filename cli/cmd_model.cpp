@@ -6,7 +6,7 @@
 
 #include "roofline/support/errors.h"
 #include "roofline/workloads/model_library.h"
-#include "roofline/reports.h"
+#include "roofline/results/reports.h"
 #include "roofline/workloads/step_prediction.h"
 
 #include <nlohmann/json.hpp>

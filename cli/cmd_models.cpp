@@ -3,7 +3,7 @@
 
 #include "roofline/workloads/model_library.h"
 #include "roofline/workloads/model_parameters.h"
-#include "roofline/reports.h"
+#include "roofline/results/reports.h"
 
 #include <nlohmann/json.hpp>
 

@@ -4,7 +4,7 @@
 
 #include "roofline/model/calculator.h"
 #include "roofline/support/errors.h"
-#include "roofline/reports.h"
+#include "roofline/results/reports.h"
 
 #include <nlohmann/json.hpp>
 

@@ -2,9 +2,9 @@
 #include "profile_output.h"
 
 #include "roofline/support/errors.h"
-#include "roofline/measurements.h"
+#include "roofline/results/measurements.h"
 #include "roofline/profile_transfer.h"
-#include "roofline/reports.h"
+#include "roofline/results/reports.h"
 
 #include <filesystem>
 #include <iostream>

@@ -2,10 +2,10 @@
 #include "model_options.h"
 #include "text_table.h"
 
-#include "roofline/llama_bench.h"
-#include "roofline/measurements.h"
-#include "roofline/reports.h"
-#include "roofline/validation.h"
+#include "roofline/results/llama_bench.h"
+#include "roofline/results/measurements.h"
+#include "roofline/results/reports.h"
+#include "roofline/results/validation.h"
 
 #include <algorithm>
 #include <iostream>

@@ -1,7 +1,7 @@
 #include "profile_output.h"
 
 #include "roofline/hardware/hardware_registry.h"
-#include "roofline/measurements.h"
+#include "roofline/results/measurements.h"
 #include "roofline/hardware/profile_store.h"
 
 #include <iostream>

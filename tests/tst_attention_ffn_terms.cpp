@@ -5,7 +5,7 @@
 #include "roofline/model/calculator.h"
 #include "roofline/support/errors.h"
 #include "roofline/hardware/hardware_registry.h"
-#include "roofline/measurements.h"
+#include "roofline/results/measurements.h"
 
 #include <QTest>
 

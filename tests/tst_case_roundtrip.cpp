@@ -5,10 +5,10 @@
 #include "roofline/support/errors.h"
 #include "roofline/hardware/hardware_registry.h"
 #include "roofline/model/kernel_case.h"
-#include "roofline/measurement_extra.h"
-#include "roofline/measurements.h"
-#include "roofline/reports.h"
-#include "roofline/validation.h"
+#include "roofline/results/measurement_extra.h"
+#include "roofline/results/measurements.h"
+#include "roofline/results/reports.h"
+#include "roofline/results/validation.h"
 
 #include <QStringList>
 #include <QTest>

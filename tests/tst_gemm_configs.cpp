@@ -6,7 +6,7 @@
 #include "roofline/gemm_config_learning.h"
 #include "roofline/model/gemm_configs.h"
 #include "roofline/hardware/hardware_registry.h"
-#include "roofline/measurements.h"
+#include "roofline/results/measurements.h"
 
 #include <QtTest>
 

@@ -4,7 +4,7 @@
 #include "roofline/bench_plan.h"
 #include "roofline/model/calculator.h"
 #include "roofline/hardware/hardware_registry.h"
-#include "roofline/measurements.h"
+#include "roofline/results/measurements.h"
 #include "roofline/workloads/model_library.h"
 
 #include <QTest>

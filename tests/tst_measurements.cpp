@@ -1,6 +1,6 @@
 #include "roofline/support/errors.h"
-#include "roofline/measurement_extra.h"
-#include "roofline/measurements.h"
+#include "roofline/results/measurement_extra.h"
+#include "roofline/results/measurements.h"
 
 #include <QtTest>
 

@@ -1,7 +1,7 @@
 // Plan names to plans (roofline::plan_names, named_plan, load_plan): what the CLI's --plan and the app's plan menu offer.
 #include "roofline/bench_plan.h"
 #include "roofline/support/errors.h"
-#include "roofline/measurements.h"
+#include "roofline/results/measurements.h"
 
 #include <QTemporaryDir>
 #include <QTest>

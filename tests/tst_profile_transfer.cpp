@@ -4,7 +4,7 @@
 #include "roofline/calibration.h"
 #include "roofline/support/errors.h"
 #include "roofline/hardware/hardware_registry.h"
-#include "roofline/measurements.h"
+#include "roofline/results/measurements.h"
 #include "roofline/profile_transfer.h"
 
 #include <QTest>

@@ -1,5 +1,5 @@
 #include "roofline/hardware/hardware_registry.h"
-#include "roofline/reports.h"
+#include "roofline/results/reports.h"
 
 #include <QtTest>
 

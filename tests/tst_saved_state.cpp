@@ -4,7 +4,7 @@
 #include "roofline/bench_runner.h"
 #include "roofline/support/errors.h"
 #include "roofline/hardware/hardware_registry.h"
-#include "roofline/measurements.h"
+#include "roofline/results/measurements.h"
 #include "roofline/hardware/profile_store.h"
 
 #include <QSettings>

@@ -4,12 +4,12 @@
 
 #include "roofline/support/errors.h"
 #include "roofline/hardware/hardware_registry.h"
-#include "roofline/llama_bench.h"
-#include "roofline/measurements.h"
+#include "roofline/results/llama_bench.h"
+#include "roofline/results/measurements.h"
 #include "roofline/workloads/model_library.h"
-#include "roofline/reports.h"
-#include "roofline/run_prediction.h"
-#include "roofline/validation.h"
+#include "roofline/results/reports.h"
+#include "roofline/results/run_prediction.h"
+#include "roofline/results/validation.h"
 
 #include <QTemporaryDir>
 #include <QtTest>

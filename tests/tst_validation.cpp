@@ -1,5 +1,5 @@
 #include "roofline/hardware/hardware_registry.h"
-#include "roofline/validation.h"
+#include "roofline/results/validation.h"
 
 #include <QtTest>
 

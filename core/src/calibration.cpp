@@ -4,7 +4,7 @@
 #include "roofline/support/errors.h"
 #include "roofline/hardware/profile_store.h"
 #include "roofline/profile_transfer.h"
-#include "roofline/reports.h"
+#include "roofline/results/reports.h"
 
 #include "roofline/model/kernel_terms.h"
 #include "refined_fit.h"

@@ -4,8 +4,8 @@
 #include "roofline/model/kernel_terms.h"
 
 #include "roofline/support/errors.h"
-#include "roofline/measurements.h"
-#include "roofline/reports.h"
+#include "roofline/results/measurements.h"
+#include "roofline/results/reports.h"
 
 #include "roofline/support/least_squares.h"
 #include "roofline/support/stats.h"

@@ -2,7 +2,7 @@
 #include "roofline/bench_plan.h"
 
 #include "roofline/support/errors.h"
-#include "roofline/measurements.h"
+#include "roofline/results/measurements.h"
 
 namespace roofline {
 

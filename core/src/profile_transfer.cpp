@@ -2,7 +2,7 @@
 
 #include "roofline/model/calculator.h"
 #include "roofline/support/errors.h"
-#include "roofline/reports.h"
+#include "roofline/results/reports.h"
 
 #include <algorithm>
 #include <cmath>

@@ -10,7 +10,7 @@
 #include "testutils.h"
 
 #include "roofline/ceilings.h"
-#include "roofline/reports.h"
+#include "roofline/results/reports.h"
 
 #include <QAbstractItemModelTester>
 #include <QAbstractSeries>

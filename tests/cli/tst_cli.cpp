@@ -1,7 +1,7 @@
 // The `roofline` CLI end to end: runs the built binary with QProcess and checks stdout, stderr, exit codes and the
 // files it writes. Benchmarks use the host-CPU plugin with tiny budgets.
 #include "roofline/hardware/hardware_registry.h"
-#include "roofline/measurements.h"
+#include "roofline/results/measurements.h"
 #include "roofline/plugin_loader.h"
 #include "roofline/support/version.h"
 

@@ -1,7 +1,7 @@
 // libFuzzer target: the results reader (the plan's benchmark schema) and its writer.
 #include "fuzz_reader.h"
 
-#include "roofline/measurements.h"
+#include "roofline/results/measurements.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size)
 {

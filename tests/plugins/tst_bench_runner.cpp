@@ -6,8 +6,8 @@
 #include "roofline/ceilings.h"
 #include "roofline/support/errors.h"
 #include "roofline/hardware/hardware_registry.h"
-#include "roofline/measurements.h"
-#include "roofline/validation.h"
+#include "roofline/results/measurements.h"
+#include "roofline/results/validation.h"
 
 #include <QDir>
 #include <QTemporaryDir>

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "roofline/bench_plan.h"
-#include "roofline/measurements.h"
+#include "roofline/results/measurements.h"
 #include "roofline/plugin_loader.h"
 
 #include <atomic>

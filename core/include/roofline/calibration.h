@@ -3,8 +3,8 @@
 #include "roofline/model/calculator.h"
 #include "roofline/ceilings.h"
 #include "roofline/model/hardware.h"
-#include "roofline/measurements.h"
-#include "roofline/validation.h"
+#include "roofline/results/measurements.h"
+#include "roofline/results/validation.h"
 
 #include <string>
 #include <utility>

@@ -2,7 +2,7 @@
 // Learning a GPU's GEMM configurations (gemm_configs.h) from the configurations its measured rows report.
 
 #include "roofline/model/gemm_configs.h"
-#include "roofline/measurements.h"
+#include "roofline/results/measurements.h"
 
 #include <vector>
 

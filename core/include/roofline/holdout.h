@@ -3,7 +3,7 @@
 // and the classes of shapes its error is reported for.
 
 #include "roofline/model/hardware.h"
-#include "roofline/measurements.h"
+#include "roofline/results/measurements.h"
 
 #include <string_view>
 #include <utility>

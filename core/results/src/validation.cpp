@@ -1,4 +1,4 @@
-#include "roofline/validation.h"
+#include "roofline/results/validation.h"
 
 #include "roofline/support/errors.h"
 #include "roofline/workloads/model_library.h"

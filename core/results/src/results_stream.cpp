@@ -1,7 +1,7 @@
 #include "results_stream.h"
 
 #include "roofline/support/errors.h"
-#include "roofline/step_measurements.h"
+#include "roofline/results/step_measurements.h"
 
 #include "roofline/support/json_stream.h"
 #include "measurement_row.h"

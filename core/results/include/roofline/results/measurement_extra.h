@@ -1,7 +1,7 @@
 #pragma once
 // Reading a row's extra fields (Measurement::extra, null in a row that has none).
 
-#include "roofline/measurements.h"
+#include "roofline/results/measurements.h"
 
 #include <utility>
 

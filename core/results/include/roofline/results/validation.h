@@ -2,8 +2,8 @@
 
 #include "roofline/model/calculator.h"
 #include "roofline/model/hardware.h"
-#include "roofline/measurements.h"
-#include "roofline/run_prediction.h"
+#include "roofline/results/measurements.h"
+#include "roofline/results/run_prediction.h"
 
 #include <map>
 #include <memory>

@@ -7,7 +7,7 @@
 // n_batch and n_ubatch chunk the prompt; they are not a decode batch: batch is 1. Older outputs lack n_depth and
 // n_ubatch (read as 0 and n_batch). avg_ns is the test's time; avg_ts = (n_prompt + n_gen) / that time.
 
-#include "roofline/measurements.h"
+#include "roofline/results/measurements.h"
 
 #include <optional>
 #include <string>

@@ -2,7 +2,7 @@
 // The results reader for files of any size: the schema read from the events of read_json_events, a row at a
 // time, never the whole file as one tree (measurements.cpp reads the layouts it leaves, and bad texts).
 
-#include "roofline/measurements.h"
+#include "roofline/results/measurements.h"
 
 #include <filesystem>
 #include <optional>

@@ -1,12 +1,12 @@
 // llama-bench's JSON and JSONL tests as model_step rows, each with the model it ran found and a note saying how.
-#include "roofline/llama_bench.h"
+#include "roofline/results/llama_bench.h"
 
 #include "roofline/hardware/device_match.h"
 #include "roofline/support/errors.h"
 #include "roofline/workloads/gguf.h"
 #include "roofline/workloads/model_library.h"
 #include "roofline/workloads/model_parameters.h"
-#include "roofline/reports.h"
+#include "roofline/results/reports.h"
 #include "roofline/workloads/workload.h"
 
 #include "roofline/support/json_util.h"

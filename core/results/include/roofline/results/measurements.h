@@ -4,7 +4,7 @@
 #include "roofline/model/gemm_config.h"
 #include "roofline/model/kernels.h"
 #include "roofline/model/precision.h"
-#include "roofline/step_measurements.h"
+#include "roofline/results/step_measurements.h"
 
 #include <nlohmann/json.hpp>
 

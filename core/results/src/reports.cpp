@@ -1,4 +1,4 @@
-#include "roofline/reports.h"
+#include "roofline/results/reports.h"
 
 #include "roofline/model/kernel_case.h"
 

@@ -2,7 +2,7 @@
 // A measured run predicted: a prefill in its chunks, then every decode step at its own depth, on one device. What
 // a model_step row (or a llama-bench test) is validated against.
 
-#include "roofline/step_measurements.h"
+#include "roofline/results/step_measurements.h"
 #include "roofline/workloads/step_prediction.h"
 
 namespace roofline {

@@ -1,5 +1,5 @@
 // The model_step row kind of the results JSON: read, checked, written back.
-#include "roofline/step_measurements.h"
+#include "roofline/results/step_measurements.h"
 
 #include "roofline/support/errors.h"
 

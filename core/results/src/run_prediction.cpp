@@ -1,5 +1,5 @@
 // predict_run: a prefill chunk by chunk, then the decode steps over the depths they run at.
-#include "roofline/run_prediction.h"
+#include "roofline/results/run_prediction.h"
 
 #include <algorithm>
 #include <vector>

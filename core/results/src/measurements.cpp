@@ -1,8 +1,8 @@
-#include "roofline/measurements.h"
+#include "roofline/results/measurements.h"
 
 #include "roofline/support/errors.h"
 #include "roofline/model/kernel_case.h"
-#include "roofline/llama_bench.h"
+#include "roofline/results/llama_bench.h"
 #include "roofline/support/version.h"
 
 #include "roofline/support/json_util.h"

@@ -3,7 +3,7 @@
 // problems of many rows gathered into one error.
 
 #include "roofline/support/errors.h"
-#include "roofline/measurements.h"
+#include "roofline/results/measurements.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "roofline/support/number_format.h"
-#include "roofline/validation.h"
+#include "roofline/results/validation.h"
 
 #include <nlohmann/json.hpp>
 
