@@ -3,7 +3,7 @@
 #include "textconv.h"
 
 #include "roofline/hardware/device_match.h"
-#include "roofline/plugin_choice.h"
+#include "roofline/plugin_host/plugin_choice.h"
 
 #include <QFileInfo>
 #include <QThread>

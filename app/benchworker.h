@@ -3,7 +3,7 @@
 #include "roofline/bench_plan.h"
 #include "roofline/bench_runner.h"
 #include "roofline/results/measurements.h"
-#include "roofline/plugin_loader.h"
+#include "roofline/plugin_host/plugin_loader.h"
 
 #include <QMetaType>
 #include <QObject>

@@ -9,8 +9,8 @@
 
 #include "roofline/bench_plan.h"
 #include "roofline/abi/plugin_abi_rules.h"
-#include "roofline/plugin_loader.h"
-#include "roofline/worker_client.h"
+#include "roofline/plugin_host/plugin_loader.h"
+#include "roofline/plugin_host/worker_client.h"
 
 #include <algorithm>
 #include <chrono>

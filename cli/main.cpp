@@ -1,7 +1,7 @@
 #include "commands.h"
 
 #include "roofline/support/errors.h"
-#include "roofline/plugin_loader.h"
+#include "roofline/plugin_host/plugin_loader.h"
 #include "roofline/support/version.h"
 
 #include <iostream>

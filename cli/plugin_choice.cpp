@@ -1,6 +1,6 @@
 #include "plugin_choice.h"
 
-#include "roofline/plugin_choice.h"
+#include "roofline/plugin_host/plugin_choice.h"
 
 namespace roofline::cli {
 

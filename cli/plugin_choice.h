@@ -2,7 +2,7 @@
 
 #include "args.h"
 
-#include "roofline/plugin_loader.h"
+#include "roofline/plugin_host/plugin_loader.h"
 
 #include <memory>
 #include <string>

@@ -2,8 +2,8 @@
 // plugin then ends this process, not theirs. It speaks roofline/worker_protocol.h on fd 3 and leaves stdout and
 // stderr to the plugin's libraries.
 
-#include "roofline/worker_protocol.h"
-#include "roofline/worker_server.h"
+#include "roofline/plugin_host/worker_protocol.h"
+#include "roofline/plugin_host/worker_server.h"
 
 #include <csignal>
 #include <cstdio>

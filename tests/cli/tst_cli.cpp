@@ -2,7 +2,7 @@
 // files it writes. Benchmarks use the host-CPU plugin with tiny budgets.
 #include "roofline/hardware/hardware_registry.h"
 #include "roofline/results/measurements.h"
-#include "roofline/plugin_loader.h"
+#include "roofline/plugin_host/plugin_loader.h"
 #include "roofline/support/version.h"
 
 #include "emulation.h"

@@ -4,7 +4,7 @@
 
 #include "cuda_plugin_client.h"
 
-#include "roofline/plugin_loader.h"
+#include "roofline/plugin_host/plugin_loader.h"
 
 #include <QtTest/QtTest>
 

@@ -1,7 +1,7 @@
 // The host-CPU plugin end to end through roofline::Device: what it runs, what it refuses and why, its ceilings,
 // and the stop callback. Small shapes and short budgets: the whole file runs in about a second on 2 cores.
 #include "roofline/abi/plugin_abi_rules.h"
-#include "roofline/plugin_loader.h"
+#include "roofline/plugin_host/plugin_loader.h"
 
 #include <QRegularExpression>
 #include <QScopeGuard>

@@ -1,6 +1,6 @@
 // The plugin-choice policy (roofline/plugin_choice.h) over fake plugins named like the real ones: the CUDA plugin
 // first, the others as fallback, and a named plugin or file alone.
-#include "roofline/plugin_choice.h"
+#include "roofline/plugin_host/plugin_choice.h"
 
 #include <QDir>
 #include <QFile>

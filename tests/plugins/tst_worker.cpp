@@ -3,9 +3,9 @@
 // without crashing. The fakes (fakes/fake_plugin.c) fail only on a case with m == 13.
 #include "roofline/bench_runner.h"
 #include "roofline/abi/plugin_abi_rules.h"
-#include "roofline/plugin_loader.h"
-#include "roofline/worker_client.h"
-#include "roofline/worker_protocol.h"
+#include "roofline/plugin_host/plugin_loader.h"
+#include "roofline/plugin_host/worker_client.h"
+#include "roofline/plugin_host/worker_protocol.h"
 
 #include <QtTest>
 

@@ -2,7 +2,7 @@
 
 #include "roofline/bench_plan.h"
 #include "roofline/results/measurements.h"
-#include "roofline/plugin_loader.h"
+#include "roofline/plugin_host/plugin_loader.h"
 
 #include <atomic>
 #include <filesystem>

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "roofline/model/hardware.h"
-#include "roofline/plugin_loader.h"
+#include "roofline/plugin_host/plugin_loader.h"
 #include "roofline/model/precision.h"
 
 #include <nlohmann/json.hpp>

@@ -1,7 +1,7 @@
-#include "roofline/worker_server.h"
+#include "roofline/plugin_host/worker_server.h"
 
-#include "roofline/plugin_loader.h"
-#include "roofline/worker_protocol.h"
+#include "roofline/plugin_host/plugin_loader.h"
+#include "roofline/plugin_host/worker_protocol.h"
 
 #include <cerrno>
 #include <chrono>

@@ -1,7 +1,7 @@
-#include "roofline/plugin_loader.h"
+#include "roofline/plugin_host/plugin_loader.h"
 
 #include "roofline/abi/plugin_abi_rules.h"
-#include "roofline/worker_client.h"
+#include "roofline/plugin_host/worker_client.h"
 
 #include <dlfcn.h>
 #include <unistd.h>

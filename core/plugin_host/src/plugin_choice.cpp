@@ -1,4 +1,4 @@
-#include "roofline/plugin_choice.h"
+#include "roofline/plugin_host/plugin_choice.h"
 
 #include <algorithm>
 #include <string>

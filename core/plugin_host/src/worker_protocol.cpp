@@ -1,4 +1,4 @@
-#include "roofline/worker_protocol.h"
+#include "roofline/plugin_host/worker_protocol.h"
 
 #include "roofline/abi/plugin_abi_rules.h"
 

@@ -1,7 +1,7 @@
 #pragma once
 // Which plugin to open: the one policy the app and the CLI share.
 
-#include "roofline/plugin_loader.h"
+#include "roofline/plugin_host/plugin_loader.h"
 
 #include <filesystem>
 #include <memory>

@@ -1,6 +1,6 @@
-#include "roofline/worker_client.h"
+#include "roofline/plugin_host/worker_client.h"
 
-#include "roofline/plugin_loader.h"
+#include "roofline/plugin_host/plugin_loader.h"
 
 #include <algorithm>
 #include <cstdlib>

@@ -1,8 +1,8 @@
-#include "roofline/worker_client.h"
+#include "roofline/plugin_host/worker_client.h"
 
 #include "roofline/abi/plugin_abi_rules.h"
-#include "roofline/plugin_loader.h"
-#include "roofline/worker_protocol.h"
+#include "roofline/plugin_host/plugin_loader.h"
+#include "roofline/plugin_host/worker_protocol.h"
 
 #include <algorithm>
 #include <cctype>
