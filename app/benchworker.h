@@ -1,7 +1,7 @@
 #pragma once
 
-#include "roofline/bench_plan.h"
-#include "roofline/bench_runner.h"
+#include "roofline/benchmarking/bench_plan.h"
+#include "roofline/benchmarking/bench_runner.h"
 #include "roofline/results/measurements.h"
 #include "roofline/plugin_host/plugin_loader.h"
 

@@ -7,7 +7,7 @@
 // FAKE_RUNS_PLUGIN is tests/plugins/fakes' libroofline_fake_runs.so (its samples take no time, so the overhead
 // is all there is); CPU_PLUGIN defaults to the CPU plugin found as `roofline bench --plugin cpu` finds it.
 
-#include "roofline/bench_plan.h"
+#include "roofline/benchmarking/bench_plan.h"
 #include "roofline/abi/plugin_abi_rules.h"
 #include "roofline/plugin_host/plugin_loader.h"
 #include "roofline/plugin_host/worker_client.h"

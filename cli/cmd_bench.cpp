@@ -1,7 +1,7 @@
 #include "commands.h"
 #include "plugin_choice.h"
 
-#include "roofline/bench_runner.h"
+#include "roofline/benchmarking/bench_runner.h"
 #include "roofline/hardware/device_match.h"
 #include "roofline/support/errors.h"
 #include "roofline/results/reports.h"

@@ -1,7 +1,7 @@
 // Attention, FFN and the layer kinds, with both values of their flags (causal, gated, the fused residual, GELU),
 // through every file the core writes and reads back: results files, plan files, the JSON report and the CSV report.
-#include "roofline/bench_plan.h"
-#include "roofline/bench_runner.h"
+#include "roofline/benchmarking/bench_plan.h"
+#include "roofline/benchmarking/bench_runner.h"
 #include "roofline/support/errors.h"
 #include "roofline/hardware/hardware_registry.h"
 #include "roofline/model/kernel_case.h"

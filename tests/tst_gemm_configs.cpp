@@ -1,6 +1,6 @@
 // The learned GEMM configurations: which classes hand-made measurements fall in and what each class learns, the
 // table's round trip through a profile, and predictions that move with the learned tile as wave quantization says.
-#include "roofline/bench_plan.h"
+#include "roofline/benchmarking/bench_plan.h"
 #include "roofline/model/calculator.h"
 #include "roofline/support/errors.h"
 #include "roofline/gemm_config_learning.h"

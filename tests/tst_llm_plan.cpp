@@ -1,7 +1,7 @@
-// The `llm` plan (core/src/llm_plan.cpp): attention and FFN shapes of the built-in models, decode and prefill, each
+// The `llm` plan (core/benchmarking/src/llm_plan.cpp): attention and FFN shapes of the built-in models, decode and prefill, each
 // case within the H200's memory, the whole plan within about five minutes of H200 time, and bench/plans/llm.json
 // the plan as the core builds it.
-#include "roofline/bench_plan.h"
+#include "roofline/benchmarking/bench_plan.h"
 #include "roofline/model/calculator.h"
 #include "roofline/hardware/hardware_registry.h"
 #include "roofline/results/measurements.h"

@@ -1,5 +1,5 @@
 // Plan names to plans (roofline::plan_names, named_plan, load_plan): what the CLI's --plan and the app's plan menu offer.
-#include "roofline/bench_plan.h"
+#include "roofline/benchmarking/bench_plan.h"
 #include "roofline/support/errors.h"
 #include "roofline/results/measurements.h"
 

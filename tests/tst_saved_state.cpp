@@ -1,7 +1,7 @@
 // Saved state: a read-only data folder and a full disk each give a clear message and leave no half-written file;
 // two writers at once (two instances of the app) corrupt nothing and lose nothing. The faults are set up in a
 // forked child, so that neither a dropped privilege nor a file-size limit reaches the test runner itself.
-#include "roofline/bench_runner.h"
+#include "roofline/benchmarking/bench_runner.h"
 #include "roofline/support/errors.h"
 #include "roofline/hardware/hardware_registry.h"
 #include "roofline/results/measurements.h"

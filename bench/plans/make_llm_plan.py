@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes bench/plans/llm.json: the `llm` plan as the core builds it from the built-in model descriptions
-(core/src/llm_plan.cpp over resources/models/*.json), one case a line, and prints what it holds.
+(core/benchmarking/src/llm_plan.cpp over resources/models/*.json), one case a line, and prints what it holds.
 
     python3 bench/plans/make_llm_plan.py [--roofline build/cli/roofline] [--list]
 

@@ -1,6 +1,6 @@
 #include "roofline/ceilings.h"
 
-#include "roofline/bench_plan.h"
+#include "roofline/benchmarking/bench_plan.h"
 #include "roofline/support/errors.h"
 #include "roofline/results/measurements.h"
 #include "roofline/abi/plugin_abi_rules.h"

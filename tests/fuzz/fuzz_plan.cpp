@@ -1,7 +1,7 @@
 // libFuzzer target: the benchmark plan reader and its writer.
 #include "fuzz_reader.h"
 
-#include "roofline/bench_plan.h"
+#include "roofline/benchmarking/bench_plan.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size)
 {

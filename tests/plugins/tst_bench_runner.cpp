@@ -1,7 +1,7 @@
 // BenchRunner, measure_ceilings and profile_from_ceilings on the host-CPU plugin, the bench -> results ->
 // validate path end to end, and parse_plan_json.
-#include "roofline/bench_plan.h"
-#include "roofline/bench_runner.h"
+#include "roofline/benchmarking/bench_plan.h"
+#include "roofline/benchmarking/bench_runner.h"
 #include "roofline/model/calculator.h"
 #include "roofline/ceilings.h"
 #include "roofline/support/errors.h"

@@ -1,5 +1,5 @@
 // The plugin loader against real shared objects: the CPU plugin and the fakes in fakes/, each broken in one way.
-#include "roofline/bench_runner.h"
+#include "roofline/benchmarking/bench_runner.h"
 #include "roofline/abi/plugin_abi_rules.h"
 #include "roofline/plugin_host/plugin_loader.h"
 #include "roofline/support/version.h"

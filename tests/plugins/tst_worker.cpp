@@ -1,7 +1,7 @@
 // Plugins out of process: a plugin that crashes, aborts, hangs or scribbles on the worker's socket costs one case,
 // the run goes on in a new worker, cancel still stops within a sample, and the worker refuses garbage requests
 // without crashing. The fakes (fakes/fake_plugin.c) fail only on a case with m == 13.
-#include "roofline/bench_runner.h"
+#include "roofline/benchmarking/bench_runner.h"
 #include "roofline/abi/plugin_abi_rules.h"
 #include "roofline/plugin_host/plugin_loader.h"
 #include "roofline/plugin_host/worker_client.h"

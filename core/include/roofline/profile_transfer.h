@@ -1,6 +1,6 @@
 #pragma once
 
-#include "roofline/bench_plan.h"
+#include "roofline/benchmarking/bench_plan.h"
 #include "roofline/model/hardware.h"
 
 #include <optional>

@@ -1,5 +1,5 @@
 // Plan names to plans, for every place that offers a plan by name (the CLI's --plan, the app's plan menu).
-#include "roofline/bench_plan.h"
+#include "roofline/benchmarking/bench_plan.h"
 
 #include "roofline/support/errors.h"
 #include "roofline/results/measurements.h"

@@ -12,7 +12,7 @@
 // case is cold but a few small ones, warm, whose working set fits in L2.
 // Every case is capped to fit the H200's memory (resources/hardware/h200.json: memory_gb): a decode whose KV cache
 // would take more than kMemoryShare of it runs at the largest batch that fits.
-#include "roofline/bench_plan.h"
+#include "roofline/benchmarking/bench_plan.h"
 
 #include "roofline/hardware/hardware_registry.h"
 #include "roofline/workloads/model_library.h"

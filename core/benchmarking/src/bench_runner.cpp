@@ -1,4 +1,4 @@
-#include "roofline/bench_runner.h"
+#include "roofline/benchmarking/bench_runner.h"
 
 #include "roofline/support/errors.h"
 #include "roofline/hardware/hardware_registry.h"

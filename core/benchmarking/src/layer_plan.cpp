@@ -6,7 +6,7 @@
 // both with the engine fusing nothing and fusing as engines typically do (the fused residual + norm). Precisions
 // alternate shape by shape between BF16 and FP16, so each is measured across the range. Every case is cold: in a
 // step the next kernel's input comes from memory, not from this case's last sample.
-#include "roofline/bench_plan.h"
+#include "roofline/benchmarking/bench_plan.h"
 
 #include "roofline/hardware/hardware_registry.h"
 #include "roofline/workloads/model_library.h"

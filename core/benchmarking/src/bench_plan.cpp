@@ -1,4 +1,4 @@
-#include "roofline/bench_plan.h"
+#include "roofline/benchmarking/bench_plan.h"
 
 #include "roofline/support/errors.h"
 #include "roofline/model/kernel_case.h"

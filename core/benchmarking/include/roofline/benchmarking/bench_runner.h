@@ -1,6 +1,6 @@
 #pragma once
 
-#include "roofline/bench_plan.h"
+#include "roofline/benchmarking/bench_plan.h"
 #include "roofline/results/measurements.h"
 #include "roofline/plugin_host/plugin_loader.h"
 
