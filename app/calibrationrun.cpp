@@ -2,8 +2,8 @@
 
 #include "textconv.h"
 
-#include "roofline/calibration.h"
-#include "roofline/ceilings.h"
+#include "roofline/calibration/calibration.h"
+#include "roofline/calibration/ceilings.h"
 #include "roofline/hardware/profile_store.h"
 
 #include <QFileInfo>

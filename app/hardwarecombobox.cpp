@@ -2,7 +2,7 @@
 
 #include "textconv.h"
 
-#include "roofline/profile_transfer.h"
+#include "roofline/calibration/profile_transfer.h"
 
 #include <QSignalBlocker>
 

@@ -3,7 +3,7 @@
 #include "filedialogs.h"
 #include "textconv.h"
 
-#include "roofline/calibration.h"
+#include "roofline/calibration/calibration.h"
 
 #include <QButtonGroup>
 #include <QHBoxLayout>

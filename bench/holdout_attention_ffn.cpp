@@ -1,8 +1,8 @@
 #include "holdout_attention_ffn.h"
 
-#include "roofline/calibration.h"
+#include "roofline/calibration/calibration.h"
 #include "roofline/hardware/hardware_registry.h"
-#include "roofline/holdout.h"
+#include "roofline/calibration/holdout.h"
 #include "roofline/results/measurement_extra.h"
 #include "roofline/results/reports.h"
 #include "roofline/results/validation.h"

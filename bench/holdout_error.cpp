@@ -13,8 +13,8 @@
 // every row of the prefix (extended, L2 warm, workload shapes, gemm calibration where there, and each --gemm FILE),
 // two folds by shape, the Qwen-shaped family left out, and the H100 -> H200 transfer. --gemm-only prints only those
 // (and exits 0 when they meet the targets).
-#include "roofline/calibration.h"
-#include "roofline/holdout.h"
+#include "roofline/calibration/calibration.h"
+#include "roofline/calibration/holdout.h"
 #include "roofline/hardware/hardware_registry.h"
 #include "roofline/results/measurement_extra.h"
 #include "roofline/results/reports.h"

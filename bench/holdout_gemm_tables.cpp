@@ -2,11 +2,11 @@
 
 #include "holdout_stats.h"
 
-#include "roofline/calibration.h"
+#include "roofline/calibration/calibration.h"
 #include "roofline/model/gemm_configs.h"
 #include "roofline/hardware/hardware_registry.h"
-#include "roofline/holdout.h"
-#include "roofline/profile_transfer.h"
+#include "roofline/calibration/holdout.h"
+#include "roofline/calibration/profile_transfer.h"
 #include "roofline/results/reports.h"
 
 #include <algorithm>

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates the realistic and refined tables of the presets that have no measurements of their own, by the
-# transfer rule of core/src/profile_transfer.cpp (docs/model.md, "Transferred profiles"), from the committed
+# transfer rule of core/calibration/src/profile_transfer.cpp (docs/model.md, "Transferred profiles"), from the committed
 # measured presets (h100_sxm, h200). Each preset keeps its datasheet figures (ideal mode) and their sources; its
 # source preset is the nearest measured architecture (`roofline transfer` without --from). Run from the repository
 # root after building; rebuild afterwards, since the presets are compiled in (tst_profile_transfer checks that the

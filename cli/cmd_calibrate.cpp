@@ -1,7 +1,7 @@
 #include "commands.h"
 #include "profile_output.h"
 
-#include "roofline/calibration.h"
+#include "roofline/calibration/calibration.h"
 #include "roofline/support/errors.h"
 #include "roofline/hardware/profile_store.h"
 #include "roofline/results/reports.h"

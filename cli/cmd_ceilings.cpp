@@ -1,7 +1,7 @@
 #include "commands.h"
 #include "plugin_choice.h"
 
-#include "roofline/ceilings.h"
+#include "roofline/calibration/ceilings.h"
 #include "roofline/hardware/hardware_registry.h"
 #include "roofline/results/measurements.h"
 #include "roofline/hardware/profile_store.h"

@@ -1,7 +1,7 @@
 #include "commands.h"
 #include "text_table.h"
 
-#include "roofline/profile_transfer.h"
+#include "roofline/calibration/profile_transfer.h"
 #include "roofline/results/reports.h"
 
 #include <nlohmann/json.hpp>

@@ -3,7 +3,7 @@
 
 #include "roofline/support/errors.h"
 #include "roofline/results/measurements.h"
-#include "roofline/profile_transfer.h"
+#include "roofline/calibration/profile_transfer.h"
 #include "roofline/results/reports.h"
 
 #include <filesystem>

@@ -1,7 +1,7 @@
 // Refined mode's attention and FFN terms (core/model/src/attention_terms.cpp, ffn_terms.cpp) against hand-computed
 // cases, and their calibration and the elementwise kinds' (kernel_terms_fit.cpp) recovering the numbers that made a
 // set of measurements.
-#include "roofline/calibration.h"
+#include "roofline/calibration/calibration.h"
 #include "roofline/model/calculator.h"
 #include "roofline/support/errors.h"
 #include "roofline/hardware/hardware_registry.h"

@@ -1,5 +1,5 @@
-#include "roofline/calibration.h"
-#include "roofline/holdout.h"
+#include "roofline/calibration/calibration.h"
+#include "roofline/calibration/holdout.h"
 #include "roofline/support/errors.h"
 #include "roofline/hardware/hardware_registry.h"
 

@@ -3,7 +3,7 @@
 #include "roofline/benchmarking/bench_plan.h"
 #include "roofline/model/calculator.h"
 #include "roofline/support/errors.h"
-#include "roofline/gemm_config_learning.h"
+#include "roofline/calibration/gemm_config_learning.h"
 #include "roofline/model/gemm_configs.h"
 #include "roofline/hardware/hardware_registry.h"
 #include "roofline/results/measurements.h"

@@ -1,4 +1,4 @@
-#include "roofline/calibration.h"
+#include "roofline/calibration/calibration.h"
 #include "roofline/hardware/hardware_registry.h"
 #include "roofline/support/number_format.h"
 #include "roofline/hardware/profile_store.h"

@@ -1,11 +1,11 @@
-// The transfer rule (core/src/profile_transfer.cpp, docs/model.md "Transferred profiles"): hand-computed cases of
+// The transfer rule (core/calibration/src/profile_transfer.cpp, docs/model.md "Transferred profiles"): hand-computed cases of
 // each kind of term, the sources and notes it writes, and the shipped presets it made.
 #include "roofline/model/calculator.h"
-#include "roofline/calibration.h"
+#include "roofline/calibration/calibration.h"
 #include "roofline/support/errors.h"
 #include "roofline/hardware/hardware_registry.h"
 #include "roofline/results/measurements.h"
-#include "roofline/profile_transfer.h"
+#include "roofline/calibration/profile_transfer.h"
 
 #include <QTest>
 

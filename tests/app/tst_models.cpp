@@ -6,7 +6,7 @@
 
 #include "testutils.h"
 
-#include "roofline/calibration.h"
+#include "roofline/calibration/calibration.h"
 #include "roofline/hardware/hardware_registry.h"
 
 #include <QAbstractItemModelTester>

@@ -9,7 +9,7 @@
 #include "settings.h"
 #include "testutils.h"
 
-#include "roofline/ceilings.h"
+#include "roofline/calibration/ceilings.h"
 #include "roofline/results/reports.h"
 
 #include <QAbstractItemModelTester>

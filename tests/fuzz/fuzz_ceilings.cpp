@@ -1,7 +1,7 @@
 // libFuzzer target: the measured-ceilings reader and its writer.
 #include "fuzz_reader.h"
 
-#include "roofline/ceilings.h"
+#include "roofline/calibration/ceilings.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size)
 {

@@ -3,7 +3,7 @@
 #include "roofline/benchmarking/bench_plan.h"
 #include "roofline/benchmarking/bench_runner.h"
 #include "roofline/model/calculator.h"
-#include "roofline/ceilings.h"
+#include "roofline/calibration/ceilings.h"
 #include "roofline/support/errors.h"
 #include "roofline/hardware/hardware_registry.h"
 #include "roofline/results/measurements.h"

@@ -1,4 +1,4 @@
-#include "roofline/gemm_config_learning.h"
+#include "roofline/calibration/gemm_config_learning.h"
 
 #include <algorithm>
 #include <map>

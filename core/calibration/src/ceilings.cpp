@@ -1,4 +1,4 @@
-#include "roofline/ceilings.h"
+#include "roofline/calibration/ceilings.h"
 
 #include "roofline/benchmarking/bench_plan.h"
 #include "roofline/support/errors.h"

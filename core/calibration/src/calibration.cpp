@@ -1,9 +1,9 @@
-#include "roofline/calibration.h"
-#include "roofline/gemm_config_learning.h"
+#include "roofline/calibration/calibration.h"
+#include "roofline/calibration/gemm_config_learning.h"
 
 #include "roofline/support/errors.h"
 #include "roofline/hardware/profile_store.h"
-#include "roofline/profile_transfer.h"
+#include "roofline/calibration/profile_transfer.h"
 #include "roofline/results/reports.h"
 
 #include "roofline/model/kernel_terms.h"
@@ -119,7 +119,7 @@ struct BoundEvidence {
 HardwareSpec start_profile(const HardwareSpec& base, const MeasuredCeilings* ceilings, const CalibrationOptions& options,
                            const Labels& labels)
 {
-    // A transferred base (core/src/profile_transfer.cpp) starts from its datasheet part: its transferred numbers,
+    // A transferred base (core/calibration/src/profile_transfer.cpp) starts from its datasheet part: its transferred numbers,
     // sources and notes must not outlive a calibration on the GPU itself.
     HardwareSpec spec = is_transferred(base) ? datasheet_part(base) : base;
     spec.key = options.key.empty() ? calibrated_key(base.key) : options.key;

@@ -1,4 +1,4 @@
-#include "roofline/holdout.h"
+#include "roofline/calibration/holdout.h"
 
 #include "roofline/model/calculator.h"
 

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "roofline/model/calculator.h"
-#include "roofline/ceilings.h"
+#include "roofline/calibration/ceilings.h"
 #include "roofline/model/hardware.h"
 #include "roofline/results/measurements.h"
 #include "roofline/results/validation.h"

@@ -1,4 +1,4 @@
-#include "roofline/profile_transfer.h"
+#include "roofline/calibration/profile_transfer.h"
 
 #include "roofline/model/calculator.h"
 #include "roofline/support/errors.h"
@@ -15,7 +15,7 @@ namespace {
 
 using Table = std::map<KernelType, std::map<Precision, double>>;
 
-// The fields a calibration (core/src/calibration.cpp) or a transfer sets; a datasheet profile has none of them.
+// The fields a calibration (core/calibration/src/calibration.cpp) or a transfer sets; a datasheet profile has none of them.
 const char* const kFittedFields[] = {"kernel_efficiency", "compute_efficiency", "memory_efficiency", "latency_floor_us",
                                      "partial_line_efficiency", "unaligned_efficiency", "throttle_after_us", "throttle_ratio",
                                      "gemm_tile", "gemm_configs", "l2_efficiency", "dram_latency_us", "launch_overhead_us",
@@ -344,7 +344,7 @@ TransferResult transfer_profile(const HardwareSpec& source, const HardwareSpec& 
         kTransferNotePrefix + source.key + " measurements"
         + (device != source.calibration.end() ? " (" + device->second + (measurements != source.calibration.end() ? ": " + measurements->second : std::string()) + ")"
                                               : std::string())
-        + " by the rule of core/src/profile_transfer.cpp (docs/model.md, Transferred profiles): compute, memory, L2 and alignment "
+        + " by the rule of core/calibration/src/profile_transfer.cpp (docs/model.md, Transferred profiles): compute, memory, L2 and alignment "
           "efficiencies, latency floors, DRAM latency and the GEMM tile unchanged; L2 bandwidth scaled by L2 size and SM clock; "
           "realistic factors re-derived over the extended plan's shapes; "
         + (same_architecture ? std::string("the power throttle carried (same architecture). ")
