@@ -1,7 +1,7 @@
 #include "calculatorviews.h"
 
-#include "calculatortab.h"
-#include "modelview.h"
+#include "calculator/calculatortab.h"
+#include "model/modelview.h"
 
 #include <QButtonGroup>
 #include <QHBoxLayout>

@@ -2,7 +2,7 @@
 // The Calculator tab: one kernel (CalculatorTab) or a whole model's step (ModelView), switched by Kernel | Model
 // buttons at its top. The main window asks it, as any page, for its chart and table: it answers for the view shown.
 
-#include "page.h"
+#include "shared/page.h"
 
 class CalculatorTab;
 class ModelView;

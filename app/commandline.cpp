@@ -1,14 +1,14 @@
 #include "commandline.h"
 
-#include "benchmarktab.h"
+#include "benchmark/benchmarktab.h"
 #include "calculatorviews.h"
-#include "calculatortab.h"
-#include "modelview.h"
-#include "hardwarecombobox.h"
+#include "calculator/calculatortab.h"
+#include "model/modelview.h"
+#include "shared/hardwarecombobox.h"
 #include "mainwindow.h"
-#include "planeditor.h"
-#include "shapeeditor.h"
-#include "validationtab.h"
+#include "benchmark/planeditor.h"
+#include "calculator/shapeeditor.h"
+#include "validation/validationtab.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

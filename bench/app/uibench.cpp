@@ -5,11 +5,11 @@
 //                            plugin runs a plan on the worker thread (goal ≤ 50 ms)
 // UIBENCH_TRACE=1 also prints every GUI-thread gap over 10 ms with the times the results table changed, and what
 // a repaint of the chart and the table costs after the run: where a stall comes from.
-#include "benchmarktab.h"
-#include "benchmarkresultsmodel.h"
+#include "benchmark/benchmarktab.h"
+#include "benchmark/benchmarkresultsmodel.h"
 #include "mainwindow.h"
-#include "planeditor.h"
-#include "rooflinechart.h"
+#include "benchmark/planeditor.h"
+#include "shared/rooflinechart.h"
 
 #include "roofline/hardware/hardware_registry.h"
 

@@ -1,8 +1,8 @@
-#include "benchmarkresultsmodel.h"
-#include "benchmarktab.h"
-#include "hardwarecombobox.h"
-#include "planeditor.h"
-#include "rooflinechart.h"
+#include "benchmark/benchmarkresultsmodel.h"
+#include "benchmark/benchmarktab.h"
+#include "shared/hardwarecombobox.h"
+#include "benchmark/planeditor.h"
+#include "shared/rooflinechart.h"
 
 #include "emulation.h"
 #include "testutils.h"

@@ -1,7 +1,7 @@
-#include "calculatortab.h"
-#include "hardwarecombobox.h"
-#include "rooflinechart.h"
-#include "shapeeditor.h"
+#include "calculator/calculatortab.h"
+#include "shared/hardwarecombobox.h"
+#include "shared/rooflinechart.h"
+#include "calculator/shapeeditor.h"
 
 #include "testutils.h"
 

@@ -1,8 +1,8 @@
-#include "exporters.h"
-#include "hardwarecombobox.h"
-#include "rooflinechart.h"
-#include "validationmodel.h"
-#include "validationtab.h"
+#include "shared/exporters.h"
+#include "shared/hardwarecombobox.h"
+#include "shared/rooflinechart.h"
+#include "validation/validationmodel.h"
+#include "validation/validationtab.h"
 
 #include "testutils.h"
 

@@ -1,8 +1,8 @@
-#include "benchmarkresultsmodel.h"
-#include "calibrationmodel.h"
-#include "hardwarecombobox.h"
-#include "precisioncolors.h"
-#include "validationmodel.h"
+#include "benchmark/benchmarkresultsmodel.h"
+#include "validation/calibrationmodel.h"
+#include "shared/hardwarecombobox.h"
+#include "shared/precisioncolors.h"
+#include "validation/validationmodel.h"
 
 #include "testutils.h"
 

@@ -1,5 +1,5 @@
-#include "resultsview.h"
-#include "rooflinechart.h"
+#include "shared/resultsview.h"
+#include "shared/rooflinechart.h"
 
 #include "testutils.h"
 

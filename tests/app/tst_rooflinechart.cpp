@@ -1,4 +1,4 @@
-#include "rooflinechart.h"
+#include "shared/rooflinechart.h"
 
 #include "testutils.h"
 
