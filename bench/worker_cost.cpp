@@ -4,7 +4,7 @@
 //
 //   bench_worker_cost [FAKE_RUNS_PLUGIN [CPU_PLUGIN]]
 //
-// FAKE_RUNS_PLUGIN is tests/plugins/fakes' libroofline_fake_runs.so (its samples take no time, so the overhead
+// FAKE_RUNS_PLUGIN is tests/fakes' libroofline_fake_runs.so (its samples take no time, so the overhead
 // is all there is); CPU_PLUGIN defaults to the CPU plugin found as `roofline bench --plugin cpu` finds it.
 
 #include "roofline/benchmarking/bench_plan.h"
@@ -67,7 +67,7 @@ const std::function<bool()> kNeverStop = [] { return false; };
 int main(int argc, char** argv)
 {
     const std::filesystem::path fake = argc > 1 ? std::filesystem::path(argv[1])
-                                                : std::filesystem::path(ROOFLINE_BINARY_DIR) / "tests/plugins/fakes/libroofline_fake_runs.so";
+                                                : std::filesystem::path(ROOFLINE_BINARY_DIR) / "tests/fakes/libroofline_fake_runs.so";
     std::filesystem::path cpu;
     try {
         cpu = argc > 2 ? std::filesystem::path(argv[2]) : find_plugin("cpu");

@@ -5,7 +5,7 @@
     python3 bench/plans/make_llm_plan.py [--roofline build/cli/roofline] [--list]
 
 The plan is reachable by name too (`roofline bench --plan llm`); the file is what a machine without this build runs
-(`roofline bench --plan bench/plans/llm.json`), and tests/tst_llm_plan.cpp checks that it is current. --list prints
+(`roofline bench --plan bench/plans/llm.json`), and tests/core/benchmarking/tst_llm_plan.cpp checks that it is current. --list prints
 every case with its phase.
 """
 import argparse
