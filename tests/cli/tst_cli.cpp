@@ -1,5 +1,6 @@
 // The `roofline` CLI end to end: runs the built binary with QProcess and checks stdout, stderr, exit codes and the
 // files it writes. Benchmarks use the host-CPU plugin with tiny budgets.
+#include "roofline/benchmarking/bench_plan.h"
 #include "roofline/hardware/hardware_registry.h"
 #include "roofline/results/measurements.h"
 #include "roofline/plugin_host/plugin_loader.h"
@@ -257,6 +258,14 @@ private Q_SLOTS:
             QVERIFY(r.out.contains(QStringLiteral("Exit codes: 0 ok, 1 usage, 2 bad input, 3 no plugin or device")));
         } else {
             QVERIFY(r.out.contains(QStringLiteral("-h, --help")));
+        }
+        if (args.first() == QLatin1String("bench")) {
+            // Every plan that --plan takes by name, in the usage line and in the option's text.
+            for (const std::string& plan : roofline::plan_names()) {
+                const QString name = QString::fromStdString(plan);
+                QVERIFY2(r.out.section(QLatin1Char('\n'), 0, 0).contains(QLatin1Char('|') + name + QLatin1Char('|')), qPrintable(name));
+                QVERIFY2(r.out.contains(name + QStringLiteral(" (")) || r.out.contains(name + QStringLiteral(",")), qPrintable(name));
+            }
         }
     }
 
