@@ -84,6 +84,17 @@ std::optional<LayerCase> layer_case(const KernelShape& shape)
 
 } // namespace
 
+BenchPlan short_kernel_plan(std::string name, double time_budget_per_case_s)
+{
+    BenchPlan plan;
+    plan.name = std::move(name);
+    plan.cache_mode = CacheMode::Cold;
+    plan.time_budget_per_case_s = time_budget_per_case_s;
+    plan.min_samples = 5;
+    plan.target_rel_spread = 0.02;
+    return plan;
+}
+
 BenchPlan default_plan()
 {
     BenchPlan plan;

@@ -33,12 +33,7 @@ bool plugins_run(const KernelShape& shape)
 
 BenchPlan layer_plan()
 {
-    BenchPlan plan;
-    plan.name = "layers";
-    plan.cache_mode = CacheMode::Cold;
-    plan.time_budget_per_case_s = 0.05;
-    plan.min_samples = 5;
-    plan.target_rel_spread = 0.02;
+    BenchPlan plan = short_kernel_plan("layers", 0.05);
 
     const HardwareRegistry presets = HardwareRegistry::presets();
     const HardwareSpec& hw = presets.get("h200"); // the step's shapes do not depend on the device at tp 1

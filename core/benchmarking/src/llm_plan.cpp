@@ -139,12 +139,7 @@ AttentionShape attention(const HeadLayout& l, int64_t batch, int64_t query_len, 
 
 BenchPlan llm_plan()
 {
-    BenchPlan plan;
-    plan.name = "llm";
-    plan.cache_mode = CacheMode::Cold;
-    plan.time_budget_per_case_s = 0.15;
-    plan.min_samples = 5;
-    plan.target_rel_spread = 0.02;
+    BenchPlan plan = short_kernel_plan("llm", 0.15);
     PlanBuilder builder(plan);
 
     const std::vector<HeadLayout> layouts = head_layouts();

@@ -4,6 +4,8 @@
 #include "roofline/workloads/model_parameters.h"
 
 #include <QTemporaryDir>
+#include "builtin_models.h"
+
 #include <QtTest>
 
 #include <nlohmann/json.hpp>
@@ -15,14 +17,6 @@ using namespace roofline;
 using nlohmann::ordered_json;
 
 namespace {
-
-const ModelDescription& builtin(const char* key)
-{
-    const ModelDescription* model = find_builtin_model(key);
-    if (!model)
-        throw std::runtime_error(std::string("no built-in ") + key);
-    return *model;
-}
 
 ordered_json builtin_json(const char* file_name)
 {

@@ -6,6 +6,8 @@
 #include "roofline/workloads/model_parameters.h"
 #include "roofline/workloads/step_prediction.h"
 
+#include "builtin_models.h"
+
 #include <QtTest>
 
 #include <cmath>
@@ -14,14 +16,6 @@
 using namespace roofline;
 
 namespace {
-
-const ModelDescription& builtin(const char* key)
-{
-    const ModelDescription* model = find_builtin_model(key);
-    if (!model)
-        throw std::runtime_error(std::string("no built-in ") + key);
-    return *model;
-}
 
 const StepKernel& find(const StepWorkload& w, const std::string& name)
 {

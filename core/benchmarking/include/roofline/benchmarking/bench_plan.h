@@ -34,6 +34,10 @@ struct BenchPlan {
     CacheMode cache_of(const BenchCase& c) const { return c.cache.value_or(cache_mode); }
 };
 
+// A plan of many short kernels (the llm and layers plans): cold caches, at least 5 samples, stopping once the spread
+// is within 2 %, or after `time_budget_per_case_s`.
+BenchPlan short_kernel_plan(std::string name, double time_budget_per_case_s);
+
 // The plan's export shapes and precisions: GEMV 4096x4096 and 8192x8192, GEMM 4096^3 and 8192^3, in
 // FP16, BF16, TF32, FP8_E4M3, INT8 (the plan's list) plus FP32 (what every plugin, the CPU one too, runs).
 BenchPlan default_plan();
