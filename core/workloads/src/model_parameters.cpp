@@ -20,24 +20,25 @@ namespace {
     throw InputError("the model's parameter count overflows 64 bits: its sizes are far beyond any model's");
 }
 
-int64_t mul(std::initializer_list<int64_t> factors)
+// `step(acc, value, &acc)` folds each value in and says whether it overflowed.
+template <class Step> int64_t fold_checked(std::initializer_list<int64_t> values, int64_t start, Step step)
 {
-    int64_t product = 1;
-    for (int64_t f : factors) {
-        if (__builtin_mul_overflow(product, f, &product))
+    int64_t acc = start;
+    for (int64_t value : values) {
+        if (step(acc, value, &acc))
             overflows();
     }
-    return product;
+    return acc;
+}
+
+int64_t mul(std::initializer_list<int64_t> factors)
+{
+    return fold_checked(factors, 1, [](int64_t a, int64_t b, int64_t* out) { return __builtin_mul_overflow(a, b, out); });
 }
 
 int64_t add(std::initializer_list<int64_t> terms)
 {
-    int64_t sum = 0;
-    for (int64_t t : terms) {
-        if (__builtin_add_overflow(sum, t, &sum))
-            overflows();
-    }
-    return sum;
+    return fold_checked(terms, 0, [](int64_t a, int64_t b, int64_t* out) { return __builtin_add_overflow(a, b, out); });
 }
 
 int64_t attention_per_layer(const ModelDescription& m)
