@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Holds every #include in core/, cli/, app/ and gpu/ to the architecture (docs/architecture.md) and fails naming
+# Holds every #include in core/, cli/, app/, gpu/, tests/ and bench/ to the architecture (docs/architecture.md) and fails
 # file and line for each one that breaks it:
 #   core/<module>  includes its own private headers (beside the file) and the public headers of its own module and
 #                  of the modules below it in the order below, never one above
 #   cli/, app/     include the core's public headers only (roofline/<module>/...), never a module's private ones
 #   app/<view>/    includes its own folder and shared/ only (no other view); app/shared/ includes shared/ only
-#   gpu/           includes nothing of the core but the plugin ABI (roofline/abi/...)
+#   gpu/           includes nothing of the core but the plugin ABI (roofline/abi/...); nor do the fake plugins
+#   tests/, bench/ include only headers that exist (a core header by its module's path)
 #   .ci/check_layers.sh [ROOT]       check the tree at ROOT (default: this checkout)
 #   .ci/check_layers.sh --self-test  plant one bad include of each kind in a copy and show that each is caught
 set -euo pipefail
@@ -47,11 +48,13 @@ check() {
                 if [ "${level[$target]}" -gt "${level[$own]}" ]; then
                     why="core/$own includes $inc: $target stands above $own (${modules[*]})"
                 fi
-            elif [ "$top" = gpu ] && [ "$target" != abi ]; then
+            elif { [ "$top" = gpu ] || [[ $file == tests/fakes/* ]]; } && [ "$target" != abi ]; then
                 why="a plugin includes $inc: gpu/ may include only the plugin ABI (roofline/abi/...)"
             fi
         elif [[ $text =~ \#[[:space:]]*include[[:space:]]*\< ]]; then
             continue # a system or third-party header
+        elif [ "$top" = tests ] || [ "$top" = bench ]; then
+            continue # tests and benchmarks include their own helpers as they like
         elif [ "$top" = app ] && [[ $inc == */* ]]; then
             local folder=${inc%%/*} from=${file#app/}
             from=${from%/*}
@@ -70,20 +73,20 @@ check() {
             echo "$file:$line: $why" >&2
             errors=$((errors + 1))
         fi
-    done < <(grep -rnE '^[[:space:]]*#[[:space:]]*include[[:space:]]*["<]' core cli app gpu \
+    done < <(grep -rnE '^[[:space:]]*#[[:space:]]*include[[:space:]]*["<]' core cli app gpu tests bench \
                  --include='*.h' --include='*.hpp' --include='*.cpp' --include='*.c' --include='*.cu' --include='*.cuh' || true)
     if [ "$errors" -gt 0 ]; then
         echo "check_layers: $errors of $checked includes break the layering (docs/architecture.md)" >&2
         return 1
     fi
-    echo "check_layers: all $checked includes in core/, cli/, app/ and gpu/ keep the layering"
+    echo "check_layers: all $checked includes in core/, cli/, app/, gpu/, tests/ and bench/ keep the layering"
 }
 
 self_test() {
     local copy
     copy=$(mktemp -d /tmp/roofline-layers.XXXXXX)
     trap 'rm -rf "$copy"' RETURN
-    cp -r "$here/core" "$here/cli" "$here/app" "$here/gpu" "$copy/"
+    cp -r "$here/core" "$here/cli" "$here/app" "$here/gpu" "$here/tests" "$here/bench" "$copy/"
     # One bad include of each kind, each on a line of its own at the top of a real file.
     local -a planted=(
         'core/model/src/calculator.cpp|#include "roofline/results/validation.h"|stands above'
@@ -92,6 +95,7 @@ self_test() {
         'app/shared/settings.cpp|#include "model/modelview.h"|the shared parts include only shared'
         'gpu/cpu/cpu_plugin.cpp|#include "roofline/model/calculator.h"|only the plugin ABI'
         'core/support/src/errors.cpp|#include "../../results/src/row_pipeline.h"|not a header beside it'
+        'tests/fakes/fake_plugin.c|#include "roofline/plugin_abi.h"|names no core module'
     )
     local entry file inc expect caught=0
     for entry in "${planted[@]}"; do

@@ -3,7 +3,7 @@
  * (see CMakeLists.txt). Each is a real shared object, so the loader meets them exactly as it meets a plugin.
  */
 #define _DEFAULT_SOURCE /* nanosleep, S_ISSOCK under -std=c11 */
-#include "roofline/plugin_abi.h"
+#include "roofline/abi/plugin_abi.h"
 
 #include <stddef.h>
 #include <fcntl.h>
