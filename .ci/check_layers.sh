@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Holds every #include in core/, cli/, app/, gpu/, tests/ and bench/ to the architecture (docs/architecture.md) and fails
-# file and line for each one that breaks it:
+# Holds every #include in core/, cli/, app/, gpu/, tests/ and bench/ to the architecture (docs/architecture.md) and
+# fails, naming file and line, on each one that breaks it:
 #   core/<module>  includes its own private headers (beside the file) and the public headers of its own module and
 #                  of the modules below it in the order below, never one above
 #   cli/, app/     include the core's public headers only (roofline/<module>/...), never a module's private ones
