@@ -138,14 +138,21 @@ rl_status describe(rl_device* device, rl_device_info* out_info)
     });
 }
 
+// The case `c` asks for, read and checked, with the device's context made current for it.
+rl_cuda::CaseSpec case_on(rl_device* device, const rl_case* c)
+{
+    if (!device)
+        throw Error(RL_STATUS_INVALID_ARGUMENT, "device is NULL");
+    const rl_cuda::CaseSpec spec = rl_cuda::read_case(c);
+    device->context.make_current();
+    return spec;
+}
+
 rl_status supports(rl_device* device, const rl_case* c, char* reason, size_t reason_size)
 {
     std::string text;
     const rl_status status = guarded(text, [&] {
-        if (!device)
-            throw Error(RL_STATUS_INVALID_ARGUMENT, "device is NULL");
-        const rl_cuda::CaseSpec spec = rl_cuda::read_case(c);
-        device->context.make_current();
+        const rl_cuda::CaseSpec spec = case_on(device, c);
         if (spec.kernel == RL_KERNEL_ATTENTION) return rl_cuda::attention_support(device->context, spec, text);
         if (spec.kernel == RL_KERNEL_FFN) return rl_cuda::ffn_support(device->context, spec, text);
         return spec.is_gemm_like()      ? rl_cuda::gemm_support(device->context, spec, text)
@@ -176,10 +183,7 @@ rl_status run(rl_device* device, const rl_case* c, rl_stop_fn stop, void* stop_u
     rl_cuda::CaseResult result;
     std::string text;
     const rl_status status = guarded(text, [&] {
-        if (!device)
-            throw Error(RL_STATUS_INVALID_ARGUMENT, "device is NULL");
-        const rl_cuda::CaseSpec spec = rl_cuda::read_case(c);
-        device->context.make_current();
+        const rl_cuda::CaseSpec spec = case_on(device, c);
         const rl_cuda::StopPoll poll(stop, stop_user_data);
         if (spec.kernel == RL_KERNEL_ATTENTION)
             result = rl_cuda::run_attention_case(device->context, spec, poll);
