@@ -84,6 +84,10 @@ MainWindow::MainWindow(QWidget* parent)
     }
 
     connect(m_benchmark, &BenchmarkTab::deviceStatusChanged, m_deviceStatus, &QLabel::setText);
+    connect(m_benchmark, &BenchmarkTab::gpuDetected, this, [this](const roofline::DeviceInfo& device) {
+        for (HardwareComboBox* box : {m_calculator->hardwareBox(), m_modelView->hardwareBox(), m_validation->hardwareBox()})
+            box->selectPreferred(&device);
+    });
     connect(m_benchmark, &BenchmarkTab::runFinished, this, [this](const roofline::MeasurementSet& results, bool) {
         m_validation->setLastRun(results);
         updateActions();

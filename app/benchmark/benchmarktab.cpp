@@ -103,7 +103,7 @@ QGroupBox* BenchmarkTab::buildPlanBox()
     hardwareForm->setContentsMargins(0, 0, 0, 0);
     m_hardware = new HardwareComboBox(m_registry, box);
     m_hardware->setObjectName(QStringLiteral("hardware"));
-    m_hardware->setCurrentKey(Settings::lastHardware());
+    m_hardware->selectPreferred(nullptr);
     m_hardware->setToolTip(tr("The hardware profile the results are labelled with and compared against"));
     hardwareForm->addRow(tr("&Predict with"), m_hardware);
     layout->addLayout(hardwareForm);
@@ -228,8 +228,13 @@ void BenchmarkTab::onProbed(quint64 jobId, const PluginProbe& probe)
         m_problemLabel->setVisible(!probe.notes.isEmpty());
         m_problemLabel->setStyleSheet(QStringLiteral("color: #806000;"));
         m_problemLabel->setText(probe.notes.join(QStringLiteral("\n")));
-        if (!probe.hardwareKey.isEmpty())
-            m_hardware->setCurrentKey(probe.hardwareKey);
+        if (cpu) {
+            if (!probe.hardwareKey.isEmpty())
+                m_hardware->setCurrentKey(probe.hardwareKey);
+        } else {
+            m_hardware->selectPreferred(&d);
+            Q_EMIT gpuDetected(d);
+        }
     } else {
         m_deviceLabel->setText(tr("No device to benchmark on. The Calculator and Validation tabs work without one."));
         m_problemLabel->setStyleSheet(QStringLiteral("color: #b00020;"));

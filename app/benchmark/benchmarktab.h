@@ -60,6 +60,8 @@ public:
 
 Q_SIGNALS:
     void deviceStatusChanged(const QString& line);
+    // A plugin opened a GPU: the views open on its profile (HardwareComboBox::selectPreferred).
+    void gpuDetected(const roofline::DeviceInfo& device);
     void runFinished(const roofline::MeasurementSet& results, bool cancelled);
     void validateRequested(const roofline::MeasurementSet& results);
 

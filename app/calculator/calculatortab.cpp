@@ -61,7 +61,7 @@ CalculatorTab::CalculatorTab(std::shared_ptr<const roofline::HardwareRegistry> r
     m_chart->setObjectName(QStringLiteral("calculatorChart"));
     setPanelAndContent(scroll, m_chart);
 
-    m_hardware->setCurrentKey(Settings::lastHardware());
+    m_hardware->selectPreferred(nullptr);
     m_kernel->setCurrentIndex(m_kernel->findData(static_cast<int>(roofline::KernelType::GEMV)));
     onHardwareChanged();
     fillSweepDimensions();

@@ -71,7 +71,7 @@ ModelView::ModelView(std::shared_ptr<const roofline::HardwareRegistry> registry,
     m_results->setStretchFactor(1, 2);
     setPanelAndContent(scroll, m_results);
 
-    m_inputs->hardware()->setCurrentKey(Settings::lastHardware());
+    m_inputs->hardware()->selectPreferred(nullptr);
     m_inputs->fillModels(Settings::lastModel());
     if (!setModel(Settings::lastModel()))
         setModel(QStringLiteral("llama-3.1-8b"));

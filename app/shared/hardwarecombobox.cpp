@@ -1,6 +1,9 @@
 #include "shared/hardwarecombobox.h"
 
+#include "shared/settings.h"
 #include "shared/textconv.h"
+
+#include "roofline/hardware/profile_choice.h"
 
 #include "roofline/calibration/profile_transfer.h"
 
@@ -71,6 +74,13 @@ bool HardwareComboBox::setCurrentKey(const QString& key)
         return false;
     setCurrentIndex(index);
     return true;
+}
+
+void HardwareComboBox::selectPreferred(const roofline::DeviceInfo* detected)
+{
+    const roofline::ProfileChoice choice = roofline::preferred_profile(*m_registry, detected, toStdString(Settings::lastHardware()));
+    if (setCurrentKey(toQString(choice.key)))
+        setToolTip(tr("Opened on %1: %2").arg(toQString(choice.key), toQString(choice.why)));
 }
 
 const roofline::HardwareSpec* HardwareComboBox::currentSpec() const

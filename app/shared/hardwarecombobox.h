@@ -1,6 +1,7 @@
 #pragma once
 
 #include "roofline/model/hardware.h"
+#include "roofline/hardware/device_info.h"
 #include "roofline/hardware/hardware_registry.h"
 
 #include <QComboBox>
@@ -18,6 +19,9 @@ public:
     // False when the key is unknown; the selection is then left as it was.
     bool setCurrentKey(const QString& key);
     const roofline::HardwareSpec* currentSpec() const;
+    // Selects the truest profile there is (roofline/hardware/profile_choice.h): the user's calibration of the
+    // detected device, its preset, the last one chosen, else gb10. Its reason becomes the tooltip's first line.
+    void selectPreferred(const roofline::DeviceInfo* detected);
 
     // Lists the profiles of another registry (a user profile was saved or changed), keeping the selection.
     // hardwareChanged is emitted only when what is selected changes: its key is gone, or its numbers changed.

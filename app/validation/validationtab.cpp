@@ -80,7 +80,7 @@ QGroupBox* ValidationTab::buildModelBox()
     m_modelForm = new QFormLayout(box);
     m_hardware = new HardwareComboBox(m_registry, box);
     m_hardware->setObjectName(QStringLiteral("hardware"));
-    m_hardware->setCurrentKey(Settings::lastHardware());
+    m_hardware->selectPreferred(nullptr);
     m_modelForm->addRow(tr("&Hardware"), m_hardware);
     m_mode = new QComboBox(box);
     m_mode->setObjectName(QStringLiteral("mode"));

@@ -13,8 +13,9 @@ std::string guess_hardware_key(const DeviceInfo& device)
     for (char c : device.name)
         name += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     auto has = [&name](const char* part) { return name.find(part) != std::string::npos; };
+    // The profile from public GB10 measurements, not the plan's `b10` (whose figures are the plan's fit, kept exactly).
     if (has("GB10"))
-        return "b10";
+        return "gb10";
     if (has("GB200"))
         return "gb200";
     if (has("B200"))

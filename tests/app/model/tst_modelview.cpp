@@ -179,7 +179,7 @@ private Q_SLOTS:
         QVERIFY(view.setModel(QStringLiteral("llama-3.1-8b")));
         view.weightsBox()->setCurrentText(QStringLiteral("Q4_K_M"));
         QVERIFY(view.openMeasuredRuns(llamaBenchFile()));
-        QCOMPARE(view.hardwareBox()->currentKey(), QStringLiteral("b10")); // the file's gpu_info
+        QCOMPARE(view.hardwareBox()->currentKey(), QStringLiteral("gb10")); // the file's gpu_info: a GB10, on the profile from public measurements
         QCOMPARE(view.measuredRuns().size(), std::size_t{3});
         QCOMPARE(view.ratesChart()->measured().size(), std::size_t{3});
         for (const auto& run : view.measuredRuns())

@@ -55,7 +55,7 @@ private slots:
         const MeasurementSet set = load_measurements(data_file("llama_bench/pp_tg.json"));
         QCOMPARE(set.rows.size(), std::size_t{0});
         QCOMPARE(set.steps.size(), std::size_t{3});
-        QCOMPARE(set.hardware_key, std::string("b10")); // from gpu_info "NVIDIA GB10"
+        QCOMPARE(set.hardware_key, std::string("gb10")); // from gpu_info "NVIDIA GB10": the profile from public measurements
         const StepMeasurement& pp = set.steps[0];
         QCOMPARE(pp.kind, StepRunKind::Prefill);
         QCOMPARE(pp.prompt_tokens, int64_t{512});
