@@ -2,6 +2,7 @@
 #include "model_options.h"
 #include "text_table.h"
 
+#include "roofline/results/device_notes.h"
 #include "roofline/results/llama_bench.h"
 #include "roofline/results/measurements.h"
 #include "roofline/results/reports.h"
@@ -73,10 +74,12 @@ std::vector<std::size_t> rows_to_print(const ValidationReport& report, std::opti
     return order;
 }
 
-void print_report(const ValidationReport& report, std::optional<std::size_t> limit)
+void print_report(const ValidationReport& report, std::optional<std::size_t> limit, const std::vector<std::string>& notes)
 {
     std::cout << "Validation of " << report.source << " on " << report.hardware_key << " (" << report.hardware_name << "), "
               << to_string(report.mode) << " mode\n\n";
+    for (const std::string& note : notes)
+        std::cout << "note: " << note << "\n\n";
     if (report.rows.empty()) {
         print_steps(report);
         return;
@@ -159,13 +162,22 @@ int run_validate(const ParsedArgs& args)
         throw UsageError("--hardware is required: " + file + " names no hardware_key");
     const HardwareSpec& hw = registry.get(key);
     const ValidationReport report = validate(hw, set, mode_option(args), terms_option(args));
+    std::vector<std::string> notes;
+    if (const auto mismatch = device_mismatch(set, hw))
+        notes.push_back(mismatch->message);
+    if (const auto fitted = fitted_on_these_rows(set, hw))
+        notes.push_back(*fitted);
 
     if (const auto csv = args.value("csv"))
         write_file_atomically(*csv, validation_csv(report));
-    if (args.flag("json"))
-        std::cout << validation_json(report).dump(2) << '\n';
-    else
-        print_report(report, rows_option(args, report.rows.size()));
+    if (args.flag("json")) {
+        nlohmann::ordered_json json = validation_json(report);
+        if (!notes.empty())
+            json["notes"] = notes;
+        std::cout << json.dump(2) << '\n';
+    } else {
+        print_report(report, rows_option(args, report.rows.size()), notes);
+    }
     if (const auto csv = args.value("csv"); csv && !args.flag("json"))
         std::cout << "\nwrote " << *csv << '\n';
     return kExitOk;

@@ -2,6 +2,7 @@
 
 #include "benchmark/benchmarkresultsmodel.h"
 #include "shared/chartpoint.h"
+#include "shared/devicenote.h"
 #include "shared/errormessage.h"
 #include "shared/exporters.h"
 #include "shared/filedialogs.h"
@@ -107,6 +108,9 @@ QGroupBox* BenchmarkTab::buildPlanBox()
     m_hardware->setToolTip(tr("The hardware profile the results are labelled with and compared against"));
     hardwareForm->addRow(tr("&Predict with"), m_hardware);
     layout->addLayout(hardwareForm);
+    m_deviceNote = new DeviceNote(false, box);
+    layout->addWidget(m_deviceNote);
+    connect(m_deviceNote, &DeviceNote::switchProfileRequested, m_hardware, &HardwareComboBox::setCurrentKey);
     return box;
 }
 
@@ -160,7 +164,10 @@ void BenchmarkTab::connectControls()
         if (!m_running && m_partial.rows.empty())
             updateChart();
     });
-    connect(m_hardware, &HardwareComboBox::hardwareChanged, this, &BenchmarkTab::updateChart);
+    connect(m_hardware, &HardwareComboBox::hardwareChanged, this, [this] {
+        updateChart();
+        m_deviceNote->showFor(m_probe && m_probe->device ? &*m_probe->device : nullptr, m_hardware->currentSpec());
+    });
 }
 
 BenchmarkTab::~BenchmarkTab()
@@ -241,6 +248,7 @@ void BenchmarkTab::onProbed(quint64 jobId, const PluginProbe& probe)
         m_problemLabel->setText(probe.problem);
         m_problemLabel->show();
     }
+    m_deviceNote->showFor(probe.device ? &*probe.device : nullptr, m_hardware->currentSpec());
     updateButtons();
     Q_EMIT deviceStatusChanged(probe.statusLine());
 }

@@ -13,6 +13,7 @@
 #include <optional>
 
 class BenchmarkResultsModel;
+class DeviceNote;
 class HardwareComboBox;
 class PlanEditor;
 class QLabel;
@@ -107,6 +108,7 @@ private:
     QPushButton* m_rescan = nullptr;
     PlanEditor* m_plan = nullptr;
     HardwareComboBox* m_hardware = nullptr;
+    DeviceNote* m_deviceNote = nullptr;
     QPushButton* m_run = nullptr;
     QPushButton* m_cancel = nullptr;
     QProgressBar* m_progress = nullptr;

@@ -4,6 +4,7 @@
 #include "validation/calibrationmodel.h"
 #include "validation/calibrationpanel.h"
 #include "shared/chartpoint.h"
+#include "shared/devicenote.h"
 #include "shared/errormessage.h"
 #include "shared/exporters.h"
 #include "shared/hardwarecombobox.h"
@@ -114,6 +115,10 @@ QGroupBox* ValidationTab::buildSummaryBox()
 {
     auto* box = new QGroupBox(tr("Summary"));
     auto* layout = new QVBoxLayout(box);
+    m_deviceNote = new DeviceNote(true, box);
+    layout->addWidget(m_deviceNote);
+    connect(m_deviceNote, &DeviceNote::switchProfileRequested, m_hardware, &HardwareComboBox::setCurrentKey);
+    connect(m_deviceNote, &DeviceNote::calibrateRequested, this, &ValidationTab::calibrateInteractively);
     m_summary = new QLabel(tr("Nothing validated yet."), box);
     m_summary->setObjectName(QStringLiteral("summary"));
     m_summary->setWordWrap(true);
@@ -288,6 +293,7 @@ void ValidationTab::showReport()
     m_results->table()->setVisible(!report.rows.empty());
     m_results->chart()->setVisible(!report.rows.empty() || report.steps.empty());
     m_summary->setText(summaryHtml());
+    m_deviceNote->showFor(m_validated ? &*m_validated : nullptr, m_hardware->currentSpec());
     m_exportPng->setEnabled(true);
     m_exportCsv->setEnabled(true);
     m_calibrateAction->setEnabled(true);

@@ -19,6 +19,7 @@ class QAction;
 class QComboBox;
 class QFormLayout;
 class QGroupBox;
+class DeviceNote;
 class QLabel;
 class QPushButton;
 class QSortFilterProxyModel;
@@ -139,6 +140,7 @@ private:
     QAction* m_calibrateAction = nullptr;
     QPushButton* m_exportPng = nullptr;
     QPushButton* m_exportCsv = nullptr;
+    DeviceNote* m_deviceNote = nullptr;
     QLabel* m_summary = nullptr;
     CalibrationPanel* m_calibrationPanel = nullptr;
     ResultsView* m_results = nullptr;

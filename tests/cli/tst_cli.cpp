@@ -602,6 +602,21 @@ private Q_SLOTS:
         QVERIFY2(r.out.contains(QStringLiteral("5 compared")), qPrintable(r.out));
         QVERIFY2(r.out.contains(QStringLiteral("green 5, yellow 0, red 0")), qPrintable(r.out));
         QVERIFY(!r.out.contains(QStringLiteral("not compared")));
+        QVERIFY2(r.out.contains(QStringLiteral("note: b10's efficiencies are the plan's, fitted to these very rows")), qPrintable(r.out));
+    }
+
+    void testValidateSaysAnotherDevice()
+    {
+        const QString h100 = QStringLiteral(ROOFLINE_SOURCE_DIR "/resources/measurements/h100_l2_warm.json");
+        const Result other = runRoofline({QStringLiteral("validate"), h100, QStringLiteral("--hardware"), QStringLiteral("h200")});
+        QVERIFY2(other.exitCode == 0, qPrintable(describe(other)));
+        QVERIFY2(other.out.contains(QStringLiteral("note: These runs were measured on NVIDIA H100 80GB HBM3 and are predicted on h200")),
+                 qPrintable(other.out));
+        QVERIFY(other.out.contains(QStringLiteral("--hardware h100_sxm")));
+        const Result json = runRoofline({QStringLiteral("validate"), h100, QStringLiteral("--hardware"), QStringLiteral("h200"), QStringLiteral("--json")});
+        QVERIFY2(parseJson(json.out)["notes"].size() == 1, qPrintable(json.out));
+        const Result own = runRoofline({QStringLiteral("validate"), h100});
+        QVERIFY2(own.exitCode == 0 && !own.out.contains(QStringLiteral("note: These runs")), qPrintable(own.out));
     }
 
     void testValidateSeedJson()

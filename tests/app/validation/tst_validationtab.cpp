@@ -124,6 +124,30 @@ private Q_SLOTS:
             QVERIFY(p.measured_tflops.has_value());
         }
         QCOMPARE(tab.chart()->hardware()->key, std::string("b10"));
+        // b10 was fitted to these rows, and the tab says so.
+        const QLabel* note = tab.findChild<QLabel*>(QStringLiteral("deviceNote"));
+        QVERIFY(note && !note->isHidden());
+        QVERIFY2(note->text().contains(QStringLiteral("fitted to these very rows")), qPrintable(note->text()));
+    }
+
+    void testAnotherDevicesRunsAreSaidWithTheSwitch()
+    {
+        ValidationTab tab(m_registry);
+        QVERIFY(tab.openFile(measurements("h100_extended_cold.json")));
+        QVERIFY(tab.hardwareBox()->setCurrentKey(QStringLiteral("h200")));
+        QTest::mouseClick(tab.validateButton(), Qt::LeftButton);
+        QVERIFY2(tab.lastError().isEmpty(), qPrintable(tab.lastError()));
+        QLabel* note = tab.findChild<QLabel*>(QStringLiteral("deviceNote"));
+        QVERIFY(note && !note->isHidden());
+        QVERIFY2(note->text().contains(QStringLiteral("measured on NVIDIA H100 80GB HBM3 and are predicted on h200")), qPrintable(note->text()));
+        QVERIFY(note->text().contains(QStringLiteral("Switch to h100_sxm")));
+        // The one-click fix: the link switches to the device's own profile, and the note goes.
+        Q_EMIT note->linkActivated(QStringLiteral("profile:h100_sxm"));
+        QCOMPARE(tab.hardwareBox()->currentKey(), QStringLiteral("h100_sxm"));
+        QTest::mouseClick(tab.validateButton(), Qt::LeftButton);
+        QVERIFY2(!note->text().contains(QStringLiteral("predicted on")), qPrintable(note->text()));
+        // What stays: h100_sxm was fitted on this very file.
+        QVERIFY2(note->text().contains(QStringLiteral("h100_sxm was fitted on this file's rows")), qPrintable(note->text()));
     }
 
     void testIdealModeIsWorse()
