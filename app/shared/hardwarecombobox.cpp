@@ -31,12 +31,14 @@ void HardwareComboBox::fill()
                 insertSeparator(count());
                 separatorAdded = true;
             }
-            QString text = toQString(spec.name) + QStringLiteral("  [") + toQString(spec.key) + QStringLiteral("]");
+            // Where realistic and refined mode's numbers come from, beside the name: calibrated here, measured,
+            // transferred, public measurements, the plan's fit.
+            const QString from = toQString(roofline::provenance(spec));
+            QString text = toQString(spec.name) + QStringLiteral("  [") + toQString(spec.key) + QStringLiteral("] · ") + from;
             if (!presets)
                 text += tr(" (user profile)");
             addItem(text, toQString(spec.key));
-            // Where realistic and refined mode's numbers come from: measured, transferred, public, the plan's.
-            const QString tip = toQString(spec.origin) + tr("; realistic and refined tables: ") + toQString(roofline::provenance(spec));
+            const QString tip = toQString(spec.origin) + tr("; realistic and refined tables: ") + from;
             setItemData(count() - 1, tip, Qt::ToolTipRole);
         }
     }

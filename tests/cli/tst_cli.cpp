@@ -525,7 +525,7 @@ private Q_SLOTS:
             if (line.startsWith(QLatin1String("gb10 ")))
                 QVERIFY2(line.contains(QLatin1String("public measurements")), qPrintable(line));
             if (line.startsWith(QLatin1String("b10 ")))
-                QVERIFY2(line.contains(QLatin1String("the plan's preset")), qPrintable(line));
+                QVERIFY2(line.contains(QLatin1String("the plan's fit")), qPrintable(line));
         }
         QVERIFY2(list.out.contains(QLatin1String("realistic/refined tables")), qPrintable(list.out));
         const Result missing = runRoofline({QStringLiteral("transfer"), QStringLiteral("--to"), QStringLiteral("nope")}, env);

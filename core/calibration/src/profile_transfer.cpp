@@ -383,7 +383,9 @@ std::string provenance(const HardwareSpec& hw)
 {
     if (!hw.calibration.empty()) {
         const auto device = hw.calibration.find("device");
-        return "measured" + (device != hw.calibration.end() ? " on " + device->second : std::string());
+        // A user profile was calibrated on the user's own GPU; a preset was measured by this project.
+        return (hw.origin == "preset" ? "measured" : "calibrated here")
+             + (device != hw.calibration.end() ? " on " + device->second : std::string());
     }
     for (const auto& note : hw.notes) {
         if (note.rfind(kTransferNotePrefix, 0) == 0) {
@@ -398,7 +400,7 @@ std::string provenance(const HardwareSpec& hw)
             return "public measurements";
     }
     if (hw.source_for("kernel_efficiency").value_or("").find("implementation plan") != std::string::npos)
-        return "the plan's preset";
+        return "the plan's fit";
     if (!hw.kernel_efficiency.empty() || !hw.compute_efficiency.empty())
         return "tables from the profile file";
     return "datasheet only (realistic = ideal)";

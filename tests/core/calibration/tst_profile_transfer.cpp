@@ -285,7 +285,7 @@ private slots:
         QCOMPARE(provenance(registry.get("h100_sxm")), std::string("measured on NVIDIA H100 80GB HBM3"));
         QCOMPARE(provenance(registry.get("h200")), std::string("measured on NVIDIA H200"));
         QCOMPARE(provenance(registry.get("gb10")), std::string("public measurements"));
-        QCOMPARE(provenance(registry.get("b10")), std::string("the plan's preset"));
+        QCOMPARE(provenance(registry.get("b10")), std::string("the plan's fit"));
         // FP4 and block-scaled formats were never measured on Hopper: ideal on every Blackwell preset.
         for (const char* key : {"b200", "gb200", "rtx_5090", "rtx_pro_6000"}) {
             QVERIFY2(!registry.get(key).efficiency(KernelType::GEMM, Precision::NVFP4), key);
@@ -307,7 +307,11 @@ private slots:
         for (const auto& [field, source] : fitted.sources)
             QVERIFY2(!starts_with(source, "transferred from "), field.c_str());
         QVERIFY(!fitted.l2_bandwidth_gb_s); // no ceilings given: the transferred L2 bandwidth is not kept
-        QVERIFY(starts_with(provenance(fitted), "measured on "));
+        // The user's own calibration, saved or not; a preset refitted from the project's runs says "measured on".
+        QVERIFY(starts_with(provenance(fitted), "calibrated here on "));
+        HardwareSpec preset = fitted;
+        preset.origin = "preset";
+        QVERIFY(starts_with(provenance(preset), "measured on "));
         QCOMPARE(fitted.peak_bandwidth_gb_s, base.peak_bandwidth_gb_s);
         QCOMPARE(fitted.sources.at("peak_tflops"), base.sources.at("peak_tflops"));
     }

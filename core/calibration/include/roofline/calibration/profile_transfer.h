@@ -64,8 +64,8 @@ TransferResult transfer_profile(const HardwareSpec& source, const HardwareSpec& 
 std::optional<double> sm_clock_ghz_from_fp32(const HardwareSpec& hw);
 
 // Where a profile's realistic and refined numbers come from, read off its calibration record, notes and sources:
-// "measured on <device>", "transferred from <key> measurements", "public measurements", "the plan's preset",
-// "datasheet only".
+// "measured on <device>" (a preset), "calibrated here on <device>" (a user profile), "transferred from <key>
+// measurements", "public measurements", "the plan's fit", "datasheet only".
 std::string provenance(const HardwareSpec& hw);
 
 } // namespace roofline
