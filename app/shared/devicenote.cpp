@@ -34,7 +34,11 @@ void DeviceNote::showNotes(const roofline::DeviceMismatch* mismatch, const QStri
             actions += tr("<a href=\"calibrate\">Calibrate a profile on it</a>");
         if (actions.endsWith(QStringLiteral(" · ")))
             actions.chop(3);
-        paragraphs << toQString(mismatch->message).toHtmlEscaped() + QStringLiteral("<br>") + actions;
+        // Short here (the panel is narrow); the whole sentence with its ways on is the tooltip.
+        paragraphs << tr("Measured on %1, predicted on %2: another GPU's roofline.")
+                              .arg(toQString(mismatch->device).toHtmlEscaped(), toQString(mismatch->profile_key).toHtmlEscaped())
+                          + QStringLiteral("<br>") + actions;
+        setToolTip(toQString(mismatch->message));
     }
     for (const QString& note : notes)
         paragraphs << note.toHtmlEscaped();

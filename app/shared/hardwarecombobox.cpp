@@ -34,7 +34,8 @@ void HardwareComboBox::fill()
             // Where realistic and refined mode's numbers come from, beside the name: calibrated here, measured,
             // transferred, public measurements, the plan's fit.
             const QString from = toQString(roofline::provenance(spec));
-            QString text = toQString(spec.name) + QStringLiteral("  [") + toQString(spec.key) + QStringLiteral("] · ") + from;
+            // Key and provenance first: a narrow box still shows what the numbers are.
+            QString text = toQString(spec.key) + QStringLiteral(" · ") + from + QStringLiteral(" — ") + toQString(spec.name);
             if (!presets)
                 text += tr(" (user profile)");
             addItem(text, toQString(spec.key));

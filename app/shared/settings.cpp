@@ -37,7 +37,8 @@ void set(const Key<T>& key, const T& value)
     QSettings().setValue(key.path, value);
 }
 
-const Key<QString> kLastHardware{QLatin1StringView("hardware/last"), QStringLiteral("b10")};
+// No default: roofline/hardware/profile_choice.h decides what a first start shows.
+const Key<QString> kLastHardware{QLatin1StringView("hardware/last"), QString()};
 const Key<QByteArray> kWindowGeometry{QLatin1StringView("window/geometry"), {}};
 const Key<QByteArray> kWindowState{QLatin1StringView("window/state"), {}};
 const Key<QString> kLastCeilingsFile{QLatin1StringView("calibration/ceilingsFile"), {}};

@@ -45,7 +45,7 @@ std::optional<DeviceMismatch> device_mismatch(const MeasurementSet& set, const H
     const std::string matching = guess_hardware_key(device);
     if (!matching.empty() && (matching == hw.key || calibration_field(hw, "base") == matching))
         return std::nullopt;
-    DeviceMismatch out{name, matching, {}};
+    DeviceMismatch out{name, matching, hw.key, {}};
     out.message = "These runs were measured on " + name + " and are predicted on " + hw.key + " (" + hw.name
                 + "), another GPU's roofline: expect every row off by the difference between the two. ";
     out.message += matching.empty()

@@ -139,7 +139,8 @@ private Q_SLOTS:
         QVERIFY2(tab.lastError().isEmpty(), qPrintable(tab.lastError()));
         QLabel* note = tab.findChild<QLabel*>(QStringLiteral("deviceNote"));
         QVERIFY(note && !note->isHidden());
-        QVERIFY2(note->text().contains(QStringLiteral("measured on NVIDIA H100 80GB HBM3 and are predicted on h200")), qPrintable(note->text()));
+        QVERIFY2(note->text().contains(QStringLiteral("Measured on NVIDIA H100 80GB HBM3, predicted on h200")), qPrintable(note->text()));
+        QVERIFY(note->toolTip().contains(QStringLiteral("--hardware h100_sxm")));
         QVERIFY(note->text().contains(QStringLiteral("Switch to h100_sxm")));
         // The one-click fix: the link switches to the device's own profile, and the note goes.
         Q_EMIT note->linkActivated(QStringLiteral("profile:h100_sxm"));

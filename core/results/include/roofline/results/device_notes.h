@@ -18,6 +18,7 @@ std::string measured_device_name(const MeasurementSet& set);
 struct DeviceMismatch {
     std::string device;       // "NVIDIA H100 80GB HBM3"
     std::string matching_key; // the profile of that device ("h100_sxm"); empty where none matches
+    std::string profile_key;  // the profile predicting the runs ("h200")
     std::string message;      // the whole sentence, with the ways on
 };
 
