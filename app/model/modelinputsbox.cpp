@@ -53,7 +53,10 @@ ModelInputsBox::ModelInputsBox(std::shared_ptr<const roofline::HardwareRegistry>
     m_open->setToolTip(tr("A Hugging Face config.json or a llama.cpp GGUF file (only its header is read)"));
     modelRow->addWidget(m_models, 1);
     modelRow->addWidget(m_open);
-    form->addRow(tr("M&odel"), modelRow);
+    // A row of a layout gets no buddy from QFormLayout, which would show the '&' as it is.
+    auto* modelLabel = new QLabel(tr("M&odel"), this);
+    modelLabel->setBuddy(m_models);
+    form->addRow(modelLabel, modelRow);
     m_info->setObjectName(QStringLiteral("modelInfo"));
     m_info->setWordWrap(true);
     m_info->setForegroundRole(QPalette::PlaceholderText);
