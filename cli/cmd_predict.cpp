@@ -63,8 +63,10 @@ int run_predict(const ParsedArgs& args)
         factor_note = "refined: compute " + format_number(p.compute_efficiency, 3) + ", memory " + format_number(p.memory_efficiency, 3);
     else if (!p.efficiency_from_table)
         factor_note = hw.key + " has no " + std::string(to_string(*kernel)) + " factor for this precision: 1 assumed";
+    else if (p.capped_at_roof)
+        factor_note = "held at the roofline (see notes)";
     else if (p.faster_than_roofline)
-        factor_note = "above 1: faster than the roofline";
+        factor_note = "above 1: faster than the DRAM roofline (see notes)";
     else
         factor_note = "from the " + hw.key + " table";
     // The ideal row shows the pure roofline's two bounds whatever the mode (refined's are in its breakdown).
@@ -101,6 +103,11 @@ int run_predict(const ParsedArgs& args)
             terms.push_back({t.name, format_number(t.time_us, 3) + " us", t.detail});
         print_table(std::cout, {"term", "time", "detail"}, terms, {false, true, false});
     }
+    if (!p.notes.empty()) {
+        std::cout << "\nnotes:\n";
+        for (const std::string& note : p.notes)
+            std::cout << "  - " << note << "\n";
+    }
     return kExitOk;
 }
 
@@ -120,7 +127,7 @@ Command predict_command()
               kModeOption,
               kIdealOption,
               kTermsOption,
-              {"warm", "", "refined: the kernel ran just before, what fits in L2 is still there (default cold)"},
+              {"warm", "", "the kernel ran just before, what fits in L2 is still there: refined streams it from L2, and a factor above the DRAM roof may stand (default cold)"},
               {"causal", "", "attention: causal mask"},
               {"plain", "", "ffn: two matrices (up, down) instead of gated SwiGLU's three"},
               {"json", "", "print JSON"}},

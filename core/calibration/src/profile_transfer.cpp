@@ -291,6 +291,7 @@ TransferResult transfer_profile(const HardwareSpec& source, const HardwareSpec& 
     refined_options.mode = Mode::Refined;
     refined_options.cache = CacheMode::Cold;
     refined_options.explain = false;
+    refined_options.engine_choices = false; // as calibration's measured rows: the library's own kernel for each shape
     std::size_t shapes_used = 0;
     const HardwareSpec model = spec; // without realistic factors yet: each one is derived from the refined terms alone
     Table factors_out;

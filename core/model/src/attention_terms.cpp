@@ -93,23 +93,31 @@ AttentionTimes attention_times(const AttentionBase& base, const AttentionNumbers
 KernelNumbers kernel_numbers(const HardwareSpec& hw, KernelType kernel, Precision precision, const ModelTerms& terms)
 {
     KernelNumbers n;
-    if (const auto plan = hw.efficiency(kernel, precision)) {
-        n.compute = n.memory = *plan;
-        n.from_table = true;
-    }
+    const PlanFactors plan = plan_factors(hw, kernel, precision);
+    n.compute = plan.compute.value;
+    n.memory = plan.memory.value;
+    n.compute_entry = plan.compute.entry;
+    n.memory_entry = plan.memory.entry;
+    n.from_table = !plan.compute.entry.empty() || !plan.memory.entry.empty();
     if (terms.split_efficiency) {
-        const auto c = hw.compute_efficiency_for(kernel, precision);
-        const auto m = hw.memory_efficiency_for(kernel, precision);
-        n.compute = c.value_or(n.compute);
-        n.memory = m.value_or(n.memory);
-        n.from_table = n.from_table || c || m;
+        const std::string tail = "." + std::string(to_string(kernel)) + "." + std::string(to_string(precision));
+        if (const auto c = hw.compute_efficiency_for(kernel, precision)) {
+            n.compute = *c;
+            n.compute_entry = "compute_efficiency" + tail;
+        }
+        if (const auto m = hw.memory_efficiency_for(kernel, precision)) {
+            n.memory = *m;
+            n.memory_entry = "memory_efficiency" + tail;
+        }
+        n.from_table = n.from_table || !n.compute_entry.empty() || !n.memory_entry.empty();
     }
+    n.floor_known = hw.launch_overhead_us > 0 || hw.latency_floor_us.count(kernel) && hw.latency_floor_us.at(kernel).count(precision);
     n.floor_us = terms.launch_floor ? hw.latency_floor_for(kernel, precision) : 0;
     return n;
 }
 
 Prediction refined_start(const HardwareSpec& hw, const KernelShape& shape, Precision precision, const OperandBytes& bytes,
-                         const ModelTerms& terms, KernelNumbers& n)
+                         const ModelTerms& terms, CacheMode cache, KernelNumbers& n)
 {
     const KernelType kernel = kernel_of(shape);
     // An FFN runs GEMMs: a profile without FFN entries of its own (one calibrated on GEMMs only) lends it the GEMM's.
@@ -119,6 +127,8 @@ Prediction refined_start(const HardwareSpec& hw, const KernelShape& shape, Preci
     const KernelType entries = kernel == KernelType::FFN && !has_entries(kernel) && has_entries(KernelType::GEMM) ? KernelType::GEMM : kernel;
     n = kernel_numbers(hw, entries, precision, terms);
     Prediction p = compute_roofline(hw, workload(shape, bytes), precision, kernel, Mode::Ideal);
+    p.capped_at_roof = cap_at_roof(hw, n.compute, n.memory, n.compute_entry, n.memory_entry,
+                                   max_memory_efficiency(hw, p.bytes, cache), p.bytes, cache, p.notes);
     if (entries != kernel)
         p.notes.push_back("ffn takes the profile's gemm entries (it has none of its own): each of its kernels as a GEMM of the profile would run");
     p.mode = Mode::Refined;
@@ -136,7 +146,7 @@ Prediction refined_attention(const HardwareSpec& hw, const AttentionShape& a, Pr
 {
     const ModelTerms& terms = options.terms;
     KernelNumbers numbers;
-    Prediction p = refined_start(hw, a, precision, bytes, terms, numbers);
+    Prediction p = refined_start(hw, a, precision, bytes, terms, options.cache, numbers);
     const Workload work{p.flops, p.bytes};
     const int tile = hw.attention_query_tile.value_or(kDefaultAttentionQueryTile);
     const AttentionBase base = attention_base(hw, a, precision, bytes, tile, hw.attention_kv_split, options.cache,
@@ -159,6 +169,7 @@ Prediction refined_attention(const HardwareSpec& hw, const AttentionShape& a, Pr
     p.effective_tflops = p.peak_tflops * numbers.compute * p.wave_efficiency;
     p.bandwidth_gb_s = p.t_mem_us > 0 ? work.bytes / (p.t_mem_us * 1e-6) / 1e9 : hw.peak_bandwidth_gb_s;
     p.predicted_tflops = static_cast<double>(work.flops) / (p.predicted_time_us * 1e-6) / 1e12;
+    note_missing_terms(hw, KernelType::Attention, precision, terms, numbers, p);
     if (!options.explain)
         return p;
 

@@ -8,64 +8,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace roofline {
-
-std::string_view to_string(Mode m)
-{
-    switch (m) {
-    case Mode::Ideal: return "ideal";
-    case Mode::Realistic: return "realistic";
-    case Mode::Refined: return "refined";
-    }
-    return "?";
-}
-
-std::optional<Mode> parse_mode(std::string_view text)
-{
-    for (Mode m : {Mode::Ideal, Mode::Realistic, Mode::Refined}) {
-        if (text == to_string(m))
-            return m;
-    }
-    if (text == "plan")
-        return Mode::Realistic;
-    return std::nullopt;
-}
-
-std::string_view to_string(CacheMode m)
-{
-    return m == CacheMode::Cold ? "cold" : "warm";
-}
-
-std::string_view to_string(Bottleneck b)
-{
-    switch (b) {
-    case Bottleneck::Memory: return "memory";
-    case Bottleneck::Compute: return "compute";
-    case Bottleneck::Latency: return "latency";
-    }
-    return "?";
-}
-
-const std::vector<TermInfo>& model_terms()
-{
-    static const std::vector<TermInfo> terms = {
-        {"floor", "Latency floor", "a fixed cost per kernel (launch, ramp-up, tail), fitted per kernel and precision",
-         &ModelTerms::launch_floor},
-        {"l2", "L2 residency",
-         "warm inputs that fit in L2 stream at L2 bandwidth; others come from DRAM and pay its latency",
-         &ModelTerms::cache_aware},
-        {"waves", "Wave quantization", "GEMM output tiles run in whole waves over the SMs", &ModelTerms::wave_quantization},
-        {"split", "Split efficiencies", "separate compute and memory efficiencies instead of one factor",
-         &ModelTerms::split_efficiency},
-        {"power", "Power throttle", "compute-bound work beyond the fitted knee runs at the power-capped clock",
-         &ModelTerms::power_throttle},
-        {"align", "Row alignment",
-         "operand rows that are not multiples of 128 bytes (partial tiles) or of 16 bytes (no vector loads) run slower",
-         &ModelTerms::alignment},
-    };
-    return terms;
-}
 
 namespace {
 
@@ -99,7 +44,7 @@ KernelType profile_kernel(const HardwareSpec& hw, KernelType kernel)
 }
 
 Prediction compute_roofline(const HardwareSpec& hw, const Workload& work, Precision precision, KernelType kernel,
-                            Mode mode)
+                            Mode mode, CacheMode cache)
 {
     const auto peak = hw.peak_tflops_for(precision);
     if (!peak)
@@ -119,26 +64,42 @@ Prediction compute_roofline(const HardwareSpec& hw, const Workload& work, Precis
     p.bottleneck = p.t_mem_us >= p.t_math_us ? Bottleneck::Memory : Bottleneck::Compute;
     p.ai = work.bytes > 0 ? static_cast<double>(work.flops) / work.bytes : 0;
     p.critical_ai = *peak * 1e12 / (hw.peak_bandwidth_gb_s * 1e9); // HardwareSpec::critical_ai, without a second lookup
+    p.predicted_time_us = p.ideal_time_us;
+    p.effective_tflops = *peak;
 
-    // Realistic: the factor is the fraction of the attainable roofline the kernel reaches, so it divides the
-    // ideal time whichever bound limits it. (The plan's snippet scaled only the compute peak, which cannot
-    // move a memory-bound GEMV: its own GEMV criteria need this form.)
-    double factor = 1;
+    // Realistic: each factor is the fraction of its bound's roof the kernel reaches, so it divides that bound's time
+    // (the plan's snippet scaled only the compute peak, which cannot move a memory-bound GEMV: its own GEMV criteria
+    // need the memory side). One factor measured on compute-bound GEMMs divided both bounds until issue 29: a 2-row
+    // GEMM on b10 then streamed its weights at 0.155 × 287 GB/s and a decode step got 3.7× slower at batch 2.
     if (mode == Mode::Realistic) {
         const KernelType entries = profile_kernel(hw, kernel);
-        if (const auto table = hw.efficiency(entries, precision)) {
-            factor = *table;
-            p.efficiency_from_table = true;
-            if (entries != kernel)
-                p.notes.push_back(std::string(to_string(kernel)) + " takes the profile's " + entry_name(entries, precision) + " factor");
-        } else {
-            p.notes.push_back(hw.key + " has no realistic factor for " + entry_name(kernel, precision) + ": the roofline bound itself");
+        const detail::PlanFactors f = detail::plan_factors(hw, entries, precision);
+        double compute = f.compute.value, memory = f.memory.value;
+        p.capped_at_roof = detail::cap_at_roof(hw, compute, memory, f.compute.entry, f.memory.entry,
+                                               detail::max_memory_efficiency(hw, work.bytes, cache), work.bytes, cache, p.notes);
+        const double math_us = p.t_math_us / compute, mem_us = p.t_mem_us / memory;
+        const bool memory_bound = mem_us >= math_us;
+        const detail::BoundNumber& limiting = memory_bound ? f.memory : f.compute;
+        p.predicted_time_us = std::max(math_us, mem_us);
+        p.bottleneck = memory_bound ? Bottleneck::Memory : Bottleneck::Compute;
+        p.efficiency_factor = memory_bound ? memory : compute;
+        p.efficiency_from_table = !limiting.entry.empty();
+        p.effective_tflops = *peak * compute;
+        const std::string bound = memory_bound ? "memory" : "compute";
+        if (limiting.entry.empty()) {
+            p.notes.push_back(hw.key + " has no realistic factor for the " + bound + " bound of " + entry_name(kernel, precision)
+                              + ": the roofline bound itself");
+        } else if (limiting.entry.find("." + std::string(to_string(entries)) + ".") == std::string::npos) {
+            const std::string from = memory_bound ? "gemv" : "gemm";
+            p.notes.push_back("a " + bound + "-bound " + std::string(to_string(kernel)) + " takes the profile's " + from + " × "
+                              + std::string(to_string(precision)) + " factor " + format_number(p.efficiency_factor, 3) + " (the "
+                              + std::string(to_string(entries)) + " factor is measured on " + (memory_bound ? "compute" : "memory")
+                              + "-bound shapes and applies to that bound only)");
+        } else if (entries != kernel) {
+            p.notes.push_back(std::string(to_string(kernel)) + " takes the profile's " + entry_name(entries, precision) + " factor");
         }
     }
-    p.efficiency_factor = factor;
-    p.faster_than_roofline = factor > 1;
-    p.predicted_time_us = p.ideal_time_us / factor;
-    p.effective_tflops = *peak * factor;
+    p.faster_than_roofline = p.efficiency_factor > 1;
     p.predicted_tflops = p.predicted_time_us > 0 ? static_cast<double>(work.flops) / (p.predicted_time_us * 1e-6) / 1e12 : 0;
     return p;
 }
@@ -195,48 +156,74 @@ namespace {
 
 // Refined mode: the same roofline, with each term of ModelTerms applied on top and written into the breakdown.
 // Attention and FFN have terms of their own (kernel_terms.h).
-Prediction refined(const HardwareSpec& hw, const KernelShape& shape, Precision precision, const OperandBytes& bytes,
-                   const ModelOptions& options)
+// The alignment term's factor, ordered: rows on 128-byte lines are never slower than rows on 16-byte boundaries only,
+// and those never slower than unaligned rows (the kernel for worse rows runs better ones too), and none is above 1.
+// A missing entry is no known penalty for that level; a missing unaligned entry takes the 16-byte one.
+double ordered_alignment_efficiency(const HardwareSpec& hw, KernelType kernel, Precision precision, RowAlignment a)
 {
-    if (const auto* attention = std::get_if<AttentionShape>(&shape))
-        return detail::refined_attention(hw, *attention, precision, bytes, options);
-    if (const auto* ffn = std::get_if<FfnShape>(&shape))
-        return detail::refined_ffn(hw, *ffn, precision, bytes, options);
-    const KernelType kernel = profile_kernel(hw, kernel_of(shape)); // the entries it reads
+    const double vector = std::min(1.0, hw.alignment_efficiency_for(kernel, precision, RowAlignment::Vector).value_or(1));
+    switch (a) {
+    case RowAlignment::Line: return 1;
+    case RowAlignment::Vector: return vector;
+    case RowAlignment::Unaligned: return std::min(vector, hw.alignment_efficiency_for(kernel, precision, RowAlignment::Unaligned).value_or(vector));
+    }
+    return 1;
+}
+
+// Refined mode for GEMV, GEMM, grouped GEMM and the elementwise kinds, for the shape as given (refined() below
+// adds the engine's padding of M).
+// How a GEMM is run where refined() weighs an engine's choices: as the library's heuristic runs it (the learned
+// table's launch), with the profile's single tile instead, or as a GEMV kernel over its few rows.
+enum class GemmRun { Library, SingleTile, AsGemv };
+
+Prediction refined_as_given(const HardwareSpec& hw, const KernelShape& shape, Precision precision, const OperandBytes& bytes,
+                            const ModelOptions& options, GemmRun run = GemmRun::Library)
+{
+    // The entries it reads: a GEMM run as a GEMV kernel reads the GEMV's.
+    const KernelType kernel = run == GemmRun::AsGemv ? KernelType::GEMV : profile_kernel(hw, kernel_of(shape));
     const Workload work = workload(shape, bytes);
     Prediction p = compute_roofline(hw, work, precision, kernel, Mode::Ideal);
     p.mode = Mode::Refined;
     const ModelTerms& terms = options.terms;
 
-    // Efficiencies: fitted apart where the profile has them, else the plan's single factor for both bounds.
-    const auto plan_factor = hw.efficiency(kernel, precision);
-    double compute_eff = plan_factor.value_or(1), memory_eff = plan_factor.value_or(1);
-    bool from_table = plan_factor.has_value();
-    if (terms.split_efficiency) {
-        const auto c = hw.compute_efficiency_for(kernel, precision);
-        const auto m = hw.memory_efficiency_for(kernel, precision);
-        if (c || m) {
-            compute_eff = c.value_or(compute_eff);
-            memory_eff = m.value_or(memory_eff);
-            from_table = true;
+    // Efficiencies: fitted apart where the profile has them, else the plan's factor of each bound.
+    detail::KernelNumbers n = detail::kernel_numbers(hw, kernel, precision, terms);
+    const bool gemm_kind = kernel == KernelType::GEMM || kernel == KernelType::GroupedGEMM;
+    if (options.engine_choices && gemm_kind) {
+        const detail::KernelNumbers gemv = detail::kernel_numbers(hw, KernelType::GEMV, precision, terms);
+        if (gemv.memory > n.memory) {
+            n.memory = gemv.memory;
+            n.memory_entry = gemv.memory_entry;
         }
     }
+    const bool fits_l2 = terms.cache_aware && options.cache == CacheMode::Warm && hw.l2_cache_bytes && hw.l2_bandwidth_gb_s
+        && work.bytes <= static_cast<double>(*hw.l2_cache_bytes);
+    p.capped_at_roof = detail::cap_at_roof(hw, n.compute, n.memory, n.compute_entry, n.memory_entry,
+                                           detail::max_memory_efficiency(hw, work.bytes, options.cache), work.bytes, options.cache, p.notes);
+    const double compute_eff = n.compute, memory_eff = n.memory;
     p.compute_efficiency = compute_eff;
     p.memory_efficiency = memory_eff;
-    p.efficiency_from_table = from_table;
+    p.efficiency_from_table = n.from_table;
     if (kernel != kernel_of(shape))
         p.notes.push_back(std::string(to_string(kernel_of(shape))) + " takes the profile's " + entry_name(kernel, precision) + " entries");
-    if (!from_table)
+    if (!n.from_table)
         p.notes.push_back(hw.key + " has no efficiency for " + entry_name(kernel, precision)
                           + ": the roofline bound with the profile's latency floor");
-    p.row_alignment = operand_row_alignment(shape, precision);
+    const auto* gemm_shape = std::get_if<GemmShape>(&shape);
+    // A GEMV kernel writes each row's outputs as a vector: only the weights' rows (K) have an alignment.
+    p.row_alignment = run == GemmRun::AsGemv && gemm_shape ? operand_row_alignment(GemvShape{gemm_shape->n, gemm_shape->k}, precision)
+                                                           : operand_row_alignment(shape, precision);
+    // As the library was measured, each level's fitted factor; an engine, free to pad, is never worse off for better rows.
     if (terms.alignment)
-        p.alignment_efficiency = hw.alignment_efficiency_for(kernel, precision, p.row_alignment).value_or(1);
+        p.alignment_efficiency = options.engine_choices ? ordered_alignment_efficiency(hw, kernel, precision, p.row_alignment)
+                                                        : hw.alignment_efficiency_for(kernel, precision, p.row_alignment).value_or(1);
 
     // The tiles and split-K the library runs (the profile's learned table, else its one tile).
     std::optional<GemmLaunch> launch;
-    if (terms.wave_quantization)
+    if (terms.wave_quantization && run == GemmRun::Library)
         launch = gemm_launch(hw, shape, precision, options.gemm_menus);
+    else if (terms.wave_quantization && run == GemmRun::SingleTile && gemm_shape)
+        launch = GemmLaunch{0, 0, 1, 0, wave_efficiency(hw, shape), 0, nullptr};
     p.wave_efficiency = launch ? launch->wave_efficiency : 1;
     const double reduction_bytes = launch ? launch->reduction_bytes : 0;
     const double t_math_us = p.t_math_us / p.wave_efficiency / compute_eff / p.alignment_efficiency;
@@ -272,11 +259,9 @@ Prediction refined(const HardwareSpec& hw, const KernelShape& shape, Precision p
         math_detail += "; beyond " + format_number(*hw.throttle_after_us, 0) + " µs at " + format_number(*hw.throttle_ratio, 3)
             + "× the rate (power cap): +" + format_number(p.throttle_us, 2) + " µs";
 
-    // Warm: a working set that fits in L2 is still there and streams at L2 bandwidth. One that does not fit gets
-    // nothing from L2: streamed in order, each line is evicted before the next run reaches it (measured on an
+    // Warm: a working set that fits in L2 is still there and streams at L2 bandwidth (fits_l2). One that does not fit
+    // gets nothing from L2: streamed in order, each line is evicted before the next run reaches it (measured on an
     // H100: warm and cold GEMVs of 67 MB and more take the same time).
-    const bool fits_l2 = terms.cache_aware && options.cache == CacheMode::Warm && hw.l2_cache_bytes && hw.l2_bandwidth_gb_s
-        && work.bytes <= static_cast<double>(*hw.l2_cache_bytes);
     const double l2_eff = hw.l2_efficiency.value_or(1);
     // A split-K's partial products go out and come back through DRAM (or L2) on top of the operands.
     const double moved_bytes = work.bytes + reduction_bytes;
@@ -286,7 +271,7 @@ Prediction refined(const HardwareSpec& hw, const KernelShape& shape, Precision p
     p.l2_resident = fits_l2 && work.bytes > 0;
     p.bandwidth_gb_s = t_mem_us > 0 ? work.bytes / (t_mem_us * 1e-6) / 1e9 : hw.peak_bandwidth_gb_s;
 
-    p.launch_us = terms.launch_floor ? hw.latency_floor_for(kernel, precision) : 0;
+    p.launch_us = n.floor_us;
     p.dram_latency_us = terms.cache_aware && !fits_l2 && hw.dram_latency_us ? *hw.dram_latency_us : 0;
     p.t_math_us = throttled_math_us;
     p.t_mem_us = t_mem_us;
@@ -317,6 +302,84 @@ Prediction refined(const HardwareSpec& hw, const KernelShape& shape, Precision p
             p.breakdown.push_back({"DRAM latency", p.dram_latency_us,
                                    "inputs come from DRAM, not L2: the first bytes take this much longer to arrive"});
     }
+    detail::note_missing_terms(hw, kernel, precision, terms, n, p);
+    return p;
+}
+
+// The smallest M at or above `m` whose output rows (M × the output element) are multiples of `row_bytes`.
+int64_t padded_rows(int64_t m, double output_bytes, int64_t row_bytes)
+{
+    int64_t padded = m;
+    while (static_cast<int64_t>(std::llround(static_cast<double>(padded) * output_bytes * 8)) % (row_bytes * 8) != 0)
+        ++padded;
+    return padded;
+}
+
+// llama.cpp's CUDA backend runs products of up to 8 rows with its matrix-vector kernels, reading the weights once.
+constexpr int64_t kGemvKernelMaxRows = 8;
+
+Prediction refined(const HardwareSpec& hw, const KernelShape& shape, Precision precision, const OperandBytes& bytes,
+                   const ModelOptions& options)
+{
+    if (const auto* attention = std::get_if<AttentionShape>(&shape))
+        return detail::refined_attention(hw, *attention, precision, bytes, options);
+    if (const auto* ffn = std::get_if<FfnShape>(&shape))
+        return detail::refined_ffn(hw, *ffn, precision, bytes, options);
+    Prediction p = refined_as_given(hw, shape, precision, bytes, options);
+    const auto* gemm = std::get_if<GemmShape>(&shape);
+    if (!gemm || !options.engine_choices)
+        return p;
+
+    // An engine's choices for the product: pad M to the next 16- or 128-byte output rows, run the profile's own tile
+    // rather than the library heuristic's pick, or, for a few rows, a GEMV kernel. The fastest is the prediction;
+    // time then never drops as M grows (each choice is available to every smaller M too).
+    struct Choice {
+        GemmShape shape;
+        GemmRun run;
+    };
+    std::vector<Choice> choices;
+    const double output_bytes = info(precision).output_bytes_per_element;
+    std::vector<int64_t> rows = {gemm->m};
+    if (options.terms.alignment && p.row_alignment != RowAlignment::Line) {
+        for (const int64_t row_bytes : {16, 128}) {
+            if (const int64_t m = padded_rows(gemm->m, output_bytes, row_bytes); m != rows.back())
+                rows.push_back(m);
+        }
+    }
+    for (const int64_t m : rows) {
+        if (m != gemm->m)
+            choices.push_back({GemmShape{m, gemm->n, gemm->k}, GemmRun::Library});
+        if (!hw.gemm_configs.empty() && options.terms.wave_quantization)
+            choices.push_back({GemmShape{m, gemm->n, gemm->k}, GemmRun::SingleTile});
+    }
+    if (gemm->m <= kGemvKernelMaxRows)
+        choices.push_back({*gemm, GemmRun::AsGemv});
+
+    const double as_given_us = p.predicted_time_us;
+    for (const Choice& choice : choices) {
+        Prediction other = refined_as_given(hw, choice.shape, precision, bytes, options, choice.run);
+        if (other.predicted_time_us >= p.predicted_time_us)
+            continue;
+        std::string how;
+        if (choice.run == GemmRun::AsGemv)
+            how = "as a GEMV kernel over its " + std::to_string(gemm->m) + " rows, reading the weights once (engines do up to "
+                + std::to_string(kGemvKernelMaxRows) + " rows: llama.cpp's matrix-vector kernels)";
+        if (choice.shape.m != gemm->m)
+            how = "as M padded from " + std::to_string(gemm->m) + " to " + std::to_string(choice.shape.m) + " rows ("
+                + format_number(static_cast<double>(choice.shape.m) * output_bytes, 0) + "-byte output rows run on faster kernels than "
+                + format_number(static_cast<double>(gemm->m) * output_bytes, 0) + "-byte ones)";
+        if (choice.run == GemmRun::SingleTile)
+            how += std::string(how.empty() ? "" : ", ") + "with the profile's own tile rather than the split and tile the library's heuristic picks for its class";
+        other.notes.push_back("predicted " + how + "; the library's GEMM for M = " + std::to_string(gemm->m) + " as it is runs at "
+                              + format_number(as_given_us, 2) + " µs");
+        // The chosen run's time and terms; the asked-for shape's work and roofline.
+        other.flops = p.flops;
+        other.bytes = p.bytes;
+        other.ai = p.ai;
+        other.ideal_time_us = p.ideal_time_us;
+        other.predicted_tflops = static_cast<double>(p.flops) / (other.predicted_time_us * 1e-6) / 1e12;
+        p = std::move(other);
+    }
     return p;
 }
 
@@ -332,7 +395,7 @@ Prediction predict(const HardwareSpec& hw, const KernelShape& shape, Precision p
 {
     if (options.mode == Mode::Refined)
         return refined(hw, shape, precision, bytes, options);
-    return compute_roofline(hw, workload(shape, bytes), precision, kernel_of(shape), options.mode);
+    return compute_roofline(hw, workload(shape, bytes), precision, kernel_of(shape), options.mode, options.cache);
 }
 
 Prediction predict(const HardwareSpec& hw, const KernelShape& shape, Precision precision, Mode mode)

@@ -43,7 +43,7 @@ Prediction refined_ffn(const HardwareSpec& hw, const FfnShape& shape, Precision 
 {
     const ModelTerms& terms = options.terms;
     KernelNumbers n;
-    Prediction p = refined_start(hw, shape, precision, bytes, terms, n);
+    Prediction p = refined_start(hw, shape, precision, bytes, terms, options.cache, n);
     const Workload work{p.flops, p.bytes};
     const std::vector<FfnPartBase> parts = ffn_base(hw, shape, precision, bytes, options.cache, terms.wave_quantization, terms.cache_aware);
     const bool fits_l2 = !parts.empty() && parts.front().from_l2;
@@ -85,6 +85,7 @@ Prediction refined_ffn(const HardwareSpec& hw, const FfnShape& shape, Precision 
     p.effective_tflops = p.peak_tflops * n.compute;
     p.bandwidth_gb_s = memory_sum > 0 ? work.bytes / (memory_sum * 1e-6) / 1e9 : hw.peak_bandwidth_gb_s;
     p.predicted_tflops = static_cast<double>(work.flops) / (p.predicted_time_us * 1e-6) / 1e12;
+    note_missing_terms(hw, KernelType::FFN, precision, terms, n, p);
     return p;
 }
 

@@ -193,6 +193,10 @@ ordered_json prediction_json(const Prediction& p)
             terms.push_back({{"term", t.name}, {"time_us", t.time_us}, {"detail", t.detail}});
         out["breakdown"] = terms;
     }
+    if (p.capped_at_roof)
+        out["capped_at_roof"] = true;
+    if (!p.notes.empty())
+        out["notes"] = p.notes;
     return out;
 }
 

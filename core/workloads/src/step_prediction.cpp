@@ -24,16 +24,20 @@ LaunchGap launch_gap(const HardwareSpec& hw, const StepOptions& options)
 {
     if (options.launch_gap_us)
         return {*options.launch_gap_us, "given"};
-    if (options.model.mode == Mode::Refined && options.model.terms.launch_floor)
+    const bool refined_floor = options.model.mode == Mode::Refined && options.model.terms.launch_floor;
+    const bool has_floor = hw.launch_overhead_us > 0 || !hw.latency_floor_us.empty();
+    if (refined_floor && has_floor)
         return {0, "none: refined mode's latency floor of each kernel already holds its launch"};
+    // Refined mode on a profile without floors would otherwise count no launch at all: it takes the gap instead.
+    const std::string why = refined_floor ? "refined mode, but " + hw.key + " has no latency floor to hold the launch: " : "";
     const bool graph = options.launch == LaunchMode::Graph;
     const char* field = graph ? "launch_gap_graph_us" : "launch_gap_eager_us";
     if (const auto& measured = graph ? hw.launch_gap_graph_us : hw.launch_gap_eager_us)
-        return {*measured, std::string(to_string(options.launch)) + " launch, " + hw.key + "'s " + field + " ("
+        return {*measured, why + std::string(to_string(options.launch)) + " launch, " + hw.key + "'s " + field + " ("
                                + hw.source_for(field).value_or("no source") + ")"};
     if (hw.launch_overhead_us > 0)
-        return {hw.launch_overhead_us, "assumed: " + hw.key + "'s launch_overhead_us (it has no " + field + ")"};
-    return {kDefaultLaunchGapUs, "assumed: the default " + format_number(kDefaultLaunchGapUs, 1) + " µs (" + hw.key
+        return {hw.launch_overhead_us, why + "assumed: " + hw.key + "'s launch_overhead_us (it has no " + field + ")"};
+    return {kDefaultLaunchGapUs, why + "assumed: the default " + format_number(kDefaultLaunchGapUs, 1) + " µs (" + hw.key
                                      + " has neither " + field + " nor launch_overhead_us)"};
 }
 

@@ -68,6 +68,9 @@ private Q_SLOTS:
             tab.shapeEditor()->dimensionBox(i)->setValue(dims[i]);
         QVERIFY(tab.setPrecision(static_cast<Precision>(precision)));
         tab.setMode(Mode::Realistic);
+        // The plan's runs were warm: its FP8 GEMV's 16.8 MB read from the L2 at 482 GB/s; cold, that factor is held at
+        // the 287 GB/s DRAM roof (issue 29).
+        tab.setCacheMode(roofline::CacheMode::Warm);
         QVERIFY2(tab.errorText().isEmpty(), qPrintable(tab.errorText()));
         QVERIFY2(std::fabs(shownTime_us(tab) - expected_us) <= tolerance_us, qPrintable(tab.resultText()));
         QVERIFY(tab.resultText().contains(kernel == int(KernelType::GEMV) ? QStringLiteral("memory") : QStringLiteral("compute")));

@@ -369,8 +369,17 @@ private Q_SLOTS:
         auto mean = [cmp](int row) { return cmp->index(row, CalibrationComparisonModel::MeanColumn).data(CalibrationComparisonModel::ValueRole).toDouble(); };
         QVERIFY(qFuzzyCompare(mean(0), idealMeanBefore));
         QVERIFY2(mean(3) < mean(0), qPrintable(QStringLiteral("refined %1 %, ideal %2 %").arg(mean(3)).arg(mean(0))));
-        QVERIFY(mean(3) < mean(2)); // the terms do better than one fitted factor per kernel × precision
-        QCOMPARE(cmp->bestRow(), 3);
+        if (base == QLatin1String("b10")) {
+            // H100 runs on a GB10's datasheet: no prediction may beat the b10 roof the runs are far past, so neither
+            // calibrated model explains them, and the tab says whose profile this is instead.
+            const QLabel* note = tab.findChild<QLabel*>(QStringLiteral("deviceNote"));
+            QVERIFY2(note && !note->isHidden() && note->text().contains(QStringLiteral("Switch to h100_sxm")),
+                     qPrintable(note ? note->text() : QString()));
+        } else {
+            // The terms do better than one fitted factor per kernel × precision.
+            QVERIFY2(mean(3) < mean(2), qPrintable(QStringLiteral("calibrated refined %1 %, calibrated realistic %2 %").arg(mean(3)).arg(mean(2))));
+            QCOMPARE(cmp->bestRow(), 3);
+        }
         const qulonglong compared = cmp->index(0, CalibrationComparisonModel::RowsColumn).data(CalibrationComparisonModel::ValueRole).toULongLong();
         QVERIFY(compared > 100);
         for (int row = 0; row < 4; ++row) {

@@ -59,7 +59,10 @@ MeasurementSet measured_by(const HardwareSpec& hw)
                 m.shape = shape;
                 m.precision = p;
                 m.cache_mode = std::string(to_string(cache));
-                m.measured_time_us = predict(hw, shape, p, ModelOptions{Mode::Refined, {}, cache, false}).predicted_time_us;
+                // A library's own kernel for the shape, as a measured row is (no engine padding or kernel choice).
+                ModelOptions as_measured{Mode::Refined, {}, cache, false};
+                as_measured.engine_choices = false;
+                m.measured_time_us = predict(hw, shape, p, as_measured).predicted_time_us;
                 set.rows.push_back(m);
             }
         }

@@ -4,6 +4,7 @@
 
 #include <QtTest>
 
+#include <algorithm>
 #include <set>
 
 using namespace roofline;
@@ -36,7 +37,10 @@ private slots:
         QFETCH(Precision, precision);
         QFETCH(double, expected_us);
         QFETCH(double, tolerance_us);
-        const Prediction p = predict(registry_.get("b10"), shape, precision, Mode::Realistic);
+        // The plan's runs were repeated on one input (warm): its FP8 GEMV's 16.8 MB stayed in the 25 MB L2, which is
+        // how it read 482 GB/s from a 287 GB/s memory. Cold, that factor is held at the roof
+        // (testFactorAboveOneIsCappedCold).
+        const Prediction p = predict(registry_.get("b10"), shape, precision, ModelOptions{Mode::Realistic, {}, CacheMode::Warm, true});
         QVERIFY2(std::abs(p.predicted_time_us - expected_us) <= tolerance_us,
                  qPrintable(QStringLiteral("predicted %1 us, criterion %2 ± %3").arg(p.predicted_time_us).arg(expected_us).arg(tolerance_us)));
         QVERIFY(p.efficiency_from_table);
@@ -73,16 +77,134 @@ private slots:
         QCOMPARE(qRound64(p.ideal_time_us * 1000), qint64(116971));
         QCOMPARE(qRound64(p.predicted_time_us * 1000), qint64(203429));
         QCOMPARE(p.bottleneck, Bottleneck::Memory);
-        QCOMPARE(p.effective_tflops, 62.0 * 0.575);
+        // The compute ceiling is the GEMM's factor's: b10's GEMV factor is a memory factor (testFactorAppliesToItsBound).
+        QCOMPARE(p.effective_tflops, 62.0 * 0.155);
         QVERIFY(!p.faster_than_roofline);
     }
 
+    // Warm, with a working set that fits in L2 and a profile with no L2 bandwidth to cap at, a factor above 1 stands
+    // (only an L2 hit reaches it) and is flagged.
     void testFactorAboveOneIsFlagged()
     {
-        const Prediction p = predict(registry_.get("b10"), GemvShape{4096, 4096}, Precision::FP8_E4M3, Mode::Realistic);
+        const ModelOptions warm{Mode::Realistic, {}, CacheMode::Warm, true};
+        const Prediction p = predict(registry_.get("b10"), GemvShape{4096, 4096}, Precision::FP8_E4M3, warm);
         QCOMPARE(p.efficiency_factor, 1.68);
         QVERIFY(p.faster_than_roofline);
+        QVERIFY(!p.capped_at_roof);
         QVERIFY(p.predicted_time_us < p.ideal_time_us);
+        QCOMPARE(p.notes.size(), std::size_t(1));
+        QVERIFY2(p.notes[0].find("not capped") != std::string::npos && p.notes[0].find("fits in the 25.17 MB L2") != std::string::npos,
+                 p.notes[0].c_str());
+    }
+
+    // Physical limits: cold (inputs from DRAM), or warm but larger than the L2, the same factor would stream 482 GB/s
+    // on a 287 GB/s memory; the prediction is held at the roofline and a note names the factor and its source.
+    void testFactorAboveOneIsCappedCold()
+    {
+        const HardwareSpec& b10 = registry_.get("b10");
+        for (const Mode mode : {Mode::Realistic, Mode::Refined}) {
+            const Prediction p = predict(b10, GemvShape{4096, 4096}, Precision::FP8_E4M3, ModelOptions{mode, {}, CacheMode::Cold, true});
+            QVERIFY(p.capped_at_roof);
+            QVERIFY(!p.faster_than_roofline);
+            QCOMPARE(p.efficiency_factor, 1.0);
+            QCOMPARE(p.predicted_time_us, p.ideal_time_us); // b10 has no floor: refined adds none (and says so)
+            QVERIFY(!p.notes.empty());
+            const std::string& note = p.notes[0];
+            QVERIFY2(note.find("b10's gemv × FP8_E4M3 factor 1.68") != std::string::npos, note.c_str());
+            QVERIFY2(note.find(*b10.source_for("kernel_efficiency.gemv.FP8_E4M3")) != std::string::npos, note.c_str());
+            QVERIFY2(note.find("would stream 482 GB/s, above the 287 GB/s DRAM roof: held at the roof") != std::string::npos, note.c_str());
+        }
+        const Prediction big = predict(b10, GemvShape{8192, 8192}, Precision::FP8_E4M3, ModelOptions{Mode::Realistic, {}, CacheMode::Warm, true});
+        QVERIFY(big.capped_at_roof);
+        QCOMPARE(big.predicted_time_us, big.ideal_time_us);
+        QVERIFY2(big.notes[0].find("does not fit in the 25.17 MB L2") != std::string::npos, big.notes[0].c_str());
+        // A GEMM of a few rows is memory-bound and streams its weights at the GEMV's factor: capped the same way.
+        const Prediction two = predict(b10, GemmShape{2, 4096, 4096}, Precision::FP8_E4M3, Mode::Realistic);
+        QVERIFY(two.capped_at_roof);
+        QVERIFY(two.predicted_time_us >= two.ideal_time_us);
+        // Where a profile has an L2 bandwidth, a warm working set that fits is held at the L2 roof instead.
+        HardwareSpec with_l2 = b10;
+        with_l2.l2_bandwidth_gb_s = 400;
+        const Prediction l2 = predict(with_l2, GemvShape{4096, 4096}, Precision::FP8_E4M3, ModelOptions{Mode::Realistic, {}, CacheMode::Warm, true});
+        QVERIFY(l2.capped_at_roof);
+        QCOMPARE(qRound64(l2.bytes / (l2.predicted_time_us * 1e-6) / 1e9), qint64(400));
+        QVERIFY2(l2.notes[0].find("held at the L2 roof, 400 GB/s") != std::string::npos, l2.notes[0].c_str());
+    }
+
+    // A realistic factor applies to the bound it was measured on: b10's GEMM factor (0.155, fitted on compute-bound
+    // 4096³ runs) slows compute-bound GEMMs only; a GEMM of a few rows streams its weights at the GEMV's factor.
+    void testFactorAppliesToItsBound()
+    {
+        const HardwareSpec& b10 = registry_.get("b10");
+        const Prediction gemv = predict(b10, GemvShape{4096, 4096}, Precision::BF16, Mode::Realistic);
+        const Prediction two = predict(b10, GemmShape{2, 4096, 4096}, Precision::BF16, Mode::Realistic);
+        QCOMPARE(two.bottleneck, Bottleneck::Memory);
+        QCOMPARE(two.efficiency_factor, 0.585);
+        QVERIFY(two.efficiency_from_table);
+        // 2 rows move 8 KB more than 1 (the second activation and output rows): 0.05 % of the 33.5 MB of weights.
+        QVERIFY(two.predicted_time_us > gemv.predicted_time_us);
+        QVERIFY(two.predicted_time_us < gemv.predicted_time_us * 1.001);
+        QVERIFY2(two.notes.size() == 1 && two.notes[0].find("a memory-bound gemm takes the profile's gemv × BF16 factor 0.585") != std::string::npos,
+                 two.notes.empty() ? "no note" : two.notes[0].c_str());
+        const Prediction big = predict(b10, GemmShape{4096, 4096, 4096}, Precision::BF16, Mode::Realistic);
+        QCOMPARE(big.bottleneck, Bottleneck::Compute);
+        QCOMPARE(big.efficiency_factor, 0.155);
+        QCOMPARE(big.predicted_time_us, big.ideal_time_us / 0.155);
+        // Refined mode on a profile with only the plan's factors reads them the same way.
+        const Prediction refined = predict(b10, GemmShape{2, 4096, 4096}, Precision::BF16, ModelOptions{Mode::Refined, {}, CacheMode::Cold, true});
+        QCOMPARE(refined.memory_efficiency, 0.585);
+        QCOMPARE(refined.compute_efficiency, 0.155);
+    }
+
+    // Refined mode says when the profile lacks a term it would otherwise take as zero; a whole step on such a
+    // profile takes the launch gap instead of none.
+    void testMissingTermsAreSaid()
+    {
+        const ModelOptions refined{Mode::Refined, {}, CacheMode::Cold, true};
+        const Prediction b10 = predict(registry_.get("b10"), GemvShape{1, 4096}, Precision::BF16, refined);
+        QCOMPARE(b10.launch_us, 0.0);
+        const auto has = [](const Prediction& p, const std::string& text) {
+            return std::any_of(p.notes.begin(), p.notes.end(), [&](const std::string& n) { return n.find(text) != std::string::npos; });
+        };
+        QVERIFY(has(b10, "b10 has no latency floor (no latency_floor_us, no launch_overhead_us): refined mode adds none to any kernel"));
+        QVERIFY(has(b10, "b10 has no dram_latency_us"));
+        // gb10 has a floor now (transferred from h200's measurements, and its source says so).
+        const HardwareSpec& gb10 = registry_.get("gb10");
+        const Prediction floored = predict(gb10, GemvShape{1, 4096}, Precision::BF16, refined);
+        QCOMPARE(floored.launch_us, 4.55);
+        QVERIFY(floored.predicted_time_us > 4.55);
+        QVERIFY(!has(floored, "no latency floor"));
+        QVERIFY(gb10.source_for("launch_overhead_us")->rfind("transferred from h200 measurements", 0) == 0);
+        QVERIFY(gb10.source_for("launch_gap_graph_us")->rfind("transferred from h200 measurements", 0) == 0);
+        // Switched off, a term is no longer missing.
+        ModelTerms no_floor;
+        no_floor.launch_floor = false;
+        QVERIFY(!has(predict(registry_.get("b10"), GemvShape{1, 4096}, Precision::BF16, ModelOptions{Mode::Refined, no_floor, CacheMode::Cold, true}),
+                     "no latency floor"));
+    }
+
+    // An engine pads M: a GEMM whose output rows fall off 16-byte boundaries is never predicted slower than the padded
+    // one, and says so; a library's own rows (validation) keep the measured penalty.
+    void testPaddedRows()
+    {
+        HardwareSpec hw = registry_.get("h100_sxm");
+        const ModelOptions refined{Mode::Refined, {}, CacheMode::Cold, true};
+        const Prediction three = predict(hw, GemmShape{3, 4096, 4096}, Precision::BF16, refined);
+        const Prediction eight = predict(hw, GemmShape{8, 4096, 4096}, Precision::BF16, refined);
+        QVERIFY(three.predicted_time_us <= eight.predicted_time_us);
+        QCOMPARE(three.flops, uint64_t(2) * 3 * 4096 * 4096);
+        QCOMPARE(three.ideal_time_us, predict(hw, GemmShape{3, 4096, 4096}, Precision::BF16, Mode::Ideal).ideal_time_us);
+        QVERIFY(std::any_of(three.notes.begin(), three.notes.end(),
+                            [](const std::string& n) { return n.find("; the library's GEMM for M = 3 as it is runs at") != std::string::npos; }));
+        // Past the rows a GEMV kernel takes, M = 24 (48-byte rows, on 16-byte boundaries) is padded to 64 (128 bytes).
+        const Prediction rows24 = predict(hw, GemmShape{24, 4096, 4096}, Precision::BF16, refined);
+        QVERIFY(std::any_of(rows24.notes.begin(), rows24.notes.end(),
+                            [](const std::string& n) { return n.find("predicted as M padded from 24 to 64 rows") != std::string::npos; }));
+        ModelOptions as_called = refined;
+        as_called.engine_choices = false;
+        const Prediction library = predict(hw, GemmShape{3, 4096, 4096}, Precision::BF16, as_called);
+        QCOMPARE(library.alignment_efficiency, *hw.alignment_efficiency_for(KernelType::GEMM, Precision::BF16, RowAlignment::Unaligned));
+        QVERIFY(library.predicted_time_us > three.predicted_time_us);
     }
 
     void testMissingFactorIsOne()

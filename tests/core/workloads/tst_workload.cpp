@@ -203,9 +203,14 @@ private slots:
         const Prediction r = predict(hw, RmsNormShape{8, 4096, false}, Precision::BF16, refined);
         QCOMPARE(r.launch_us, hw.launch_overhead_us);
         QVERIFY(!r.notes.empty());
-        // A grouped GEMM reads the GEMM's entries.
-        const Prediction g = predict(hw, GroupedGemmShape{4, 64, 1536, 2048}, Precision::BF16, Mode::Realistic);
+        // A grouped GEMM reads the GEMM's entries: the GEMM's factor where it is compute-bound; where it is
+        // memory-bound (16 rows a group) the GEMV's, as a GEMM's factor is a compute factor (issue 29).
+        const Prediction g = predict(hw, GroupedGemmShape{4, 4096, 1536, 2048}, Precision::BF16, Mode::Realistic);
+        QCOMPARE(g.bottleneck, Bottleneck::Compute);
         QCOMPARE(g.efficiency_factor, *hw.efficiency(KernelType::GEMM, Precision::BF16));
+        const Prediction few = predict(hw, GroupedGemmShape{4, 64, 1536, 2048}, Precision::BF16, Mode::Realistic);
+        QCOMPARE(few.bottleneck, Bottleneck::Memory);
+        QCOMPARE(few.efficiency_factor, *hw.efficiency(KernelType::GEMV, Precision::BF16));
     }
 
     void testMemoryVerdict()

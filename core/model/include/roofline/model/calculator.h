@@ -53,6 +53,12 @@ struct ModelOptions {
     bool explain = true; // fill Prediction::breakdown (text); bulk validation turns it off for speed
     // Many GEMMs predicted on one profile (bulk validation): its learned table's menus, built once (gemm_configs.h).
     const GemmMenus* gemm_menus = nullptr;
+    // Refined GEMMs: what an engine may do that one library call, as measured, does not. M rows whose output rows
+    // fall off 16- or 128-byte boundaries are never predicted slower than the same product padded to the next such
+    // M (engines pad decode batches, vLLM to its CUDA-graph sizes), and a memory-bound product streams its weights
+    // at the better of the profile's GEMM and GEMV memory efficiencies (at M = 1 it is a GEMV). This keeps time
+    // non-decreasing in M. Validating a library's own rows turns it off: cuBLASLt at M = 3 really is slower than at 4.
+    bool engine_choices = true;
 };
 
 enum class Bottleneck {
@@ -98,12 +104,18 @@ struct Prediction {
     Mode mode = Mode::Realistic;
     std::vector<Term> breakdown;   // how the time was put together, for tooltips and reports
     std::vector<std::string> notes; // what the prediction assumed where the profile lacks an entry
+    // A factor above 1 would have beaten the roofline of its own profile on a bound: held at the roof (notes say
+    // which factor, from which source, and what it would have predicted).
+    bool capped_at_roof = false;
 };
 
 // The one roofline that every kernel shares (the plan's `_compute_roofline`), in Ideal or Realistic mode.
-// Throws InputError when the hardware has no peak for the precision.
+// Realistic: max(t_math / compute factor, t_mem / memory factor), each factor applying to the bound it was measured
+// on (detail::plan_factors) and none beating the roof: the DRAM bandwidth and the peak, or for a warm working set
+// that fits in L2 the L2 bandwidth (`cache` says which). Throws InputError when the hardware has no peak for the
+// precision.
 Prediction compute_roofline(const HardwareSpec& hw, const Workload& work, Precision precision,
-                            KernelType kernel, Mode mode);
+                            KernelType kernel, Mode mode, CacheMode cache = CacheMode::Cold);
 
 // workload() then the roofline of the options' mode (Refined applies the terms on top of the same roofline).
 Prediction predict(const HardwareSpec& hw, const KernelShape& shape, Precision precision, const ModelOptions& options);

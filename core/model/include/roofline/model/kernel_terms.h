@@ -8,6 +8,7 @@
 #include "roofline/model/kernels.h"
 
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace roofline::detail {
@@ -62,17 +63,51 @@ Prediction refined_attention(const HardwareSpec& hw, const AttentionShape& shape
 Prediction refined_ffn(const HardwareSpec& hw, const FfnShape& shape, Precision precision, const OperandBytes& bytes,
                        const ModelOptions& options);
 
+// One bound's efficiency and the profile entry it was read from ("kernel_efficiency.gemv.FP8_E4M3"; empty: none, 1).
+struct BoundNumber {
+    double value = 1;
+    std::string entry;
+};
+
+// The plan-style factors of each bound. A factor applies to the bound it was measured on: a GEMV's (and an
+// elementwise kernel's) is a memory factor, a GEMM's a compute factor (the plan fitted it on 4096³ and 8192³, which
+// are compute-bound on every profile). So a memory-bound GEMM streams its weights at the GEMV's factor, as an M = 1
+// GEMM is a GEMV, and a GEMV's math runs at the GEMM's. Attention and FFN, measured in both regimes, apply theirs
+// to both bounds.
+struct PlanFactors {
+    BoundNumber compute, memory;
+};
+PlanFactors plan_factors(const HardwareSpec& hw, KernelType kernel, Precision precision);
+
 // The efficiencies and floor Refined mode reads for a kernel: fitted apart where the profile has them (and the split
-// term is on), else the plan-style factor for both, else 1; the floor when the launch-floor term is on.
+// term is on), else the plan-style factor of each bound (plan_factors), else 1; the floor when the launch-floor term
+// is on. No efficiency is above 1 on a bound unless the roof allows it (cap_at_roof).
 struct KernelNumbers {
     double compute = 1, memory = 1, floor_us = 0;
     bool from_table = false;
+    bool floor_known = true; // false: the profile has no latency floor for it (refined adds none, and says so)
+    std::string compute_entry, memory_entry; // the profile entries the two efficiencies came from
 };
 KernelNumbers kernel_numbers(const HardwareSpec& hw, KernelType kernel, Precision precision, const ModelTerms& terms);
+
+// The highest memory efficiency (a fraction of the DRAM bandwidth) a kernel moving `bytes` can physically reach: 1,
+// the DRAM roof; for a warm working set that fits in L2, the L2 roof (l2_bandwidth / DRAM bandwidth), or no limit
+// where the profile has no L2 bandwidth (infinity).
+double max_memory_efficiency(const HardwareSpec& hw, double bytes, CacheMode cache);
+
+// Physical limits: holds each efficiency at its roof (1 for compute, max_memory_efficiency for memory) and appends a
+// note naming the factor, its source and what it would have predicted. Returns true when one was capped.
+bool cap_at_roof(const HardwareSpec& hw, double& compute, double& memory, const std::string& compute_entry,
+                 const std::string& memory_entry, double max_memory, double bytes, CacheMode cache,
+                 std::vector<std::string>& notes);
+
+// The notes for terms the profile lacks, which Refined mode would otherwise take as zero without a word.
+void note_missing_terms(const HardwareSpec& hw, KernelType kernel, Precision precision, const ModelTerms& terms,
+                        const KernelNumbers& n, Prediction& p);
 // A Refined prediction's start: the ideal roofline's fields, the numbers it reads (into `numbers`), and a note
 // where the profile has none.
 Prediction refined_start(const HardwareSpec& hw, const KernelShape& shape, Precision precision, const OperandBytes& bytes,
-                         const ModelTerms& terms, KernelNumbers& numbers);
+                         const ModelTerms& terms, CacheMode cache, KernelNumbers& numbers);
 
 } // namespace roofline::detail
 

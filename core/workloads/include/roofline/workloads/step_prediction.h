@@ -45,7 +45,7 @@ struct PhasePrediction {
 };
 
 // [µs] Where the gap between kernels comes from and its size: StepOptions::launch_gap_us; none where refined mode's
-// latency floor holds the launch; the profile's measured launch_gap_graph_us or launch_gap_eager_us for the launch
+// latency floor holds the launch (a profile without floors takes the gap, and its source says why); the profile's measured launch_gap_graph_us or launch_gap_eager_us for the launch
 // mode; else its launch_overhead_us; else kDefaultLaunchGapUs.
 struct LaunchGap {
     double us = 0;
