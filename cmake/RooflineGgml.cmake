@@ -5,7 +5,9 @@
 #
 # Sets roofline_ggml_found, roofline_ggml_targets (what the plugin links), roofline_ggml_source ("tree <dir>" or
 # "installed <dir>"), roofline_ggml_cuda (ON where ggml's CUDA backend is in) and roofline_ggml_pinned_commit (the
-# commit a pinned snapshot's README names, for a tree that is not a git checkout).
+# commit a pinned snapshot's README names, for a tree that is not a git checkout) and roofline_ggml_commit_trusted
+# (whether ggml_commit() is the tree's own: ggml's build asks git in its folder, which inside another repository
+# answers with that repository's commit).
 
 set(ROOFLINE_GGML_DIR "" CACHE PATH
     "A ggml or llama.cpp source tree to build the ggml benchmark plugin against (e.g. ../shared/vendor/ggml)")
@@ -17,9 +19,14 @@ set(roofline_ggml_targets "")
 set(roofline_ggml_source "")
 set(roofline_ggml_cuda OFF)
 set(roofline_ggml_pinned_commit "${ROOFLINE_GGML_COMMIT}")
+set(roofline_ggml_commit_trusted ON)
 
 if(ROOFLINE_GGML_DIR)
-    get_filename_component(roofline_ggml_root "${ROOFLINE_GGML_DIR}" ABSOLUTE BASE_DIR "${PROJECT_SOURCE_DIR}")
+    # Relative to the project's root (gpu/ggml configured on its own sets ROOFLINE_SOURCE_ROOT).
+    if(NOT ROOFLINE_SOURCE_ROOT)
+        set(ROOFLINE_SOURCE_ROOT "${PROJECT_SOURCE_DIR}")
+    endif()
+    get_filename_component(roofline_ggml_root "${ROOFLINE_GGML_DIR}" ABSOLUTE BASE_DIR "${ROOFLINE_SOURCE_ROOT}")
     # A llama.cpp checkout carries ggml in ggml/; a ggml checkout is ggml.
     if(EXISTS "${roofline_ggml_root}/ggml/include/ggml-backend.h")
         set(roofline_ggml_tree "${roofline_ggml_root}/ggml")
@@ -30,8 +37,21 @@ if(ROOFLINE_GGML_DIR)
                             "nor ggml/include/ggml-backend.h under ${roofline_ggml_root})")
     endif()
 
-    # The pinned snapshot in shared/vendor is not a git checkout, so ggml_commit() says "unknown"; its README's table
-    # names the commit.
+    find_program(roofline_git git)
+    set(roofline_ggml_toplevel "")
+    if(roofline_git)
+        execute_process(COMMAND "${roofline_git}" -C "${roofline_ggml_root}" rev-parse --show-toplevel
+                        OUTPUT_VARIABLE roofline_ggml_toplevel OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+    endif()
+    if(roofline_ggml_toplevel)
+        get_filename_component(roofline_ggml_toplevel "${roofline_ggml_toplevel}" REALPATH)
+    endif()
+    get_filename_component(roofline_ggml_real_root "${roofline_ggml_root}" REALPATH)
+    if(NOT roofline_ggml_toplevel STREQUAL roofline_ggml_real_root)
+        set(roofline_ggml_commit_trusted OFF)
+    endif()
+    # The pinned snapshot in shared/vendor is not a git checkout, so ggml_commit() says "unknown" (or, inside another
+    # repository, that one's commit); its README's table names the commit.
     if(NOT roofline_ggml_pinned_commit AND EXISTS "${roofline_ggml_tree}/../README.md")
         file(STRINGS "${roofline_ggml_tree}/../README.md" roofline_ggml_pin_line REGEX "ggml-org/ggml `[0-9a-f]+`" LIMIT_COUNT 1)
         string(REGEX MATCH "`[0-9a-f]+`" roofline_ggml_pin "${roofline_ggml_pin_line}")

@@ -102,7 +102,8 @@ Backend::~Backend()
 
 std::string ggml_version_text()
 {
-    std::string commit = ggml_commit();
+    // A tree inside another repository gets that repository's commit from ggml's build (cmake/RooflineGgml.cmake).
+    const std::string commit = ROOFLINE_GGML_COMMIT_TRUSTED ? ggml_commit() : "unknown";
     std::string text = std::string("ggml ") + ggml_version();
     if (commit.empty() || commit == "unknown") {
         const std::string pinned = ROOFLINE_GGML_PINNED_COMMIT;
@@ -143,8 +144,11 @@ Backend* open_backend(int32_t index)
     if (!b->backend)
         throw abi::StatusError(RL_STATUS_NO_DEVICE, "ggml_backend_dev_init(" + b->name + ") failed");
     const cpu::HostInfo host = cpu::read_host_info();
-    // llama.cpp's default is the physical cores; every logical CPU the process may use is as near as /proc tells.
-    b->threads = std::max(1u, std::thread::hardware_concurrency());
+    // llama.cpp's default is the physical cores; every logical CPU is as near as the standard library tells.
+    // ROOFLINE_GGML_THREADS sets it, as llama.cpp's -t does.
+    b->threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    if (const char* env = std::getenv("ROOFLINE_GGML_THREADS"); env && std::atoi(env) > 0)
+        b->threads = std::atoi(env);
     if (b->is_cpu) {
         b->cpu = b->backend;
         b->l2_bytes = host.last_level_cache_bytes;

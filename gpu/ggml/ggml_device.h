@@ -30,14 +30,14 @@ struct Backend {
 };
 
 // Devices this build can measure on: the GPUs ggml registered, or 1 (its CPU). ROOFLINE_GGML_BACKEND=CPU picks the
-// CPU backend where a GPU is there too.
+// CPU backend where a GPU is there too; ROOFLINE_GGML_THREADS the CPU backend's threads.
 int32_t backend_count(std::string& message);
 // Opens device `index` of backend_count(); throws abi::StatusError.
 Backend* open_backend(int32_t index);
 void describe_backend(const Backend& b, rl_device_info& info);
 
-// The version and commit the plugin reports: ggml_version(), and ggml_commit() unless it says "unknown", when the
-// build's pinned commit (ROOFLINE_GGML_PINNED_COMMIT) is named with where it comes from.
+// The version and commit the plugin reports: ggml_version(), and ggml_commit() unless it says "unknown" or is not the
+// tree's own (ROOFLINE_GGML_COMMIT_TRUSTED), when the build's pinned commit (ROOFLINE_GGML_PINNED_COMMIT) is named.
 std::string ggml_version_text();
 
 } // namespace roofline::ggml_plugin
