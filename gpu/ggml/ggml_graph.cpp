@@ -88,7 +88,8 @@ ggml_tensor* Graph::weight(int copy, ggml_type type, int64_t ne0, int64_t ne1, i
             weight_index_ = 0;
         }
         ggml_tensor* t = ggml_new_tensor_4d(weights_ctx_, type, ne0, ne1, ne2, ne3);
-        inputs_.push_back({t, Fill::Uniform, 0, true, copy});
+        // The same pool (and seed) for the same weight of every copy; the copies differ by where their rows start.
+        inputs_.push_back({t, Fill::Uniform, 0, true, copy, static_cast<int>(weight_index_++)});
         if (copy == 0)
             copy0_weights_.push_back(t);
         return t;
@@ -108,7 +109,7 @@ ggml_tensor* Graph::shared(const std::string& name, ggml_type type, Fill fill, i
     ggml_tensor* t = ggml_new_tensor_4d(ctx_, type, ne0, ne1, ne2, ne3);
     ggml_set_name(t, name.c_str());
     ggml_set_input(t);
-    inputs_.push_back({t, fill, param, false, 0});
+    inputs_.push_back({t, fill, param, false, 0, 1000 + static_cast<int>(shared_.size())});
     shared_[name] = t;
     return t;
 }
@@ -217,21 +218,26 @@ bool Graph::prepare(std::string& why)
 void Graph::fill(const Input& in)
 {
     ggml_tensor* t = in.tensor;
-    const uint64_t tensor_seed = seed_ * 0x100000001B3ull + static_cast<uint64_t>(&in - inputs_.data()) * 7919 + 1;
+    const uint64_t tensor_seed = seed_ * 0x100000001B3ull + static_cast<uint64_t>(in.copy0_index) * 7919 + 1;
     switch (in.fill) {
     case Fill::Uniform:
     case Fill::Ones: {
         const int64_t ne0 = t->ne[0];
         const int64_t rows = rows_of(t);
         const int64_t pool_rows = std::min(rows, kPoolRows);
-        std::vector<float> pool = in.fill == Fill::Ones ? std::vector<float>(static_cast<size_t>(pool_rows * ne0), 1.0f)
-                                                        : uniform(pool_rows * ne0, tensor_seed);
         const size_t row_bytes = ggml_row_size(t->type, ne0);
-        std::vector<uint8_t> packed(row_bytes * static_cast<size_t>(pool_rows));
-        if (t->type == GGML_TYPE_F32)
-            std::memcpy(packed.data(), pool.data(), packed.size());
-        else
-            ggml_quantize_chunk(t->type, pool.data(), packed.data(), 0, pool_rows, ne0, nullptr);
+        // One quantized pool for all copies of a tensor (quantizing is the slow part: IQ4_XS, the K-quants).
+        const auto key = std::make_tuple(static_cast<int>(t->type), ne0, pool_rows, in.fill == Fill::Ones, in.copy0_index);
+        std::vector<uint8_t>& packed = pools_[key];
+        if (packed.empty()) {
+            std::vector<float> pool = in.fill == Fill::Ones ? std::vector<float>(static_cast<size_t>(pool_rows * ne0), 1.0f)
+                                                            : uniform(pool_rows * ne0, tensor_seed);
+            packed.resize(row_bytes * static_cast<size_t>(pool_rows));
+            if (t->type == GGML_TYPE_F32)
+                std::memcpy(packed.data(), pool.data(), packed.size());
+            else
+                ggml_quantize_chunk(t->type, pool.data(), packed.data(), 0, pool_rows, ne0, nullptr);
+        }
         // Copies differ in which pool row each of their rows starts from, so no two weights are the same bytes.
         const int64_t shift = in.copy % std::max<int64_t>(1, pool_rows);
         std::vector<uint8_t> bytes(row_bytes * static_cast<size_t>(rows));

@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace roofline::ggml_plugin {
@@ -65,6 +66,7 @@ private:
         int64_t param;
         bool is_weight;
         int copy;
+        int copy0_index; // which of a copy's tensors this is (shared inputs: 1000 + their order)
     };
     void fill(const Input& in);
 
@@ -85,6 +87,7 @@ private:
     std::map<std::string, ggml_tensor*> shared_;
     std::vector<ggml_tensor*> outputs_;
     std::map<const ggml_tensor*, std::vector<float>> host_;
+    std::map<std::tuple<int, int64_t, int64_t, bool, int>, std::vector<uint8_t>> pools_;
     std::string kernel_path_;
 };
 

@@ -31,7 +31,7 @@ constexpr double kMemoryShare = 0.75;     // of the device's free memory a case 
 // The arithmetic one timed graph may hold, so that a graph of small ops does not outlast the case's budget many
 // times over: about 10 ms of a GPU's tensor cores, a fraction of a second of a few CPU cores.
 constexpr double kGraphFlopsGpu = 1e13;
-constexpr double kGraphFlopsCpu = 2e9;
+constexpr double kGraphFlopsCpu = 5e8;
 
 rl_case read_host_case(const rl_case* c)
 {
@@ -256,7 +256,7 @@ rl_status run_case(const rl_device& device, const rl_case& c, rl_stop_fn stop, v
     if (cold && own_bytes <= kColdFactor * static_cast<double>(b.l2_bytes))
         message += (message.empty() ? "" : "; ") + std::string("cold only in part: ") + mb(own_bytes) + " of tensors, "
             + mb(kColdFactor * static_cast<double>(b.l2_bytes)) + " wanted (a graph holds at most " + std::to_string(kMaxCopies)
-            + " ops and " + (b.is_cpu ? "2 GFLOP" : "10 TFLOP") + ")";
+            + " ops and " + (b.is_cpu ? "0.5 GFLOP" : "10 TFLOP") + ")";
     if (!note.empty())
         message += (message.empty() ? "" : "; ") + note.substr(2);
     abi::copy_text(result.message, message);
