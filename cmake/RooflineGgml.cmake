@@ -65,16 +65,33 @@ if(ROOFLINE_GGML_DIR)
     set(GGML_CPU ON CACHE BOOL "" FORCE)
     set(GGML_BACKEND_DL OFF CACHE BOOL "" FORCE)
     set(GGML_STATIC OFF CACHE BOOL "")
+    # ggml's CUDA backend is hundreds of kernel instances per architecture: built only where it can run (a CUDA
+    # compiler and a GPU that nvidia-smi lists, for that GPU's architecture, ggml's "native"), so a machine with the
+    # toolkit and no GPU (this project's CI) builds the CPU backend alone. -DGGML_CUDA=ON with
+    # -DCMAKE_CUDA_ARCHITECTURES=... builds it anywhere.
     if(NOT DEFINED GGML_CUDA)
         set(roofline_ggml_want_cuda OFF)
         if(ROOFLINE_BUILD_CUDA_PLUGIN)
             include(CheckLanguage)
             check_language(CUDA)
-            if(CMAKE_CUDA_COMPILER)
+            find_program(roofline_nvidia_smi nvidia-smi)
+            set(roofline_gpus "")
+            if(roofline_nvidia_smi)
+                execute_process(COMMAND "${roofline_nvidia_smi}" -L OUTPUT_VARIABLE roofline_gpus ERROR_QUIET)
+            endif()
+            if(CMAKE_CUDA_COMPILER AND roofline_gpus MATCHES "GPU [0-9]")
                 set(roofline_ggml_want_cuda ON)
+            elseif(CMAKE_CUDA_COMPILER)
+                message(STATUS "ggml plugin: ggml's CUDA backend left out (a CUDA compiler but no GPU here; -DGGML_CUDA=ON "
+                               "-DCMAKE_CUDA_ARCHITECTURES=<list> builds it anyway)")
             endif()
         endif()
-        set(GGML_CUDA ${roofline_ggml_want_cuda} CACHE BOOL "ggml: use CUDA (set by Roofline Lab from ROOFLINE_BUILD_CUDA_PLUGIN)")
+        set(GGML_CUDA ${roofline_ggml_want_cuda} CACHE BOOL "ggml: use CUDA (set by Roofline Lab: a CUDA compiler and a GPU)")
+    endif()
+    # ggml would otherwise put ccache in front of every compile of the whole project (a global rule) where no compiler
+    # launcher is set; CMAKE_<LANG>_COMPILER_LAUNCHER=ccache is the project's way.
+    if(NOT DEFINED GGML_CCACHE)
+        set(GGML_CCACHE OFF CACHE BOOL "ggml: ccache as a global launch rule (the project uses CMAKE_<LANG>_COMPILER_LAUNCHER)")
     endif()
     # CUDA graphs as llama.cpp builds them (ggml's own default is OFF, "llama.cpp only").
     set(GGML_CUDA_GRAPHS ON CACHE BOOL "ggml: use CUDA graphs (as llama.cpp decodes)")
