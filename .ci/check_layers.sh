@@ -5,7 +5,8 @@
 #                  of the modules below it in the order below, never one above
 #   cli/, app/     include the core's public headers only (roofline/<module>/...), never a module's private ones
 #   app/<view>/    includes its own folder and shared/ only (no other view); app/shared/ includes shared/ only
-#   gpu/           includes nothing of the core but the plugin ABI (roofline/abi/...); nor do the fake plugins
+#   gpu/           includes nothing of the core but the plugin ABI (roofline/abi/...); nor do the fake plugins. A
+#                  plugin includes its own headers and gpu/host/ (what the plugins share about the host) only
 #   tests/, bench/ include only headers that exist (a core header by its module's path)
 #   .ci/check_layers.sh [ROOT]       check the tree at ROOT (default: this checkout)
 #   .ci/check_layers.sh --self-test  plant one bad include of each kind in a copy and show that each is caught
@@ -66,6 +67,8 @@ check() {
             elif [ -n "$from" ] && [ "$folder" != shared ] && [ "$folder" != "$from" ]; then
                 why="app/$from includes $inc: a view includes only its own folder and shared/"
             fi
+        elif [ "$top" = gpu ] && [[ $inc == host/* ]]; then
+            [ -f "gpu/$inc" ] || why="includes $inc, which is not in gpu/host/" # what the plugins share about the host
         elif [ ! -f "$dir/$inc" ] || [[ $(realpath -m "$dir/$inc") != "$(realpath -m "$dir")"/* ]]; then
             why="includes \"$inc\", which is not a header beside it (another module's private header?)"
         fi

@@ -1,6 +1,6 @@
 #include "blas_cases.h"
 
-#include "sampler.h"
+#include "host/sampler.h"
 
 #include <cblas.h>
 

@@ -1,6 +1,6 @@
 // The host-CPU plugin's ABI surface: every entry point catches everything, no exception crosses the boundary.
 #include "blas_cases.h"
-#include "host_info.h"
+#include "host/host_info.h"
 #include "memory_ceilings.h"
 
 #include "roofline/abi/plugin_abi.h"

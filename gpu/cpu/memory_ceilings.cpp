@@ -1,6 +1,6 @@
 #include "memory_ceilings.h"
 
-#include "sampler.h"
+#include "host/sampler.h"
 
 #include <cblas.h>
 

@@ -1,6 +1,7 @@
 #include "roofline/benchmarking/bench_plan.h"
 
 #include "roofline/support/errors.h"
+#include "roofline/workloads/ggml_types.h"
 #include "roofline/model/kernel_case.h"
 #include "roofline/abi/plugin_abi_rules.h"
 
@@ -21,6 +22,20 @@ constexpr int64_t kEmbeddingTableRows = 32768; // the rows of the table an embed
 // The plan's Phase 4 export: these precisions over these shapes.
 constexpr std::initializer_list<Precision> kPlanPrecisions = {Precision::FP16, Precision::BF16, Precision::TF32,
                                                               Precision::FP8_E4M3, Precision::INT8, Precision::FP32};
+
+// A case's "weights": a ggml type's name, for the kernels whose weights (or cache, or table) can be one.
+int read_ggml_weights(const ordered_json& value, const KernelShape& shape, const InputLocation& where)
+{
+    if (!value.is_string())
+        throw InputError(where, "expected a ggml type's name (\"Q4_K\"), got " + json_type_name(value));
+    const GgmlType* type = find_ggml_type(value.get<std::string>());
+    if (!type)
+        throw InputError(where, "not a ggml type: '" + value.get<std::string>() + "'");
+    const KernelType kernel = kernel_of(shape);
+    if (kernel != KernelType::GEMV && kernel != KernelType::GEMM && kernel != KernelType::Attention && kernel != KernelType::Embedding)
+        throw InputError(where, "only gemv, gemm, attention (its KV cache) and embedding (its table) have weights of a ggml type");
+    return type->id;
+}
 
 void add_cases(BenchPlan& plan, const std::vector<KernelShape>& shapes, std::initializer_list<Precision> precisions)
 {
@@ -210,6 +225,8 @@ BenchPlan parse_plan_json(std::string_view text, const std::string& source, Plan
                 plan.cases.push_back({read.shape, read.precision});
                 if (c.contains("cache_mode"))
                     plan.cases.back().cache = read_cache_mode(c["cache_mode"], at("cache_mode", i));
+                if (c.contains("weights"))
+                    plan.cases.back().ggml_weights = read_ggml_weights(c["weights"], plan.cases.back().shape, at("weights", i));
             } catch (const InputError& e) {
                 // A plan's case is located at its shape, not at one of its dimensions.
                 if (e.where().field.starts_with("shape["))
@@ -267,6 +284,8 @@ std::string plan_to_json(const BenchPlan& plan)
     for (const auto& c : plan.cases) {
         ordered_json item;
         write_case_json(item, c.shape, c.precision);
+        if (c.ggml_weights)
+            item["weights"] = std::string(find_ggml_type(*c.ggml_weights)->name);
         if (c.cache)
             item["cache_mode"] = std::string(to_string(*c.cache));
         cases.push_back(item);
@@ -275,11 +294,27 @@ std::string plan_to_json(const BenchPlan& plan)
     return doc.dump(2) + "\n";
 }
 
+namespace {
+rl_case to_rl_case_shape(const BenchCase& c, int32_t precision, rl_cache_mode cache, const abi::Sampling& sampling);
+} // namespace
+
 rl_case to_rl_case(const BenchCase& c, const BenchPlan& plan)
 {
     const abi::Sampling sampling{plan.time_budget_per_case_s, plan.min_samples, plan.max_samples, plan.target_rel_spread, plan.seed};
     const rl_cache_mode cache = plan.cache_of(c) == CacheMode::Cold ? RL_CACHE_COLD : RL_CACHE_WARM;
     const auto precision = static_cast<int32_t>(c.precision);
+    rl_case out = to_rl_case_shape(c, precision, cache, sampling);
+    if (c.ggml_weights) {
+        out.weight_format = RL_WEIGHT_FORMAT_GGML;
+        out.weight_type = *c.ggml_weights;
+    }
+    return out;
+}
+
+namespace {
+
+rl_case to_rl_case_shape(const BenchCase& c, int32_t precision, rl_cache_mode cache, const abi::Sampling& sampling)
+{
     if (const auto* gemv = std::get_if<GemvShape>(&c.shape))
         return abi::make_case(RL_KERNEL_GEMV, precision, {1, gemv->n, gemv->k}, cache, sampling);
     if (const auto* gemm = std::get_if<GemmShape>(&c.shape))
@@ -315,5 +350,7 @@ rl_case to_rl_case(const BenchCase& c, const BenchPlan& plan)
     throw InputError("the plugins do not benchmark " + std::string(to_string(kernel_of(c.shape))) + " (they run "
                      + benchmarked_kernel_names() + ")");
 }
+
+} // namespace
 
 } // namespace roofline

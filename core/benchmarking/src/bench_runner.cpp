@@ -1,7 +1,9 @@
 #include "roofline/benchmarking/bench_runner.h"
 
 #include "roofline/support/errors.h"
+#include "roofline/workloads/ggml_types.h"
 #include "roofline/hardware/hardware_registry.h"
+#include "roofline/abi/plugin_abi_rules.h"
 
 #include <cerrno>
 #include <cmath>
@@ -13,6 +15,7 @@
 namespace roofline {
 
 namespace fs = std::filesystem;
+namespace abi = roofline::abi;
 
 namespace {
 
@@ -40,6 +43,33 @@ void record_cudnn(Measurement& m, const rl_result& r)
         m.extra["engine_id"] = r.engine_id;
 }
 
+// The work of a case whose weights (or KV cache, or table) are a ggml type: the rest moves at the precision's bytes.
+Workload case_workload(const BenchCase& c)
+{
+    if (!c.ggml_weights)
+        return workload(c.shape, c.precision);
+    OperandBytes bytes = operand_bytes(c.precision);
+    const double per_element = find_ggml_type(*c.ggml_weights)->bytes_per_element();
+    if (kernel_of(c.shape) == KernelType::Attention)
+        bytes.cache = per_element;
+    else
+        bytes.weight = per_element;
+    return workload(c.shape, bytes);
+}
+
+// An engine plugin's op (ABI 4): which engine, op and kernel path ran, and how many ops a timed graph held.
+void record_engine(Measurement& m, const rl_result& r)
+{
+    if (r.engine[0])
+        m.extra["engine"] = abi::read_text(r.engine, sizeof r.engine);
+    if (r.op[0])
+        m.extra["op"] = abi::read_text(r.op, sizeof r.op);
+    if (r.kernel_path[0])
+        m.extra["kernel_path"] = abi::read_text(r.kernel_path, sizeof r.kernel_path);
+    if (r.graph_ops > 0)
+        m.extra["graph_ops"] = r.graph_ops;
+}
+
 } // namespace
 
 BenchRunner::BenchRunner(Device& device, BenchPlan plan, std::string hardware_key, fs::path output_file)
@@ -53,8 +83,10 @@ Measurement BenchRunner::run_case(const BenchCase& c, const std::atomic<bool>& s
     m.shape = c.shape;
     m.precision = c.precision;
     m.cache_mode = std::string(to_string(plan_.cache_of(c)));
-    const Workload work = workload(c.shape, c.precision);
+    const Workload work = case_workload(c);
     m.ai = static_cast<double>(work.flops) / work.bytes;
+    if (c.ggml_weights)
+        m.extra["weights"] = std::string(find_ggml_type(*c.ggml_weights)->name);
 
     const rl_case request = to_rl_case(c, plan_);
     const Device::Support support = device_.supports(request);
@@ -65,6 +97,13 @@ Measurement BenchRunner::run_case(const BenchCase& c, const std::atomic<bool>& s
     }
 
     const rl_result r = device_.run(request, [&stop] { return stop.load(std::memory_order_relaxed); });
+    // A plugin that does not know the weights' format ran the case in its precision: not this case.
+    if (c.ggml_weights && r.status == RL_STATUS_OK
+        && (r.weight_format != RL_WEIGHT_FORMAT_GGML || r.weight_type != *c.ggml_weights)) {
+        m.status = RowStatus::Unsupported;
+        m.reason = "the plugin does not run weights of a ggml type (it ran the case's precision; use --plugin ggml)";
+        return m;
+    }
     m.status = row_status(static_cast<rl_status>(r.status));
     if (m.status != RowStatus::Ok)
         m.reason = r.message;
@@ -91,6 +130,7 @@ Measurement BenchRunner::run_case(const BenchCase& c, const std::atomic<bool>& s
     if (r.algorithm[0])
         m.extra["algorithm"] = std::string(r.algorithm);
     record_cudnn(m, r);
+    record_engine(m, r);
     // An ABI 1 plugin leaves the config fields at empty_result()'s "unknown": its text may still say what ran.
     m.gemm_config = gemm_config_from_result(r);
     if (!m.gemm_config.known() && r.algorithm[0])

@@ -14,7 +14,7 @@ struct NamedPlan {
 };
 
 constexpr NamedPlan kNamedPlans[] = {{"default", &default_plan}, {"extended", &extended_plan}, {"smoke", &smoke_plan}, {"llm", &llm_plan},
-                                   {"layers", &layer_plan}};
+                                   {"layers", &layer_plan}, {"ggml", &ggml_plan}, {"ggml_smoke", &ggml_smoke_plan}};
 
 } // namespace
 

@@ -26,6 +26,10 @@ nlohmann::ordered_json DeviceInfo::to_json() const
     out["driver_version"] = driver_version;
     out["runtime_version"] = runtime_version;
     out["library_version"] = library_version;
+    if (!engine.empty()) {
+        out["engine"] = engine;
+        out["engine_build"] = engine_build;
+    }
     out["plugin"] = plugin_name;
     out["plugin_version"] = plugin_version;
     return out;
@@ -59,6 +63,8 @@ DeviceInfo device_info_of(const rl_device_info& raw, const std::string& plugin_n
     info.driver_version = abi::read_text(raw.driver_version, sizeof raw.driver_version);
     info.runtime_version = abi::read_text(raw.runtime_version, sizeof raw.runtime_version);
     info.library_version = abi::read_text(raw.library_version, sizeof raw.library_version);
+    info.engine = abi::read_text(raw.engine, sizeof raw.engine);
+    info.engine_build = abi::read_text(raw.engine_build, sizeof raw.engine_build);
     info.plugin_name = plugin_name;
     info.plugin_version = plugin_version;
     return info;

@@ -15,7 +15,7 @@ class TestPlanLookup : public QObject
 private Q_SLOTS:
     void testNames()
     {
-        QCOMPARE(plan_names(), (std::vector<std::string>{"default", "extended", "smoke", "llm", "layers"}));
+        QCOMPARE(plan_names(), (std::vector<std::string>{"default", "extended", "smoke", "llm", "layers", "ggml", "ggml_smoke"}));
         for (const std::string& name : plan_names()) {
             const std::optional<BenchPlan> plan = named_plan(name);
             QVERIFY2(plan.has_value(), name.c_str());
@@ -49,7 +49,7 @@ private Q_SLOTS:
             QFAIL("expected InputError");
         } catch (const InputError& e) {
             const QString message = QString::fromUtf8(e.what());
-            QVERIFY2(message.startsWith(QStringLiteral("no-such-plan.json: cannot open the plan file (or use default, extended, smoke, llm, layers): ")),
+            QVERIFY2(message.startsWith(QStringLiteral("no-such-plan.json: cannot open the plan file (or use default, extended, smoke, llm, layers, ggml, ggml_smoke): ")),
                      e.what());
         }
     }

@@ -1,6 +1,6 @@
-// The CPU plugin's host name (gpu/cpu/cpu_name.cpp) from /proc/cpuinfo as x86 and arm64 kernels write it: arm64 has
+// The CPU plugin's host name (gpu/host/cpu_name.cpp) from /proc/cpuinfo as x86 and arm64 kernels write it: arm64 has
 // no "model name" line, and under qemu-user an arm64 program reads the x86 host's file.
-#include "cpu_name.h"
+#include "host/cpu_name.h"
 
 #include <QTest>
 

@@ -20,6 +20,11 @@
  *  2  rl_result gains the GEMM configuration that ran (library, algorithm, tile, stages, split-K).
  *  3  rl_case gains attention's dimensions and the causal and gated flags (RL_KERNEL_ATTENTION, RL_KERNEL_FFN);
  *     rl_result gains the cuDNN version and engine.
+ *  4  rl_device_info gains the engine and its build flags; rl_case gains the weights' own storage (weight_format, weight_type: a ggml type such as Q4_K beside the
+ *     activations' `precision`) and the experts of RL_KERNEL_EXPERT_GEMM; rl_result gains the engine, the op and the
+ *     kernel path that ran, the weight storage it ran (the plugin's echo of the case's, so that a host can tell a
+ *     plugin that ignored it) and the ops timed in one graph. A plugin that does not run a weight format leaves
+ *     the echo at RL_WEIGHT_FORMAT_PRECISION and the host refuses its row.
  */
 #ifndef ROOFLINE_PLUGIN_ABI_H
 #define ROOFLINE_PLUGIN_ABI_H
@@ -32,7 +37,7 @@ extern "C" {
 #endif
 
 /* Bump on any change that an old host or plugin could misread. */
-#define ROOFLINE_PLUGIN_ABI_VERSION 3u
+#define ROOFLINE_PLUGIN_ABI_VERSION 4u
 /* The oldest version a host or plugin of this build still serves. */
 #define ROOFLINE_PLUGIN_ABI_OLDEST 1u
 #define ROOFLINE_PLUGIN_ENTRY_SYMBOL "roofline_plugin_entry"
@@ -82,6 +87,9 @@ typedef enum rl_kernel {
     /* ABI 3. A transformer MLP on m tokens, hidden k, intermediate n. gated: one fused gate+up GEMM (N = 2n),
      * SiLU(gate)·up, the down GEMM; plain: up GEMM, GELU, down GEMM. Timed as a whole; the parts in the note. */
     RL_KERNEL_FFN = 3,
+    /* ABI 4. A mixture-of-experts layer's expert products (ggml's MUL_MAT_ID): m tokens, each through `experts_used`
+     * of `experts` experts' weights [n, k] (the router's choice, drawn from the seed, spread evenly). */
+    RL_KERNEL_EXPERT_GEMM = 4,
     /* The elementwise kernels of a layer (no version step: an older plugin answers UNSUPPORTED). precision is the
      * activations' precision. */
     RL_KERNEL_RMSNORM = 10,     /* m rows of width n; gated = 1: fused residual add + norm */
@@ -106,8 +114,15 @@ typedef enum rl_gemm_library {
     RL_GEMM_LIBRARY_UNKNOWN = 0,   /* not a GEMM, or an older plugin */
     RL_GEMM_LIBRARY_CUBLASLT = 1,  /* cublasLtMatmul with a heuristic's algorithm (algo fields below are set) */
     RL_GEMM_LIBRARY_CUBLAS = 2,    /* cublasGemmEx / cublasGemv: the library chose internally, no config to read */
-    RL_GEMM_LIBRARY_BLAS = 3       /* a host BLAS (the CPU plugin) */
+    RL_GEMM_LIBRARY_BLAS = 3,      /* a host BLAS (the CPU plugin) */
+    RL_GEMM_LIBRARY_GGML = 4       /* ABI 4: ggml's own kernels (the ggml plugin); kernel_path says which, where known */
 } rl_gemm_library;
+
+/* ABI 4. How the weights of a case are stored. */
+typedef enum rl_weight_format {
+    RL_WEIGHT_FORMAT_PRECISION = 0, /* in the case's precision, like the activations (every case before ABI 4) */
+    RL_WEIGHT_FORMAT_GGML = 1       /* in the ggml type `weight_type` (enum ggml_type's value: Q4_K = 12, F16 = 1) */
+} rl_weight_format;
 
 typedef enum rl_cache_mode {
     RL_CACHE_COLD = 0,  /* caches flushed and inputs rotated before every sample */
@@ -129,6 +144,9 @@ typedef struct rl_device_info {
     char driver_version[64];
     char runtime_version[64];
     char library_version[128];  /* cuBLAS / BLAS vendor and version */
+    /* ABI 4: an engine plugin's engine, exactly (the ggml plugin: version, commit, backend; its build flags). */
+    char engine[128];           /* "ggml 0.21.0 (d99724f) CPU"; "" for a library plugin */
+    char engine_build[512];     /* "CPU: AVX2=1 FMA=1 …; CUDA: ARCHS=… FORCE_MMQ=0 …" */
 } rl_device_info;
 
 typedef struct rl_case {
@@ -148,6 +166,12 @@ typedef struct rl_case {
     int64_t window;       /* sliding window [keys]; 0: none */
     int32_t causal;       /* attention: 1 causal mask */
     int32_t gated;        /* FFN and ACTIVATION: 1 gated (SwiGLU); RMSNORM: 1 fused residual add */
+    /* ABI 4. The weights' storage where it is not `precision` (which then names the activations: llama.cpp passes
+     * F32), for GEMV, GEMM and EXPERT_GEMM; attention's K and V cache for ATTENTION; the table of EMBEDDING. */
+    int32_t weight_format; /* rl_weight_format */
+    int32_t weight_type;   /* RL_WEIGHT_FORMAT_GGML: a ggml_type value */
+    int64_t experts;       /* EXPERT_GEMM: experts in the layer */
+    int64_t experts_used;  /* EXPERT_GEMM: experts each token goes through */
 } rl_case;
 
 typedef struct rl_result {
@@ -179,6 +203,13 @@ typedef struct rl_result {
     /* ABI 3: attention. */
     int32_t cudnn_version;        /* cudnnGetVersion() of the library that ran it (91400 = 9.14.0); 0 none */
     int64_t engine_id;            /* the cuDNN engine (global index) the heuristics chose; -1 none */
+    /* ABI 4: an engine's op (the ggml plugin). */
+    char engine[128];             /* "ggml 0.21.0 (d99724f) CUDA0": the engine, its version and backend; "" none */
+    char op[32];                  /* the engine's op: "MUL_MAT", "FLASH_ATTN_EXT"; "" none */
+    char kernel_path[64];         /* which of the engine's kernels ran, where the engine tells ("CPU_REPACK"); "" unknown */
+    int32_t weight_format;        /* the case's weight_format and weight_type as run; PRECISION from a plugin that */
+    int32_t weight_type;          /* ran the case's precision only (an older one, or one without weight formats) */
+    int32_t graph_ops;            /* the ops one timed graph held (the time is per op: the graph's / graph_ops); 0 none */
 } rl_result;
 
 /* Return non-zero to ask the plugin to stop after the current sample. May be called from the plugin's thread. */

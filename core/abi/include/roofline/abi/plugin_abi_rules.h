@@ -102,8 +102,10 @@ inline constexpr std::size_t kRequiredCaseSize = offsetof(rl_case, bytes);
 
 // Where each version's structs end: an older side's struct_size is one of these.
 inline constexpr std::size_t kCaseSizeV1 = offsetof(rl_case, batch);
+inline constexpr std::size_t kCaseSizeV3 = offsetof(rl_case, weight_format);
 inline constexpr std::size_t kResultSizeV1 = offsetof(rl_result, gemm_library);
 inline constexpr std::size_t kResultSizeV2 = offsetof(rl_result, cudnn_version);
+inline constexpr std::size_t kResultSizeV3 = offsetof(rl_result, engine);
 
 // Whether one side of this build serves the other side's version.
 inline constexpr bool serves_version(uint32_t version)
@@ -140,6 +142,10 @@ struct CaseShape {
     int64_t batch = 0, heads = 0, kv_heads = 0, query_len = 0, kv_len = 0, head_dim = 0, window = 0;
     bool causal = false;
     bool gated = false;
+    // ABI 4: the weights' own storage (rl_weight_format, a ggml_type value) and EXPERT_GEMM's experts.
+    int32_t weight_format = RL_WEIGHT_FORMAT_PRECISION;
+    int32_t weight_type = 0;
+    int64_t experts = 0, experts_used = 0;
 };
 inline rl_case make_case(int32_t kernel, int32_t precision, CaseShape shape, rl_cache_mode cache,
                          const Sampling& sampling = kDefaultSampling)
@@ -162,6 +168,10 @@ inline rl_case make_case(int32_t kernel, int32_t precision, CaseShape shape, rl_
     c.window = shape.window;
     c.causal = shape.causal ? 1 : 0;
     c.gated = shape.gated ? 1 : 0;
+    c.weight_format = shape.weight_format;
+    c.weight_type = shape.weight_type;
+    c.experts = shape.experts;
+    c.experts_used = shape.experts_used;
     c.time_budget_s = sampling.time_budget_s;
     c.min_samples = sampling.min_samples;
     c.max_samples = sampling.max_samples;

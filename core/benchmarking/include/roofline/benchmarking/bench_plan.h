@@ -17,6 +17,10 @@ struct BenchCase {
     KernelShape shape;  // any kind but the grouped GEMM, which no plugin runs (see PlanKernels)
     Precision precision = Precision::FP16;
     std::optional<CacheMode> cache = std::nullopt; // this case's, where it differs from the plan's cache_mode
+    // The weights' ggml type (enum ggml_type's value, ggml_types.h) where they are not stored in `precision`, which
+    // then names the activations (F32 as llama.cpp passes them): a GEMV/GEMM's weights, attention's K and V cache, an
+    // embedding's table. The plan's "weights" field; rl_case's weight_format and weight_type (ABI 4).
+    std::optional<int> ggml_weights = std::nullopt;
 
     bool operator==(const BenchCase&) const = default;
 };
@@ -47,11 +51,17 @@ BenchPlan extended_plan();
 BenchPlan smoke_plan();
 // Attention and FFN as the built-in models run them, decode and prefill (llm_plan.cpp says how it is built).
 BenchPlan llm_plan();
+// llama.cpp's ops at the built-in models' shapes, for the ggml plugin: MUL_MAT over ggml weight types and token counts,
+// FLASH_ATTN_EXT on F16 and Q8_0 caches, and the layer's elementwise ops (ggml_plan.cpp says how it is built).
+BenchPlan ggml_plan();
+// A few small ggml cases that finish in seconds on the CPU backend (tests, CI).
+BenchPlan ggml_smoke_plan();
 // The elementwise kernels of a step (RMSNorm, RoPE, residual, activation, top-k, embedding) at the built-in models'
 // decode and prefill shapes (layer_plan.cpp says how it is built).
 BenchPlan layer_plan();
 
-// The plans known by name, in the order a menu lists them: "default", "extended", "smoke", "llm", "layers".
+// The plans known by name, in the order a menu lists them: "default", "extended", "smoke", "llm", "layers", "ggml",
+// "ggml_smoke".
 const std::vector<std::string>& plan_names();
 // The plan of that name; nothing for a name not in plan_names().
 std::optional<BenchPlan> named_plan(std::string_view name);
@@ -63,7 +73,7 @@ BenchPlan load_plan(const std::string& name_or_file);
 enum class PlanKernels { Benchmarked, All };
 
 // {"name", "cache_mode", "time_budget_per_case_s", "min_samples", …, "cases": [{kernel_type, shape,
-// causal, window | gated, precision, cache_mode (this case's, optional)}] } or the shorthand {"kernels": [...], "shapes": {"gemv": [[N,K]…], "gemm": […]},
+// causal, window | gated, precision, weights (a ggml type, optional), cache_mode (this case's, optional)}] } or the shorthand {"kernels": [...], "shapes": {"gemv": [[N,K]…], "gemm": […]},
 // "precisions": [...]} expanded as shapes × precisions. Throws InputError naming the field.
 BenchPlan parse_plan_json(std::string_view text, const std::string& source, PlanKernels kernels = PlanKernels::Benchmarked);
 std::string plan_to_json(const BenchPlan& plan);

@@ -24,6 +24,8 @@ struct DeviceInfo {
     std::string driver_version;
     std::string runtime_version;
     std::string library_version;
+    std::string engine;       // ABI 4: an engine plugin's engine, version and backend ("ggml 0.21.0 (d99724f) CPU")
+    std::string engine_build; // ABI 4: the engine's build flags
     std::string plugin_name;
     std::string plugin_version;
 
