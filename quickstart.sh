@@ -4,6 +4,7 @@
 #   ./quickstart.sh test   install missing packages, build everything, run the whole test suite
 # Extra arguments after `app` go to roofline-lab. BUILD_DIR (default: build) picks the build folder;
 # CUDA_ARCHITECTURES (e.g. "90-real;121") narrows the CUDA plugin's GPU architectures (default: all it supports).
+# ROOFLINE_GGML_DIR (a ggml or llama.cpp source tree) builds the ggml plugin against it (docs/ggml_plugin.md).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -11,7 +12,7 @@ what="${1:-}"
 case "$what" in
 app | test) shift ;;
 *)
-    sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
     exit 1
     ;;
 esac
@@ -32,7 +33,8 @@ if ! command -v nvcc >/dev/null 2>&1 && [ -x /usr/local/cuda/bin/nvcc ]; then
 fi
 
 cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    ${CUDA_ARCHITECTURES:+-DROOFLINE_CUDA_ARCHITECTURES="$CUDA_ARCHITECTURES"} >/dev/null
+    ${CUDA_ARCHITECTURES:+-DROOFLINE_CUDA_ARCHITECTURES="$CUDA_ARCHITECTURES"} \
+    ${ROOFLINE_GGML_DIR:+-DROOFLINE_GGML_DIR="$ROOFLINE_GGML_DIR"} >/dev/null
 jobs="$(nproc)"
 
 if [ "$what" = app ]; then

@@ -18,6 +18,13 @@
 #   bench/device_batch.sh llm-torch      PyTorch's SDPA and unfused FFN on the llm plan's shapes, as a results file too
 #   bench/device_batch.sh llm-steps      whole decode and prefill steps of the built-in models in PyTorch, CUDA graphs
 #                                        (bench/llm_step.py; about 4 minutes of GPU time): ${PREFIX}_llm_steps.json
+#   bench/device_batch.sh ggml-build     configure $BUILD again with the ggml plugin on ggml's CUDA backend (GGML_DIR:
+#                                        a ggml or llama.cpp tree, default ../shared/vendor/ggml) and build it
+#   bench/device_batch.sh ggml-check     ggml_plugin_check: every op of the plugin on the GPU, checked against its
+#                                        references, cold and warm
+#   bench/device_batch.sh ggml           bench/plans/ggml_device.json (the part of the ggml plan one call runs: the
+#                                        built-in models' ggml ops, cold; make_ggml_device_plan.py): ${PREFIX}_ggml.json
+#   bench/device_batch.sh ggml-full      the whole ggml plan (1600 cases): ${PREFIX}_ggml_full.json
 # PREFIX (default h100) names the files: PREFIX=h200 for an H200. ROOFLINE_CUDA_ARCHITECTURES=90-real builds the
 # plugin for Hopper alone (seconds instead of minutes; the sm_90 code is the same as in the fat binary).
 # Results and logs go to $OUT (default ./device-out). Leaves the GPU's clocks and settings alone.
@@ -93,6 +100,20 @@ step() {
         local rc=$?
         tail -25 "$OUT/llm_steps.log"
         return $rc ;;
+    ggml-build)
+        local archs=${ROOFLINE_CUDA_ARCHITECTURES:-90-real}
+        { cmake -S . -B "$BUILD" -G Ninja -DROOFLINE_GGML_DIR="${GGML_DIR:-../shared/vendor/ggml}" -DGGML_CUDA=ON \
+              -DCMAKE_CUDA_ARCHITECTURES="$archs" &&
+          time ninja -C "$BUILD" roofline roofline_ggml ggml_plugin_check; } > "$OUT/ggml_build.log" 2>&1 ||
+            { tail -30 "$OUT/ggml_build.log"; return 1; }
+        grep -E "ggml-plugin|ggml version|ggml commit" "$OUT/ggml_build.log" | head -5; tail -3 "$OUT/ggml_build.log" ;;
+    ggml-check)
+        "$BUILD/bin/ggml_plugin_check" 2>&1 | tee "$OUT/ggml_check.txt" | tail -40
+        return "${PIPESTATUS[0]}" ;;
+    ggml)
+        "$ROOFLINE" bench --plugin ggml --plan bench/plans/ggml_device.json --out "$OUT/${PREFIX}_ggml.json" | tail -12 ;;
+    ggml-full)
+        "$ROOFLINE" bench --plugin ggml --plan ggml --out "$OUT/${PREFIX}_ggml_full.json" | tail -12 ;;
     *) echo "unknown step $1"; return 2 ;;
     esac
 }

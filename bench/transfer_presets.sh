@@ -12,6 +12,7 @@ BUILD=${1:-build}
 ROOFLINE_LAB_DATA_DIR=$(mktemp -d)
 export ROOFLINE_LAB_DATA_DIR
 trap 'rm -rf "$ROOFLINE_LAB_DATA_DIR"' EXIT
-for KEY in h100_pcie b200 gb200 a100_sxm l40s rtx_5090 rtx_pro_6000; do
+for KEY in h100_pcie b200 gb200 a100_sxm l40s rtx_5090 rtx_pro_6000 rtx_4090 rtx_4080 rtx_3090 l4 t4 a10 a100_pcie \
+    a100_pcie_40gb; do
     "$BUILD/bin/roofline" transfer --to "$KEY" -o "resources/hardware/$KEY.json"
 done

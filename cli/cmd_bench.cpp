@@ -110,15 +110,19 @@ int run_bench(const ParsedArgs& args)
 
 Command bench_command()
 {
-    return {{"bench", "roofline bench [--plugin cuda|cpu|FILE] [--plan default|extended|smoke|llm|layers|FILE] [options]",
+    std::string plans;
+    for (const std::string& name : plan_names())
+        plans += name + "|";
+    return {{"bench", "roofline bench [--plugin cuda|cpu|ggml|FILE] [--plan " + plans + "FILE] [options]",
              "Benchmarks GEMV, GEMM, attention and FFN through a plugin and writes the results JSON, case by case.\n"
              "Ctrl-C stops after the case in progress (twice: after the current sample) and keeps what finished.",
-             {{"plugin", "NAME", "cuda (default), cpu, or a plugin file"},
+             {{"plugin", "NAME", "cuda (default), cpu, ggml (llama.cpp's kernels, where built), or a plugin file"},
               {"device", "INDEX", "device index (default 0)"},
               {"plan", "PLAN",
                "default (the plan's shapes x precisions), extended (a calibration sweep), smoke, llm (attention and FFN of "
                "the built-in models), layers (the other kernels of a transformer layer: norms, RoPE, residuals, "
-               "activations, top-k), or a plan JSON file"},
+               "activations, top-k), ggml (the built-in models' ggml ops, for the ggml plugin), ggml_smoke, or a plan JSON "
+               "file"},
               {"mode", "MODE", "cold (flush caches before every sample; default) or warm, for every case"},
               {"budget", "SECONDS", "time budget per case (default from the plan)"},
               {"min-samples", "N", "at least N timed samples per case (default 10)"},

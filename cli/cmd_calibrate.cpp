@@ -19,9 +19,13 @@ int run_calibrate(const ParsedArgs& args)
         runs.push_back(load_measurements(file));
     const MeasurementSet merged = merge_measurements(runs);
     const HardwareRegistry registry = load_registry();
-    const std::string base_key = args.value("base").value_or(merged.hardware_key);
-    if (base_key.empty())
-        throw UsageError("--base is required: the results name no hardware_key");
+    const std::string base_key = args.value("base").value_or(default_hardware_key(merged));
+    if (base_key.empty()) {
+        std::string files;
+        for (const auto& file : args.positionals())
+            files += (files.empty() ? "" : " ") + file;
+        throw UsageError(no_profile_message(merged, "calibrate", "base", files));
+    }
     const HardwareSpec& base = registry.get(base_key);
 
     std::optional<MeasuredCeilings> ceilings;
@@ -61,7 +65,7 @@ Command calibrate_command()
              "Fits a hardware profile to measurements: the latency floor, L2 efficiency, GEMM tile, and per kernel x\n"
              "precision the plan-style factor (realistic mode) and the compute and memory efficiencies (refined mode).\n"
              "Peaks and bandwidth stay the base's (ideal mode). The profile records its provenance.",
-             {{"base", "KEY", "the profile to start from (default: the results' hardware_key)"},
+             {{"base", "KEY", "the profile to start from (default: the results' hardware_key, else the profile their device matches)"},
               {"ceilings", "FILE", "measured ceilings (roofline ceilings --out FILE): L2 bandwidth"},
               {"key", "KEY", "the new profile's key (default: <base>_calibrated)"},
               {"name", "NAME", "the new profile's name"},

@@ -157,9 +157,9 @@ int run_validate(const ParsedArgs& args)
         set = parse_llama_bench(text, file, LlamaBenchOptions{*gguf});
     }
     const HardwareRegistry registry = load_registry();
-    const std::string key = args.value("hardware").value_or(set.hardware_key);
+    const std::string key = args.value("hardware").value_or(default_hardware_key(set));
     if (key.empty())
-        throw UsageError("--hardware is required: " + file + " names no hardware_key");
+        throw UsageError(no_profile_message(set, "validate", "hardware", file));
     const HardwareSpec& hw = registry.get(key);
     const ValidationReport report = validate(hw, set, mode_option(args), terms_option(args));
     std::vector<std::string> notes;
@@ -185,13 +185,27 @@ int run_validate(const ParsedArgs& args)
 
 } // namespace
 
+std::string no_profile_message(const MeasurementSet& set, const std::string& command, const std::string& option,
+                               const std::string& files)
+{
+    const bool llama_bench = set.extra.contains("imported_from") && set.extra.at("imported_from") == "llama-bench";
+    const std::string rerun = "roofline " + command + " --" + option + " KEY " + files;
+    const std::string what = set.device_name.empty()
+                                 ? set.source + " names neither its device nor a hardware_key, so no hardware profile matches it."
+                                 : set.source + " ran on " + set.device_name + (llama_bench ? " (its gpu_info)" : " (its meta.device.name)")
+                                       + ", and no hardware profile matches that device.";
+    return what + " Two ways on:\n"
+           "  - measure that GPU's own profile on it: roofline ceilings --save-profile KEY, then " + rerun + "\n"
+           "  - or choose a profile from roofline hardware list: " + rerun;
+}
+
 Command validate_command()
 {
     return {{"validate", "roofline validate [--hardware KEY] FILE [--mode ideal|realistic|refined] [--rows N|all] [--csv OUT] [--json]",
              "Compares predictions with the measurements in FILE (the benchmark JSON schema, with kernel rows and model_step\n"
              "rows, or llama-bench -o json / -o jsonl output): error % per row, coloured bands (green < 10 %,\n"
              "yellow 10-25 %, red > 25 %) and a summary. A file of more than 1000 rows prints its 50 worst rows.",
-             {{"hardware", "KEY", "hardware to predict on (default: the file's hardware_key)"},
+             {{"hardware", "KEY", "hardware to predict on (default: the file's hardware_key, else the profile its device matches)"},
               kModeOption,
               kIdealOption,
               kTermsOption,

@@ -3,6 +3,7 @@
 #include "args.h"
 
 #include "roofline/hardware/hardware_registry.h"
+#include "roofline/results/measurements.h"
 
 #include <string>
 #include <vector>
@@ -36,5 +37,11 @@ Command model_command();
 
 // The presets plus the user's profiles; a broken user profile is a warning on stderr, not an error.
 HardwareRegistry load_registry();
+
+// Why `roofline COMMAND FILES` has no profile to predict on when --OPTION is not given: the device the set ran on (or
+// that it names none), that no profile matches it, and the two ways on (measure one with `roofline ceilings
+// --save-profile`, or pass --OPTION with a profile from `roofline hardware list`).
+std::string no_profile_message(const MeasurementSet& set, const std::string& command, const std::string& option,
+                               const std::string& files);
 
 } // namespace roofline::cli

@@ -36,14 +36,6 @@ std::string gib(uint64_t bytes)
 }
 
 // The host's case as this build knows it; an older host's shorter struct is read with the default sampling.
-rl_case read_host_case(const rl_case* c)
-{
-    const auto in = abi::read_case(c);
-    if (!in)
-        throw abi::StatusError(RL_STATUS_INVALID_ARGUMENT, "rl_case is missing or too short to name a kernel and shape");
-    return *in;
-}
-
 int32_t device_count(char* message, std::size_t size)
 {
     abi::copy_text(message, size, "");
@@ -115,7 +107,7 @@ rl_status supports(rl_device* device, const rl_case* c, char* reason, std::size_
     const rl_status status = abi::guarded(why, [&] {
         if (!device)
             throw abi::StatusError(RL_STATUS_INVALID_ARGUMENT, "device is NULL");
-        return check_case(*device, read_host_case(c), why);
+        return check_case(*device, abi::read_case_or_throw(c), why);
     });
     abi::copy_text(reason, size, why);
     return status;
@@ -123,13 +115,10 @@ rl_status supports(rl_device* device, const rl_case* c, char* reason, std::size_
 
 rl_status run(rl_device* device, const rl_case* c, rl_stop_fn stop, void* stop_user, rl_result* out)
 {
-    rl_result result = abi::empty_result();
-    std::string why;
-    // A host allocation that fails is the case not fitting now: a smaller one may still run.
-    const rl_status status = abi::guarded(why, [&] {
+    return abi::run_guarded(out, [&](rl_result& result, std::string& why) {
         if (!device)
             throw abi::StatusError(RL_STATUS_INVALID_ARGUMENT, "device is NULL");
-        const rl_case in = read_host_case(c);
+        const rl_case in = abi::read_case_or_throw(c);
         rl_status checked = check_case(*device, in, why);
         if (checked != RL_STATUS_OK)
             return checked;
@@ -137,14 +126,7 @@ rl_status run(rl_device* device, const rl_case* c, rl_stop_fn stop, void* stop_u
                                         : run_blas_case(in, device->host.last_level_cache_bytes, stop, stop_user, &result);
         result.sm_clock_mhz = current_clock_mhz();
         return checked;
-    }, RL_STATUS_SKIPPED);
-    if (!why.empty()) { // a refusal or an exception: its reason, and nothing of a partial run
-        result = abi::empty_result();
-        abi::copy_text(result.message, why);
-    }
-    result.status = status;
-    abi::write_struct(out, result);
-    return status;
+    });
 }
 
 void close_device(rl_device* device)

@@ -33,14 +33,6 @@ constexpr double kMemoryShare = 0.75;     // of the device's free memory a case 
 constexpr double kGraphFlopsGpu = 1e13;
 constexpr double kGraphFlopsCpu = 5e8;
 
-rl_case read_host_case(const rl_case* c)
-{
-    const auto in = abi::read_case(c);
-    if (!in)
-        throw abi::StatusError(RL_STATUS_INVALID_ARGUMENT, "rl_case is missing or too short to name a kernel and shape");
-    return *in;
-}
-
 std::string mb(double bytes)
 {
     char text[32];
@@ -150,7 +142,7 @@ rl_status supports(rl_device* device, const rl_case* c, char* reason, size_t siz
         if (!device)
             throw abi::StatusError(RL_STATUS_INVALID_ARGUMENT, "device is NULL");
         Plan plan;
-        return plan_case(*device, read_host_case(c), plan, why);
+        return plan_case(*device, abi::read_case_or_throw(c), plan, why);
     });
     abi::copy_text(reason, size, why);
     return status;
@@ -267,23 +259,14 @@ rl_status run_case(const rl_device& device, const rl_case& c, rl_stop_fn stop, v
 
 rl_status run(rl_device* device, const rl_case* c, rl_stop_fn stop, void* stop_user, rl_result* out)
 {
-    rl_result result = abi::empty_result();
-    std::string why;
-    const rl_status status = abi::guarded(why, [&] {
+    return abi::run_guarded(out, [&](rl_result& result, std::string&) {
         if (!device)
             throw abi::StatusError(RL_STATUS_INVALID_ARGUMENT, "device is NULL");
-        const rl_case in = read_host_case(c);
+        const rl_case in = abi::read_case_or_throw(c);
         const rl_status s = run_case(*device, in, stop, stop_user, result);
         result.sm_clock_mhz = device->backend->is_cpu ? roofline::cpu::current_clock_mhz() : 0;
         return s;
-    }, RL_STATUS_SKIPPED);
-    if (!why.empty()) { // a refusal or an exception: its reason, and nothing of a partial run
-        result = abi::empty_result();
-        abi::copy_text(result.message, why);
-    }
-    result.status = status;
-    abi::write_struct(out, result);
-    return status;
+    });
 }
 
 void close_device(rl_device* device)

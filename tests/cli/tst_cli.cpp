@@ -788,6 +788,63 @@ private Q_SLOTS:
         QVERIFY(r.err.contains(QStringLiteral("unknown hardware 'nope'")));
     }
 
+    // A file from a GPU no profile matches says which GPU it ran on, that no profile matches, and the two ways on:
+    // measure the GPU's own profile, or choose one (exit 1: --hardware or --base is what is missing).
+    void testNoProfileForTheDevice()
+    {
+        const QString llamaBench = QStringLiteral(ROOFLINE_SOURCE_DIR "/tests/data/llama_bench/unknown_gpu.json");
+        const Result r = runRoofline({QStringLiteral("validate"), llamaBench});
+        QVERIFY2(r.exitCode == 1 && !r.crashed, qPrintable(describe(r)));
+        QCOMPARE(r.out, QString());
+        for (const QString& fragment :
+             {llamaBench + " ran on NVIDIA GeForce GTX 1080 (its gpu_info), and no hardware profile matches that device. Two ways on:",
+              "  - measure that GPU's own profile on it: roofline ceilings --save-profile KEY, then roofline validate --hardware KEY "
+                  + llamaBench + "\n",
+              "  - or choose a profile from roofline hardware list: roofline validate --hardware KEY " + llamaBench + "\n"})
+            QVERIFY2(r.err.contains(fragment), qPrintable(QStringLiteral("'%1' not in: %2").arg(fragment, r.err)));
+        // Choosing a profile is the way on.
+        const Result chosen = runRoofline({QStringLiteral("validate"), QStringLiteral("--hardware"), QStringLiteral("rtx_4090"), llamaBench});
+        QVERIFY2(chosen.exitCode == 0, qPrintable(describe(chosen)));
+
+        // A results file names its device in meta.device; calibrate without --base says the same.
+        const QString results = path(QStringLiteral("gtx1080-results.json"));
+        QVERIFY(writeFile(results, R"({"meta": {"device": {"backend": "cuda", "name": "NVIDIA GeForce GTX 1080"}}, "hardware_key": "",
+            "benchmarks": [{"kernel_type": "gemv", "shape": [4096, 4096], "precision": "FP16", "measured_time_us": 203.4}]})"));
+        const Result validated = runRoofline({QStringLiteral("validate"), results});
+        QVERIFY2(validated.exitCode == 1, qPrintable(describe(validated)));
+        QVERIFY2(validated.err.contains(results + " ran on NVIDIA GeForce GTX 1080 (its meta.device.name), and no hardware profile matches"),
+                 qPrintable(validated.err));
+        const Result calibrated = runRoofline({QStringLiteral("calibrate"), results});
+        QVERIFY2(calibrated.exitCode == 1, qPrintable(describe(calibrated)));
+        QVERIFY2(calibrated.err.contains("roofline ceilings --save-profile KEY, then roofline calibrate --base KEY " + results),
+                 qPrintable(calibrated.err));
+
+        // A file that names no device says so.
+        const QString anonymous = path(QStringLiteral("anonymous-results.json"));
+        QVERIFY(writeFile(anonymous, R"({"benchmarks": [{"kernel_type": "gemv", "shape": [4096, 4096], "precision": "FP16",
+            "measured_time_us": 203.4}]})"));
+        const Result unnamed = runRoofline({QStringLiteral("validate"), anonymous});
+        QVERIFY2(unnamed.exitCode == 1, qPrintable(describe(unnamed)));
+        QVERIFY2(unnamed.err.contains(anonymous + " names neither its device nor a hardware_key"), qPrintable(unnamed.err));
+    }
+
+    // A llama-bench file from an RTX 4090 is predicted on the rtx_4090 preset without --hardware; so is a results
+    // file written before its GPU had a preset (an empty hardware_key, the device in meta).
+    void testValidateRtx4090()
+    {
+        const QString llamaBench = QStringLiteral(ROOFLINE_SOURCE_DIR "/tests/data/llama_bench/rtx_4090.json");
+        const Result r = runRoofline({QStringLiteral("validate"), llamaBench});
+        QVERIFY2(r.exitCode == 0 && !r.crashed, qPrintable(describe(r)));
+        QVERIFY2(r.out.contains(QStringLiteral("Validation of %1 on rtx_4090 (NVIDIA GeForce RTX 4090)").arg(llamaBench)), qPrintable(r.out));
+
+        const QString results = path(QStringLiteral("rtx4090-results.json"));
+        QVERIFY(writeFile(results, R"({"meta": {"device": {"backend": "cuda", "name": "NVIDIA GeForce RTX 4090"}}, "hardware_key": "",
+            "benchmarks": [{"kernel_type": "gemv", "shape": [4096, 4096], "precision": "FP16", "measured_time_us": 40.0}]})"));
+        const Result old = runRoofline({QStringLiteral("validate"), results});
+        QVERIFY2(old.exitCode == 0, qPrintable(describe(old)));
+        QVERIFY2(old.out.contains(QStringLiteral(" on rtx_4090 (NVIDIA GeForce RTX 4090)")), qPrintable(old.out));
+    }
+
     // export-script writes a script that really runs: ROOFLINE and ROOFLINE_PLUGIN point it at this build and the CPU.
     void testExportScriptRuns()
     {

@@ -265,8 +265,10 @@ Prediction refined_as_given(const HardwareSpec& hw, const KernelShape& shape, Pr
     const double l2_eff = hw.l2_efficiency.value_or(1);
     // A split-K's partial products go out and come back through DRAM (or L2) on top of the operands.
     const double moved_bytes = work.bytes + reduction_bytes;
-    const double t_mem_us = (fits_l2 ? moved_bytes / (*hw.l2_bandwidth_gb_s * 1e9) * 1e6 / l2_eff
-                                     : moved_bytes / (hw.peak_bandwidth_gb_s * 1e9) * 1e6 / memory_eff)
+    // A working set in L2 never streams slower than from DRAM: where a profile's L2 rate is below its DRAM rate (a
+    // small L2's transferred bandwidth), the DRAM rate bounds it, and a larger warm kernel is never the faster one.
+    const double t_dram_us = moved_bytes / (hw.peak_bandwidth_gb_s * 1e9) * 1e6 / memory_eff;
+    const double t_mem_us = (fits_l2 ? std::min(moved_bytes / (*hw.l2_bandwidth_gb_s * 1e9) * 1e6 / l2_eff, t_dram_us) : t_dram_us)
         / p.alignment_efficiency;
     p.l2_resident = fits_l2 && work.bytes > 0;
     p.bandwidth_gb_s = t_mem_us > 0 ? work.bytes / (t_mem_us * 1e-6) / 1e9 : hw.peak_bandwidth_gb_s;

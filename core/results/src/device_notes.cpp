@@ -31,6 +31,8 @@ bool mentions(const std::string& text, const char* part)
 
 std::string measured_device_name(const MeasurementSet& set)
 {
+    if (!set.device_name.empty())
+        return set.device_name;
     return text_at(set.meta.contains("device") ? set.meta["device"] : nlohmann::ordered_json(), "name");
 }
 
@@ -40,7 +42,7 @@ std::optional<DeviceMismatch> device_mismatch(const MeasurementSet& set, const H
     if (name.empty() || calibration_field(hw, "device") == name)
         return std::nullopt;
     DeviceInfo device;
-    device.backend = text_at(set.meta["device"], "backend");
+    device.backend = set.meta.contains("device") ? text_at(set.meta["device"], "backend") : std::string("cuda");
     device.name = name;
     const std::string matching = guess_hardware_key(device);
     if (!matching.empty() && (matching == hw.key || calibration_field(hw, "base") == matching))

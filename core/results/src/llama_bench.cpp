@@ -255,6 +255,7 @@ MeasurementSet parse_llama_bench(std::string_view text, const std::string& sourc
     device.backend = "cuda";
     device.name = gpu;
     set.hardware_key = guess_hardware_key(device);
+    set.device_name = gpu;
     if (!gpu.empty())
         set.meta["device"] = {{"backend", device.backend}, {"name", gpu}};
     set.extra["imported_from"] = "llama-bench";

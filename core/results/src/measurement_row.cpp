@@ -124,6 +124,10 @@ void read_top_level(const ordered_json& doc, const std::string& list_field, Meas
             if (!value.is_object())
                 throw InputError(InputLocation{source, {}, {}, {}, "meta"}, "expected an object, got " + json_type_name(value));
             set.meta = value;
+            if (const auto device = value.find("device"); device != value.end() && device->is_object()) {
+                if (const auto name = device->find("name"); name != device->end() && name->is_string())
+                    set.device_name = name->get<std::string>();
+            }
         } else {
             set.extra[field] = value;
         }

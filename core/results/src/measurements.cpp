@@ -2,6 +2,7 @@
 
 #include "roofline/support/errors.h"
 #include "roofline/model/kernel_case.h"
+#include "roofline/hardware/device_match.h"
 #include "roofline/results/llama_bench.h"
 #include "roofline/support/version.h"
 
@@ -148,6 +149,15 @@ ordered_json measurement_to_json(const Measurement& m)
     return row;
 }
 
+std::string default_hardware_key(const MeasurementSet& set)
+{
+    if (!set.hardware_key.empty() || set.device_name.empty())
+        return set.hardware_key;
+    DeviceInfo device;
+    device.name = set.device_name;
+    return guess_hardware_key(device);
+}
+
 MeasurementSet merge_measurements(const std::vector<MeasurementSet>& sets)
 {
     MeasurementSet merged;
@@ -156,6 +166,8 @@ MeasurementSet merge_measurements(const std::vector<MeasurementSet>& sets)
             merged.hardware_key = set.hardware_key;
         if (merged.meta.empty())
             merged.meta = set.meta;
+        if (merged.device_name.empty())
+            merged.device_name = set.device_name;
         merged.source += (merged.source.empty() ? "" : ", ") + set.source;
         for (const auto& row : set.rows) {
             merged.rows.push_back(row);

@@ -77,7 +77,8 @@ bool any_note_starts_with(const HardwareSpec& hw, const std::string& prefix)
     return false;
 }
 
-const char* const kTransferred[] = {"h100_pcie", "b200", "gb200", "a100_sxm", "l40s", "rtx_5090", "rtx_pro_6000"};
+const char* const kTransferred[] = {"h100_pcie", "b200",     "gb200", "a100_sxm", "l40s", "rtx_5090",  "rtx_pro_6000", "rtx_4090",
+                                    "rtx_4080",  "rtx_3090", "l4",    "t4",       "a10",  "a100_pcie", "a100_pcie_40gb"};
 
 } // namespace
 
@@ -258,9 +259,12 @@ private slots:
         QCOMPARE(nearest("l40s"), std::string("h100_sxm"));
         QCOMPARE(nearest("rtx_5090"), std::string("h100_sxm"));
         QCOMPARE(nearest("rtx_pro_6000"), std::string("h100_sxm"));
+        // 8.9, 8.6, 8.0 and 7.5: no measured preset of their major; Hopper at the nearer bandwidth.
+        for (const char* key : {"rtx_4090", "rtx_4080", "rtx_3090", "l4", "t4", "a10", "a100_pcie", "a100_pcie_40gb"})
+            QCOMPARE(nearest(key), std::string("h100_sxm"));
     }
 
-    // Every shipped preset but b10 and gb10 has realistic and refined tables; the seven without measurements of their
+    // Every shipped preset but b10 and gb10 has realistic and refined tables; the fifteen without measurements of their
     // own carry what the rule gives from their nearest measured preset, exactly (bench/transfer_presets.sh).
     void testShippedPresetsAreTransferred()
     {

@@ -2,6 +2,7 @@
 // and the stop callback. Small shapes and short budgets: the whole file runs in about a second on 2 cores.
 #include "roofline/abi/plugin_abi_rules.h"
 #include "roofline/plugin_host/plugin_loader.h"
+#include "gpu/plugin_test_support.h"
 
 #include <QRegularExpression>
 #include <QScopeGuard>
@@ -29,22 +30,6 @@ rl_case ceilingCase(int kernel, uint64_t bytes)
     return roofline::abi::make_case(kernel, RL_PRECISION_FP32, {.bytes = bytes}, dram ? RL_CACHE_COLD : RL_CACHE_WARM, kQuickSampling);
 }
 
-QString statusName(int status)
-{
-    switch (status) {
-    case RL_STATUS_OK: return QStringLiteral("OK");
-    case RL_STATUS_UNSUPPORTED: return QStringLiteral("UNSUPPORTED");
-    case RL_STATUS_SKIPPED: return QStringLiteral("SKIPPED");
-    case RL_STATUS_FAILED: return QStringLiteral("FAILED");
-    case RL_STATUS_CANCELLED: return QStringLiteral("CANCELLED");
-    case RL_STATUS_NO_DEVICE: return QStringLiteral("NO_DEVICE");
-    case RL_STATUS_INVALID_ARGUMENT: return QStringLiteral("INVALID_ARGUMENT");
-    case RL_STATUS_WRONG_RESULT: return QStringLiteral("WRONG_RESULT");
-    }
-    return QStringLiteral("status %1").arg(status);
-}
-
-const auto kNeverStop = [] { return false; };
 
 // Fills a struct before a call, to see what the plugin wrote.
 constexpr unsigned char kUntouched = 0xab;

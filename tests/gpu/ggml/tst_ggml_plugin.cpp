@@ -7,6 +7,7 @@
 #include "roofline/workloads/ggml_types.h"
 #include "roofline/abi/plugin_abi_rules.h"
 #include "roofline/plugin_host/plugin_loader.h"
+#include "gpu/plugin_test_support.h"
 
 #include <QRegularExpression>
 #include <QTest>
@@ -23,7 +24,6 @@ namespace abi = roofline::abi;
 
 // Short budgets: a loaded 2-core machine finishes the file in well under a minute.
 constexpr abi::Sampling kQuick{0.02, 2, 20, 0.05, 20261207};
-const auto kNeverStop = [] { return false; };
 
 int ggmlType(const char* name)
 {
@@ -36,21 +36,6 @@ rl_case matmulCase(int kernel, const char* weights, int64_t m, int64_t n, int64_
     shape.weight_format = RL_WEIGHT_FORMAT_GGML;
     shape.weight_type = ggmlType(weights);
     return abi::make_case(kernel, RL_PRECISION_FP32, shape, cache, kQuick);
-}
-
-QString statusName(int status)
-{
-    switch (status) {
-    case RL_STATUS_OK: return QStringLiteral("OK");
-    case RL_STATUS_UNSUPPORTED: return QStringLiteral("UNSUPPORTED");
-    case RL_STATUS_SKIPPED: return QStringLiteral("SKIPPED");
-    case RL_STATUS_FAILED: return QStringLiteral("FAILED");
-    case RL_STATUS_CANCELLED: return QStringLiteral("CANCELLED");
-    case RL_STATUS_NO_DEVICE: return QStringLiteral("NO_DEVICE");
-    case RL_STATUS_INVALID_ARGUMENT: return QStringLiteral("INVALID_ARGUMENT");
-    case RL_STATUS_WRONG_RESULT: return QStringLiteral("WRONG_RESULT");
-    }
-    return QStringLiteral("status %1").arg(status);
 }
 
 std::unique_ptr<roofline::Device> openGgml()

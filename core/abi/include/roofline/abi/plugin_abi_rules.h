@@ -186,4 +186,29 @@ inline std::optional<rl_case> read_case(const rl_case* in)
     return read_struct(in, kRequiredCaseSize, make_case(0, 0, {}, RL_CACHE_COLD));
 }
 
+// The case a host plugin's call is for; StatusError(INVALID_ARGUMENT) when the host passed none or one too short.
+inline rl_case read_case_or_throw(const rl_case* c)
+{
+    const auto in = read_case(c);
+    if (!in)
+        throw StatusError(RL_STATUS_INVALID_ARGUMENT, "rl_case is missing or too short to name a kernel and shape");
+    return *in;
+}
+
+// A host plugin's run(): `body(result, why)` under guarded() (a failed host allocation skips the case: a smaller one may
+// still fit). A refusal or an exception leaves only its reason in the result, never a partial run's numbers.
+template <class Body> rl_status run_guarded(rl_result* out, Body&& body)
+{
+    rl_result result = empty_result();
+    std::string why;
+    const rl_status status = guarded(why, [&] { return body(result, why); }, RL_STATUS_SKIPPED);
+    if (!why.empty()) {
+        result = empty_result();
+        copy_text(result.message, why);
+    }
+    result.status = status;
+    write_struct(out, result);
+    return status;
+}
+
 } // namespace roofline::abi

@@ -55,6 +55,7 @@ struct MeasurementSet {
     nlohmann::ordered_json meta = nlohmann::ordered_json::object();  // as read, or as to be written
     nlohmann::ordered_json extra = nlohmann::ordered_json::object(); // unknown top-level fields, kept
     std::string source;          // file path or a label ("pasted text", "last run")
+    std::string device_name;     // the device it ran on (meta.device.name, llama-bench's gpu_info); may be empty
 };
 
 // Reads the plan's schema leniently: a top-level object with "benchmarks" (or "results") or a bare list;
@@ -64,6 +65,10 @@ struct MeasurementSet {
 // Throws InputError naming source, row and field for anything it cannot accept.
 MeasurementSet parse_measurements(std::string_view text, const std::string& source);
 MeasurementSet load_measurements(const std::filesystem::path& file);
+
+// The preset the set is predicted on by default: its hardware_key, else the preset its device's name matches
+// (guess_hardware_key: a file written before its GPU had a preset); empty when neither.
+std::string default_hardware_key(const MeasurementSet& set);
 
 // Rows of several runs as one set (row indices renumbered; the first file's meta and hardware key kept).
 MeasurementSet merge_measurements(const std::vector<MeasurementSet>& sets);
