@@ -89,7 +89,8 @@ void TokensRateChart::rebuild()
         if (points.empty())
             continue;
         auto* line = new QLineSeries;
-        line->setName(prefill ? tr("Prefill (predicted, right)") : tr("Decode (predicted, left)"));
+        // Short: the chart is small, and the axes say which side is which.
+        line->setName(prefill ? tr("Prefill") : tr("Decode"));
         line->setPen(QPen(prefill ? prefillColor : decodeColor, 2, prefill ? Qt::DashLine : Qt::SolidLine));
         line->setPointsVisible(true);
         for (const Point& p : points)
@@ -98,20 +99,21 @@ void TokensRateChart::rebuild()
     }
     if (m_current) {
         auto* here = new QScatterSeries;
-        here->setName(tr("These inputs"));
+        here->setName(tr("Now"));
         here->setMarkerSize(13);
         here->setColor(Qt::black);
         point(here, m_current->x, m_current->tokens_per_s, false);
         add(here, false);
     }
+    bool measuredDecodeShown = false;
     for (const bool prefill : {false, true}) {
         auto* measured = new QScatterSeries;
-        measured->setName(prefill ? tr("Measured prefill") : tr("Measured decode"));
+        measured->setName(tr("Measured"));
         measured->setMarkerShape(QScatterSeries::MarkerShapeTriangle);
         measured->setMarkerSize(12);
         measured->setColor(prefill ? prefillColor.darker(130) : measuredColor);
         auto* predicted = new QScatterSeries;
-        predicted->setName(tr("its prediction"));
+        predicted->setName(tr("Predicted"));
         predicted->setMarkerSize(9);
         predicted->setColor(QColor(0x80, 0x80, 0x80, 140));
         for (const Measured& m : m_measured) {
@@ -128,6 +130,13 @@ void TokensRateChart::rebuild()
         }
         add(predicted, prefill);
         add(measured, prefill);
+        // One legend entry each for measured and predicted runs: the prefill ones differ only by their colour.
+        if (prefill && measuredDecodeShown) {
+            for (QAbstractSeries* twin : {static_cast<QAbstractSeries*>(predicted), static_cast<QAbstractSeries*>(measured)})
+                for (QLegendMarker* marker : c->legend()->markers(twin))
+                    marker->setVisible(false);
+        }
+        measuredDecodeShown = measuredDecodeShown || !prefill;
     }
     if (series.empty())
         return;
