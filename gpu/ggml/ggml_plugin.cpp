@@ -72,13 +72,11 @@ rl_status plan_case(const rl_device& device, const rl_case& c, Plan& plan, std::
     {
         Graph probe(b, b.backend, 1, true, c.seed, false);
         plan.full->build(probe, 0);
-        for (ggml_tensor* node = probe.first_output(); node;) {
-            if (!ggml_backend_supports_op(b.backend, node)) {
-                why = std::string(ggml_backend_name(b.backend)) + " does not run " + ggml_op_desc(node) + " with "
-                    + weight_type_name(c) + " at this shape";
-                return RL_STATUS_UNSUPPORTED;
-            }
-            break;
+        const ggml_tensor* node = probe.first_output();
+        if (node && !ggml_backend_supports_op(b.backend, node)) {
+            why = std::string(ggml_backend_name(b.backend)) + " does not run " + ggml_op_desc(node) + " with "
+                + weight_type_name(c) + " at this shape";
+            return RL_STATUS_UNSUPPORTED;
         }
     }
     size_t free_bytes = 0, total_bytes = 0;
@@ -216,8 +214,7 @@ rl_status run_case(const rl_device& device, const rl_case& c, rl_stop_fn stop, v
     const double own_bytes = g.weight_bytes();
 
     // Every sample runs the whole graph; a copy's time is the graph's over its copies.
-    rl_case sampled = c;
-    roofline::cpu::SampleStats stats = roofline::cpu::sample_until_stable(sampled, [] {}, [&] { g.compute(); }, stop, stop_user);
+    roofline::cpu::SampleStats stats = roofline::cpu::sample_until_stable(c, [] {}, [&] { g.compute(); }, stop, stop_user);
     const double per = 1.0 / plan.copies;
     stats.median_us *= per;
     stats.min_us *= per;

@@ -53,6 +53,26 @@ private Q_SLOTS:
                      e.what());
         }
     }
+
+    // The ggml plans: every product and cache names its ggml type, the weights survive a round trip through the plan's
+    // JSON, and a "weights" that is no ggml type, or on a kernel without weights, is refused where it stands.
+    void testGgmlPlanWeights()
+    {
+        for (const BenchPlan& plan : {ggml_plan(), ggml_smoke_plan()}) {
+            QVERIFY(!plan.cases.empty());
+            for (const BenchCase& c : plan.cases) {
+                const KernelType k = kernel_of(c.shape);
+                if (k == KernelType::GEMV || k == KernelType::GEMM || k == KernelType::Attention)
+                    QVERIFY(c.ggml_weights.has_value());
+            }
+            const BenchPlan read = parse_plan_json(plan_to_json(plan), "roundtrip.json");
+            QVERIFY(read.cases == plan.cases);
+        }
+        const std::string bad_type = R"({"cases": [{"kernel_type": "gemv", "shape": [64, 64], "precision": "FP32", "weights": "Q9_K"}]})";
+        QVERIFY_THROWS_EXCEPTION(InputError, parse_plan_json(bad_type, "bad.json"));
+        const std::string no_weights = R"({"cases": [{"kernel_type": "rope", "shape": [1, 8, 64], "precision": "FP32", "weights": "Q4_K"}]})";
+        QVERIFY_THROWS_EXCEPTION(InputError, parse_plan_json(no_weights, "bad.json"));
+    }
 };
 
 QTEST_APPLESS_MAIN(TestPlanLookup)

@@ -1,7 +1,8 @@
 // The ggml plugin (libroofline_ggml.so) end to end through roofline::Device on ggml's CPU backend: MUL_MAT over the
 // weight types llama.cpp stores, MUL_MAT_ID, FLASH_ATTN_EXT and the layer ops, each checked by the plugin against an
 // FP64 reference at a reduced size (verified, error within tolerance), with plausible times; what it refuses and why;
-// an older host's shorter result; the rows BenchRunner writes. testCudaBackend runs only under the `gpu` label.
+// an older host's shorter result; the rows BenchRunner writes. testCudaBackend runs only under the `gpu` label. Where
+// the plugin is not built (no ggml found at configure) the whole test skips saying how to build it.
 #include "roofline/benchmarking/bench_plan.h"
 #include "roofline/benchmarking/bench_runner.h"
 #include "roofline/workloads/ggml_types.h"
@@ -17,6 +18,10 @@
 #include <cmath>
 #include <cstring>
 #include <memory>
+
+#ifndef ROOFLINE_GGML_PLUGIN_PATH
+#define ROOFLINE_GGML_PLUGIN_PATH "" // not built: the test skips
+#endif
 
 namespace {
 
@@ -75,6 +80,9 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
+        if (std::strlen(ROOFLINE_GGML_PLUGIN_PATH) == 0)
+            QSKIP("the ggml plugin is not built: configure with -DROOFLINE_GGML_DIR=<ggml or llama.cpp source> "
+                  "(e.g. ../shared/vendor/ggml) or with an installed ggml (docs/ggml_plugin.md)");
         // The CPU backend, also where ggml was built with CUDA and a GPU is there.
         qputenv("ROOFLINE_GGML_BACKEND", "CPU");
         // One thread: on a shared CI machine two threads meet at a barrier after every op, and a descheduled one makes
