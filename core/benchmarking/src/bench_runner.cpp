@@ -15,7 +15,6 @@
 namespace roofline {
 
 namespace fs = std::filesystem;
-namespace abi = roofline::abi;
 
 namespace {
 
